@@ -1,0 +1,14 @@
+DROP TABLE audit_log;
+DROP TABLE ledger_entries;
+DROP TABLE accounts;
+DROP TABLE round_results;
+DROP TABLE round_pins;
+DROP TABLE rounds;
+DROP TABLE reports;
+DROP TABLE thresholds;
+DROP TABLE bets;
+DROP TABLE arenas;
+DROP TABLE tokens;
+DROP TABLE users;
+DROP TABLE teams;
+DROP TABLE portfolio;

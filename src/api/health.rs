@@ -1,0 +1,37 @@
+//! Liveness and readiness, outside `/api/v1` and without a token.
+
+use actix_web::{HttpResponse, get, web};
+use diesel::connection::SimpleConnection;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::error::{ApiError, ErrorBody};
+use crate::db;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+/// The database answers.
+#[utoipa::path(
+    tag = "health",
+    responses((status = 200, body = Health), (status = 503, body = ErrorBody))
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    db::run(&state.pool, |conn| {
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| ApiError::unavailable(format!("the database does not answer: {e}")))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Health { status: "ready" }))
+}

@@ -1,0 +1,134 @@
+//! The JSON API under `/api/v1`: handlers, the error envelope, token auth, and the OpenAPI
+//! document generated from the handlers' own types.
+
+pub mod arenas;
+pub mod audit;
+pub mod auth;
+pub mod bets;
+pub mod error;
+pub mod fallback;
+pub mod health;
+pub mod pagination;
+pub mod reports;
+pub mod teams;
+pub mod users;
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::db::Pool;
+use crate::domain::Currency;
+
+/// What every handler shares.
+pub struct AppState {
+    pub pool: Pool,
+    pub currency: Currency,
+}
+
+/// A stored UTC timestamp as the API shows it.
+pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
+    at.and_utc()
+}
+
+/// Mounts every route: the health checks, `/api/v1`, and the OpenAPI document. The document's
+/// paths are collected from these same calls, so it cannot miss a route.
+pub fn mount(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(utoipa_actix_web::scope("/api/v1").configure(routes));
+}
+
+/// The OpenAPI 3 document of everything [`mount`] registers.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, doc) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(mount)
+        .split_for_parts();
+    doc
+}
+
+/// This OpenAPI 3 document.
+#[utoipa::path(
+    tag = "health",
+    responses((status = 200, description = "The OpenAPI 3 document", body = Object))
+)]
+#[get("/openapi.json")]
+async fn openapi_json(doc: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
+    HttpResponse::Ok().json(doc.get_ref())
+}
+
+fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(openapi_json)
+        .service(teams::create_team)
+        .service(teams::list_teams)
+        .service(teams::get_team)
+        .service(users::create_user)
+        .service(users::list_users)
+        .service(users::me)
+        .service(users::get_user)
+        .service(users::create_token)
+        .service(users::list_tokens)
+        .service(users::revoke_token)
+        .service(arenas::create_arena)
+        .service(arenas::list_arenas)
+        .service(arenas::get_arena)
+        .service(bets::create_bet)
+        .service(bets::list_bets)
+        .service(bets::get_bet)
+        .service(bets::add_threshold)
+        .service(bets::activate_bet)
+        .service(bets::kill_bet)
+        .service(bets::graduate_bet)
+        .service(reports::create_report)
+        .service(reports::list_reports)
+        .service(reports::create_batch)
+        .service(reports::correct_report)
+        .service(reports::get_report)
+        .service(audit::list_audit);
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "horserace",
+        description = "An internal tournament and portfolio engine: teams register bets and report \
+                       their metric; the committee runs funding rounds decided by the evidence."
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "teams"), (name = "users"), (name = "arenas"), (name = "bets"),
+        (name = "reports"), (name = "audit"), (name = "health")
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// JSON bodies above this size are refused with 413 before they are parsed.
+pub const MAX_JSON_BODY: usize = 2 * 1024 * 1024;
+
+/// The extractor settings that turn every parse failure into the error envelope.
+pub fn extractor_config(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(MAX_JSON_BODY)
+            .error_handler(error::json_error),
+    )
+    .app_data(web::QueryConfig::default().error_handler(error::query_error))
+    .app_data(web::PathConfig::default().error_handler(error::path_error));
+}

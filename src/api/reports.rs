@@ -1,0 +1,354 @@
+//! Reports: one value, a batch, a correction, and the history of a bet.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::Caller;
+use super::error::{ApiError, ErrorBody};
+use super::pagination::{Page, Paging};
+use super::{AppState, utc};
+use crate::db;
+use crate::db::reports::Report;
+use crate::domain::{DomainError, IdempotencyKey, ObservedAt, SourceNote, metric_value};
+use crate::services::bets::visible_bet;
+use crate::services::reports::{self as service, MAX_BATCH, ReportDraft, Stored, Subject};
+
+/// A report as a client sends it for one bet.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateReport {
+    /// The metric's value; any finite number.
+    pub value: f64,
+    /// When it was observed (UTC, RFC 3339). Default: now. At most 5 minutes in the future.
+    #[serde(default)]
+    pub observed_at: Option<DateTime<Utc>>,
+    /// Where the value came from. Up to 500 characters.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// A retry with the same key and content stores nothing new and returns the first result;
+    /// the same key with different content is refused (409). Scoped to the bet.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+/// One row of a batch: a report and the bet it is for.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchReport {
+    pub bet_id: i64,
+    pub value: f64,
+    #[serde(default)]
+    pub observed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBatch {
+    /// 1 to 10,000 reports, stored all together or not at all.
+    pub reports: Vec<BatchReport>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportView {
+    pub id: i64,
+    pub bet_id: i64,
+    pub value: f64,
+    pub observed_at: DateTime<Utc>,
+    pub reported_by: i64,
+    pub received_at: DateTime<Utc>,
+    pub source: Option<String>,
+    pub idempotency_key: Option<String>,
+    /// The report this one corrects.
+    pub supersedes: Option<i64>,
+    /// The correction that replaced this report; a superseded report counts no more.
+    pub superseded_by: Option<i64>,
+}
+
+impl From<(Report, Option<i64>)> for ReportView {
+    fn from((r, superseded_by): (Report, Option<i64>)) -> Self {
+        Self {
+            id: r.id,
+            bet_id: r.bet_id,
+            value: r.value,
+            observed_at: utc(r.observed_at),
+            reported_by: r.reported_by,
+            received_at: utc(r.received_at),
+            source: r.source,
+            idempotency_key: r.idempotency_key,
+            supersedes: r.supersedes,
+            superseded_by,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResult {
+    /// Reports newly stored by this request.
+    pub stored: usize,
+    /// Rows that repeated an earlier request (same idempotency key and content).
+    pub replayed: usize,
+    /// One report per row, in the order sent.
+    pub reports: Vec<ReportView>,
+}
+
+fn draft(
+    subject: Subject,
+    value: f64,
+    observed_at: Option<DateTime<Utc>>,
+    source: Option<&str>,
+    key: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<ReportDraft, DomainError> {
+    Ok(ReportDraft {
+        subject,
+        value: metric_value("value", value)?,
+        observed_at: observed_at
+            .map(|at| ObservedAt::parse("observed_at", at, now))
+            .transpose()?,
+        source: source.map(|s| SourceNote::parse("source", s)).transpose()?,
+        idempotency_key: key
+            .map(|k| IdempotencyKey::parse("idempotency_key", k))
+            .transpose()?,
+    })
+}
+
+/// A single stored report answers 201; a replay answers the same with `Idempotent-Replayed`.
+fn single_response(stored: Stored) -> HttpResponse {
+    let mut response = HttpResponse::Created();
+    if stored.replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    response.json(ReportView::from((stored.report, None)))
+}
+
+async fn store_one(
+    state: &AppState,
+    caller: Caller,
+    draft: ReportDraft,
+    now: DateTime<Utc>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.0;
+    let rows = [Ok(draft)];
+    let mut stored = db::run(&state.pool, move |conn| {
+        retry_on_unique(|| service::store(conn, &actor, &rows, now))
+    })
+    .await?;
+    let first = stored
+        .pop()
+        .ok_or_else(|| ApiError::internal(&"no report stored"))?;
+    Ok(single_response(first))
+}
+
+/// Two requests with one new idempotency key can race past the lookup on PostgreSQL; the
+/// unique index stops the second, and a second attempt then finds the first and replays it.
+fn retry_on_unique<T>(mut attempt: impl FnMut() -> Result<T, ApiError>) -> Result<T, ApiError> {
+    let mut result = attempt();
+    for _ in 0..2 {
+        match &result {
+            Err(e) if e.detail().code == "conflict" => result = attempt(),
+            _ => break,
+        }
+    }
+    result
+}
+
+/// Report a value for a bet (its team or the committee).
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Bet id")),
+    responses(
+        (status = 201, description = "Stored, or an earlier identical request replayed", body = ReportView),
+        (status = 403, description = "Another team's bet, or a closed one", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Idempotency key reused with other content", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+#[post("/bets/{id}/reports")]
+#[tracing::instrument(skip(state, body), fields(user = %caller.name))]
+pub async fn create_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: web::Json<CreateReport>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let now = crate::domain::time::now();
+    let draft = draft(
+        Subject::Bet(path.into_inner()),
+        b.value,
+        b.observed_at,
+        b.source.as_deref(),
+        b.idempotency_key.as_deref(),
+        now,
+    )?;
+    store_one(&state, caller, draft, now).await
+}
+
+/// Correct a report: a new report supersedes it; both stay in the history.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Id of the report to correct")),
+    responses(
+        (status = 201, body = ReportView),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Already corrected, or idempotency conflict", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+#[post("/reports/{id}/corrections")]
+#[tracing::instrument(skip(state, body), fields(user = %caller.name))]
+pub async fn correct_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: web::Json<CreateReport>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let now = crate::domain::time::now();
+    let draft = draft(
+        Subject::Correction(path.into_inner()),
+        b.value,
+        b.observed_at,
+        b.source.as_deref(),
+        b.idempotency_key.as_deref(),
+        now,
+    )?;
+    store_one(&state, caller, draft, now).await
+}
+
+/// Report many values at once: up to 10,000, all stored or none. Every bad row is listed.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = BatchResult),
+        (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+        (status = 413, description = "Body over 2 MiB", body = ErrorBody),
+        (status = 422, description = "Bad rows, each listed in error.details", body = ErrorBody),
+    )
+)]
+#[post("/reports/batch")]
+#[tracing::instrument(skip(state, body), fields(user = %caller.name, rows = body.reports.len()))]
+pub async fn create_batch(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<CreateBatch>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = body.into_inner().reports;
+    if rows.is_empty() {
+        return Err(ApiError::invalid("reports", "send at least one report"));
+    }
+    if rows.len() > MAX_BATCH {
+        return Err(ApiError::invalid(
+            "reports",
+            format!(
+                "a batch holds at most {MAX_BATCH} reports; this one has {}",
+                rows.len()
+            ),
+        ));
+    }
+    let now = crate::domain::time::now();
+    let drafts: Vec<service::Row> = rows
+        .iter()
+        .map(|r| {
+            draft(
+                Subject::Bet(r.bet_id),
+                r.value,
+                r.observed_at,
+                r.source.as_deref(),
+                r.idempotency_key.as_deref(),
+                now,
+            )
+        })
+        .collect();
+    let actor = caller.0;
+    let stored = db::run(&state.pool, move |conn| {
+        retry_on_unique(|| service::store(conn, &actor, &drafts, now))
+    })
+    .await?;
+    let replayed = stored.iter().filter(|s| s.replayed).count();
+    Ok(HttpResponse::Created().json(BatchResult {
+        stored: stored.len() - replayed,
+        replayed,
+        reports: stored
+            .into_iter()
+            .map(|s| ReportView::from((s.report, None)))
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Items per page, 1 to 500 (default 50).
+    pub per_page: Option<u32>,
+}
+
+/// A bet's report history, newest observation first, corrections and the reports they replaced
+/// both included.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Bet id"), ReportQuery),
+    responses((status = 200, body = Page<ReportView>), (status = 404, body = ErrorBody))
+)]
+#[get("/bets/{id}/reports")]
+#[tracing::instrument(skip(state), fields(user = %caller.name))]
+pub async fn list_reports(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+    query: web::Query<ReportQuery>,
+) -> Result<web::Json<Page<ReportView>>, ApiError> {
+    let id = path.into_inner();
+    let paging = Paging::parse(query.page, query.per_page)?;
+    let actor = caller.0.clone();
+    let (rows, total) = db::run(&state.pool, move |conn| {
+        visible_bet(conn, &actor, id)?;
+        Report::page_for_bet(conn, id, paging.offset(), paging.limit()).map_err(ApiError::from)
+    })
+    .await?;
+    Ok(web::Json(paging.wrap(
+        rows.into_iter().map(ReportView::from).collect(),
+        total,
+    )))
+}
+
+/// One report.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Report id")),
+    responses((status = 200, body = ReportView), (status = 404, body = ErrorBody))
+)]
+#[get("/reports/{id}")]
+#[tracing::instrument(skip(state), fields(user = %caller.name))]
+pub async fn get_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<web::Json<ReportView>, ApiError> {
+    let id = path.into_inner();
+    let actor = caller.0.clone();
+    let view = db::run(&state.pool, move |conn| {
+        let report = Report::find(conn, id)?.ok_or_else(|| ApiError::not_found("report"))?;
+        visible_bet(conn, &actor, report.bet_id).map_err(|_| ApiError::not_found("report"))?;
+        let superseded_by = Report::superseded_by(conn, id)?;
+        Ok::<_, ApiError>(ReportView::from((report, superseded_by)))
+    })
+    .await?;
+    Ok(web::Json(view))
+}

@@ -1,0 +1,178 @@
+//! Teams: `POST /teams`, `GET /teams`, `GET /teams/{id}`.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::auth::Caller;
+use super::error::{ApiError, ErrorBody};
+use super::users::UserView;
+use super::{AppState, utc};
+use crate::db::teams::{NewTeam, Team};
+use crate::db::users::User;
+use crate::db::{self, write_transaction};
+use crate::domain::{Name, TeamKind};
+use crate::services::audit;
+
+/// The size of a pod unless the committee says otherwise.
+pub const DEFAULT_MAX_MEMBERS: i32 = 10;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTeam {
+    /// Unique, 1 to 100 characters.
+    pub name: String,
+    pub kind: TeamKind,
+    /// At most this many members and partners (1 to 1,000; default 10).
+    #[serde(default)]
+    pub max_members: Option<i32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamView {
+    pub id: i64,
+    pub name: String,
+    pub kind: TeamKind,
+    pub max_members: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamDetail {
+    #[serde(flatten)]
+    pub team: TeamView,
+    pub members: Vec<UserView>,
+}
+
+impl TryFrom<Team> for TeamView {
+    type Error = ApiError;
+    fn try_from(t: Team) -> Result<Self, ApiError> {
+        Ok(Self {
+            kind: t.kind.parse().map_err(|e: String| ApiError::internal(&e))?,
+            id: t.id,
+            name: t.name,
+            max_members: t.max_members,
+            created_at: utc(t.created_at),
+        })
+    }
+}
+
+/// Create a team (committee).
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = TeamView),
+        (status = 409, description = "A team of that name exists", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+#[post("/teams")]
+#[tracing::instrument(skip(state, body), fields(user = %caller.name))]
+pub async fn create_team(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<CreateTeam>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_committee()?;
+    let body = body.into_inner();
+    let name = Name::parse("name", &body.name)?;
+    let max_members = body.max_members.unwrap_or(DEFAULT_MAX_MEMBERS);
+    if !(1..=1_000).contains(&max_members) {
+        return Err(ApiError::invalid(
+            "max_members",
+            "must be between 1 and 1,000",
+        ));
+    }
+    let now = crate::domain::time::now();
+    let actor = caller.0.clone();
+    let team = db::run(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            if Team::exists_named(conn, name.as_str())? {
+                return Err(ApiError::conflict(
+                    "duplicate_name",
+                    format!("a team named {:?} already exists", name.as_str()),
+                )
+                .with_field("name"));
+            }
+            let team = Team::create(
+                conn,
+                &NewTeam {
+                    name: name.as_str(),
+                    kind: body.kind.as_str(),
+                    max_members,
+                    created_at: now.naive_utc(),
+                },
+            )?;
+            audit::record(
+                conn,
+                Some(&actor),
+                "team.create",
+                ("team", Some(team.id)),
+                json!({"name": team.name, "kind": team.kind, "max_members": max_members}),
+                now,
+            )?;
+            Ok(team)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(TeamView::try_from(team)?))
+}
+
+/// List teams (a partner sees only its own).
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<TeamView>), (status = 401, body = ErrorBody))
+)]
+#[get("/teams")]
+#[tracing::instrument(skip(state), fields(user = %caller.name))]
+pub async fn list_teams(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<Vec<TeamView>>, ApiError> {
+    let only = (!caller.reads_all_teams()).then_some(caller.team_id.unwrap_or(-1));
+    let teams = db::run(&state.pool, move |conn| {
+        Team::list(conn, only).map_err(ApiError::from)
+    })
+    .await?;
+    Ok(web::Json(
+        teams
+            .into_iter()
+            .map(TeamView::try_from)
+            .collect::<Result<_, _>>()?,
+    ))
+}
+
+/// A team with its members.
+#[utoipa::path(
+    tag = "teams",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Team id")),
+    responses((status = 200, body = TeamDetail), (status = 404, body = ErrorBody))
+)]
+#[get("/teams/{id}")]
+#[tracing::instrument(skip(state), fields(user = %caller.name))]
+pub async fn get_team(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<web::Json<TeamDetail>, ApiError> {
+    let id = path.into_inner();
+    caller.require_read_team(id, "team")?;
+    let (team, members) = db::run(&state.pool, move |conn| {
+        let team = Team::find(conn, id)?.ok_or_else(|| ApiError::not_found("team"))?;
+        let members = User::list(conn, Some(id))?;
+        Ok::<_, ApiError>((team, members))
+    })
+    .await?;
+    Ok(web::Json(TeamDetail {
+        team: team.try_into()?,
+        members: members
+            .into_iter()
+            .map(UserView::try_from)
+            .collect::<Result<_, _>>()?,
+    }))
+}

@@ -1,0 +1,34 @@
+//! Settings of a server process, parsed once from flags and environment variables. A bad value
+//! stops the start with a message that names it.
+
+use crate::db::DatabaseUrl;
+use crate::domain::{ApiToken, Currency};
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    /// `host:port` to listen on; port 0 picks a free port.
+    pub bind: String,
+    /// The admin's token on first start; None means a random one, printed once.
+    pub bootstrap_token: Option<ApiToken>,
+    /// The portfolio's currency, fixed on first start.
+    pub currency: Currency,
+    /// Database connections per process.
+    pub pool_size: u32,
+    /// HTTP worker threads; None means one per core.
+    pub workers: Option<usize>,
+}
+
+impl Settings {
+    /// Settings for a server on `database_url` with every other value at its default.
+    pub fn new(database_url: DatabaseUrl) -> Self {
+        Self {
+            database_url,
+            bind: "127.0.0.1:8080".into(),
+            bootstrap_token: None,
+            currency: Currency::usd(),
+            pool_size: 8,
+            workers: None,
+        }
+    }
+}

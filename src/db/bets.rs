@@ -1,0 +1,221 @@
+//! Bets and their thresholds.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{bets, thresholds};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = bets)]
+pub struct Bet {
+    pub id: i64,
+    pub slug: String,
+    pub arena_id: i64,
+    pub team_id: i64,
+    pub title: String,
+    pub thesis: String,
+    pub metric_name: String,
+    pub metric_unit: String,
+    pub direction: String,
+    pub baseline: f64,
+    pub seed_request: Option<i64>,
+    pub stage: String,
+    pub status: String,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+    pub activated_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = bets)]
+pub struct NewBet<'a> {
+    pub slug: String,
+    pub arena_id: i64,
+    pub team_id: i64,
+    pub title: &'a str,
+    pub thesis: &'a str,
+    pub metric_name: &'a str,
+    pub metric_unit: &'a str,
+    pub direction: &'a str,
+    pub baseline: f64,
+    pub seed_request: Option<i64>,
+    pub stage: &'a str,
+    pub status: &'a str,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+}
+
+/// Filters of the bet listing; every field narrows it.
+#[derive(Debug, Default, Clone)]
+pub struct BetFilter {
+    pub arena_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub status: Option<String>,
+    pub stage: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = thresholds)]
+pub struct Threshold {
+    pub id: i64,
+    pub bet_id: i64,
+    pub target: f64,
+    pub effective_from: NaiveDateTime,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = thresholds)]
+pub struct NewThreshold {
+    pub bet_id: i64,
+    pub target: f64,
+    pub effective_from: NaiveDateTime,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+}
+
+impl Bet {
+    /// Inserts the bet under the first free slug of `base`, `base-2`, `base-3`, ...
+    pub fn create(conn: &mut DbConnection, mut form: NewBet<'_>) -> QueryResult<Bet> {
+        let base = form.slug.clone();
+        let taken: Vec<String> = bets::table
+            .filter(bets::slug.like(format!("{base}%")))
+            .select(bets::slug)
+            .load(conn)?;
+        let mut n = 1;
+        while taken.contains(&form.slug) {
+            n += 1;
+            form.slug = format!("{base}-{n}");
+        }
+        diesel::insert_into(bets::table)
+            .values(&form)
+            .returning(bets::all_columns)
+            .get_result(conn)
+    }
+
+    pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Bet>> {
+        bets::table
+            .find(id)
+            .select(Bet::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// The bets with these ids (any order).
+    pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Bet>> {
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            found.extend(
+                bets::table
+                    .filter(bets::id.eq_any(chunk))
+                    .select(Bet::as_select())
+                    .load(conn)?,
+            );
+        }
+        Ok(found)
+    }
+
+    /// A page of bets in id order, and the total that match.
+    pub fn page(
+        conn: &mut DbConnection,
+        filter: &BetFilter,
+        offset: i64,
+        limit: i64,
+    ) -> QueryResult<(Vec<Bet>, i64)> {
+        let query = || {
+            let mut q = bets::table.into_boxed();
+            if let Some(arena) = filter.arena_id {
+                q = q.filter(bets::arena_id.eq(arena));
+            }
+            if let Some(team) = filter.team_id {
+                q = q.filter(bets::team_id.eq(team));
+            }
+            if let Some(status) = &filter.status {
+                q = q.filter(bets::status.eq(status.clone()));
+            }
+            if let Some(stage) = &filter.stage {
+                q = q.filter(bets::stage.eq(stage.clone()));
+            }
+            q
+        };
+        let total = query().count().get_result(conn)?;
+        let rows = query()
+            .select(Bet::as_select())
+            .order(bets::id)
+            .offset(offset)
+            .limit(limit)
+            .load(conn)?;
+        Ok((rows, total))
+    }
+
+    /// Moves the bet from one status to another, only if it is still in `from`; returns
+    /// whether it moved (false means someone else moved it first).
+    pub fn transition(
+        conn: &mut DbConnection,
+        id: i64,
+        from: &str,
+        to: &str,
+        at: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let target = bets::table.find(id).filter(bets::status.eq(from));
+        let changed = if to == "active" {
+            diesel::update(target)
+                .set((bets::status.eq(to), bets::activated_at.eq(at)))
+                .execute(conn)?
+        } else {
+            diesel::update(target)
+                .set((bets::status.eq(to), bets::closed_at.eq(at)))
+                .execute(conn)?
+        };
+        Ok(changed > 0)
+    }
+}
+
+impl Threshold {
+    pub fn create(conn: &mut DbConnection, form: &NewThreshold) -> QueryResult<Threshold> {
+        diesel::insert_into(thresholds::table)
+            .values(form)
+            .returning(thresholds::all_columns)
+            .get_result(conn)
+    }
+
+    /// The bet's thresholds in the order they take effect.
+    pub fn for_bet(conn: &mut DbConnection, bet_id: i64) -> QueryResult<Vec<Threshold>> {
+        thresholds::table
+            .filter(thresholds::bet_id.eq(bet_id))
+            .select(Threshold::as_select())
+            .order(thresholds::effective_from)
+            .load(conn)
+    }
+
+    /// The threshold in force at `at`: the latest whose `effective_from` is not after it.
+    pub fn in_force(
+        conn: &mut DbConnection,
+        bet_id: i64,
+        at: NaiveDateTime,
+    ) -> QueryResult<Option<Threshold>> {
+        thresholds::table
+            .filter(thresholds::bet_id.eq(bet_id))
+            .filter(thresholds::effective_from.le(at))
+            .select(Threshold::as_select())
+            .order(thresholds::effective_from.desc())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn exists_at(
+        conn: &mut DbConnection,
+        bet_id: i64,
+        effective_from: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            thresholds::table
+                .filter(thresholds::bet_id.eq(bet_id))
+                .filter(thresholds::effective_from.eq(effective_from)),
+        ))
+        .get_result(conn)
+    }
+}

@@ -1,0 +1,234 @@
+//! The database connection: one enum over SQLite and PostgreSQL, a pool that picks the backend
+//! from the URL, the pragmas every SQLite connection needs, and migrations run at start.
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use super::DbError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Any advisory-lock key works as long as every horserace process uses the same one: it keeps
+/// several servers starting at once against one PostgreSQL database from migrating twice.
+const MIGRATION_LOCK_KEY: i64 = 0x686f_7273_6572_6163; // "horserac"
+
+/// A connection to either backend. Queries are written once against the common subset.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which backend a `DATABASE_URL` names, parsed once at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A file path (from `sqlite://PATH` or a bare path).
+    Sqlite(String),
+    /// A libpq connection URL (`postgres://` or `postgresql://`).
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parses a `DATABASE_URL`: `postgres://...` picks PostgreSQL, `sqlite://PATH` or a bare
+    /// path picks SQLite. An empty value is refused.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("DATABASE_URL is empty".into());
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(Self::Postgres(raw.to_owned()));
+        }
+        let path = raw.strip_prefix("sqlite://").unwrap_or(raw);
+        if path.is_empty() {
+            return Err("DATABASE_URL names no SQLite file".into());
+        }
+        if path.contains("://") {
+            return Err(format!(
+                "DATABASE_URL scheme is not supported: {raw} (use postgres://... or a SQLite file path)"
+            ));
+        }
+        Ok(Self::Sqlite(path.to_owned()))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The URL with any password replaced, fit for logs.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite://{path}"),
+            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme_end), Some(at)) if at > scheme_end => {
+                    let userinfo = &url[scheme_end + 3..at];
+                    let user = userinfo.split(':').next().unwrap_or_default();
+                    format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                }
+                _ => url.clone(),
+            },
+        }
+    }
+}
+
+/// Opens connections of the backend the URL names (never guessing by trial, unlike
+/// `MultiConnection::establish`) and prepares each SQLite connection.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+}
+
+/// WAL lets readers run beside the one writer; NORMAL is durable against a process crash in
+/// WAL mode; the busy timeout makes a second writer wait instead of failing.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn =
+                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        match conn {
+            DbConnection::Postgresql(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
+            DbConnection::Sqlite(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
+        }
+    }
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// How long a request waits for a free connection before it is answered 503.
+pub const POOL_WAIT: Duration = Duration::from_secs(5);
+
+/// Builds the pool and runs the pending migrations once.
+pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(POOL_WAIT)
+        .build(ConnectionManager::new(url.clone()))?;
+    let mut conn = pool.get()?;
+    run_migrations(&mut conn)?;
+    Ok(pool)
+}
+
+/// Applies the embedded migrations of the connection's backend. On PostgreSQL an advisory lock
+/// serialises servers that start at the same moment.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.len())
+            .map_err(|e| DbError::Migration(e.to_string())),
+        DbConnection::Postgresql(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len())
+                .map_err(|e| DbError::Migration(e.to_string()));
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
+            result
+        }
+    }?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    Ok(())
+}
+
+/// Runs `f` in a transaction that holds the write lock from its first statement.
+///
+/// SQLite's default deferred transaction takes the write lock only at its first write, and if
+/// another connection wrote in between it fails at once instead of waiting (SQLITE_BUSY, which
+/// the busy timeout does not cover). `BEGIN IMMEDIATE` waits its turn instead. PostgreSQL uses
+/// a plain transaction; row locks and constraints handle concurrent writers there.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            match <DbConnection as Connection>::TransactionManager::rollback_transaction(conn) {
+                Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+                Err(rollback_error) => Err(rollback_error.into()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DatabaseUrl;
+
+    #[test]
+    fn database_url_picks_the_backend_from_the_scheme() {
+        assert_eq!(
+            DatabaseUrl::parse("horserace.db"),
+            Ok(DatabaseUrl::Sqlite("horserace.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///tmp/x.db"),
+            Ok(DatabaseUrl::Sqlite("/tmp/x.db".into()))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u:p@127.0.0.1/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(DatabaseUrl::parse("").is_err());
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+        assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn redacted_url_hides_the_password() {
+        let url = DatabaseUrl::parse("postgres://alice:secret@db:5432/hr").unwrap();
+        assert_eq!(url.redacted(), "postgres://alice:***@db:5432/hr");
+    }
+}

@@ -1,0 +1,221 @@
+//! The one schema both backends share (the common subset of SQLite and PostgreSQL), written by
+//! hand to match `migrations/sqlite` and `migrations/postgres`. Timestamps are UTC.
+
+diesel::table! {
+    portfolio (id) {
+        id -> BigInt,
+        name -> Text,
+        currency -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        max_members -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        name -> Text,
+        role -> Text,
+        team_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        hash -> Text,
+        hint -> Text,
+        label -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    arenas (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bets (id) {
+        id -> BigInt,
+        slug -> Text,
+        arena_id -> BigInt,
+        team_id -> BigInt,
+        title -> Text,
+        thesis -> Text,
+        metric_name -> Text,
+        metric_unit -> Text,
+        direction -> Text,
+        baseline -> Double,
+        seed_request -> Nullable<BigInt>,
+        stage -> Text,
+        status -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        activated_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    thresholds (id) {
+        id -> BigInt,
+        bet_id -> BigInt,
+        target -> Double,
+        effective_from -> Timestamp,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        bet_id -> BigInt,
+        value -> Double,
+        observed_at -> Timestamp,
+        reported_by -> BigInt,
+        received_at -> Timestamp,
+        source -> Nullable<Text>,
+        idempotency_key -> Nullable<Text>,
+        supersedes -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    rounds (id) {
+        id -> BigInt,
+        budget -> BigInt,
+        currency -> Text,
+        as_of -> Timestamp,
+        window_start -> Nullable<Timestamp>,
+        policy -> Text,
+        status -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        preview -> Nullable<Text>,
+        previewed_at -> Nullable<Timestamp>,
+        committed_by -> Nullable<BigInt>,
+        committed_at -> Nullable<Timestamp>,
+        reserve -> Nullable<BigInt>,
+        engine_input -> Nullable<Text>,
+        report_ids -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    round_pins (round_id, bet_id) {
+        round_id -> BigInt,
+        bet_id -> BigInt,
+        pinned_grant -> Nullable<BigInt>,
+        waive_kill -> Bool,
+        reason -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    round_results (round_id, bet_id) {
+        round_id -> BigInt,
+        bet_id -> BigInt,
+        team_id -> BigInt,
+        n -> Integer,
+        level -> Nullable<Double>,
+        se -> Nullable<Double>,
+        nu -> Nullable<Integer>,
+        threshold -> Double,
+        p_beat -> Nullable<Double>,
+        outcome -> Text,
+        streak -> Integer,
+        progress -> Nullable<Double>,
+        fitness -> Double,
+        weight -> Double,
+        prev_grant -> BigInt,
+        target -> Double,
+        granted -> BigInt,
+        decision -> Text,
+        reasons -> Text,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> BigInt,
+        kind -> Text,
+        team_id -> Nullable<BigInt>,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> BigInt,
+        from_account -> BigInt,
+        to_account -> BigInt,
+        amount -> BigInt,
+        round_id -> Nullable<BigInt>,
+        bet_id -> Nullable<BigInt>,
+        memo -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Nullable<BigInt>,
+        detail -> Text,
+    }
+}
+
+diesel::joinable!(users -> teams (team_id));
+diesel::joinable!(tokens -> users (user_id));
+diesel::joinable!(bets -> arenas (arena_id));
+diesel::joinable!(bets -> teams (team_id));
+diesel::joinable!(thresholds -> bets (bet_id));
+diesel::joinable!(reports -> bets (bet_id));
+diesel::joinable!(round_pins -> rounds (round_id));
+diesel::joinable!(round_results -> rounds (round_id));
+diesel::joinable!(round_results -> bets (bet_id));
+diesel::joinable!(accounts -> teams (team_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    portfolio,
+    teams,
+    users,
+    tokens,
+    arenas,
+    bets,
+    thresholds,
+    reports,
+    rounds,
+    round_pins,
+    round_results,
+    accounts,
+    ledger_entries,
+    audit_log,
+);

@@ -1,0 +1,80 @@
+//! Teams (pods) and their ledger accounts.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{accounts, teams, users};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = teams)]
+pub struct Team {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub max_members: i32,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = teams)]
+pub struct NewTeam<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub max_members: i32,
+    pub created_at: NaiveDateTime,
+}
+
+impl Team {
+    /// Inserts the team and opens its ledger account.
+    pub fn create(conn: &mut DbConnection, form: &NewTeam<'_>) -> QueryResult<Team> {
+        let team: Team = diesel::insert_into(teams::table)
+            .values(form)
+            .returning(teams::all_columns)
+            .get_result(conn)?;
+        diesel::insert_into(accounts::table)
+            .values((
+                accounts::kind.eq("team"),
+                accounts::team_id.eq(team.id),
+                accounts::name.eq(format!("team:{}", team.name)),
+                accounts::created_at.eq(form.created_at),
+            ))
+            .execute(conn)?;
+        Ok(team)
+    }
+
+    pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Team>> {
+        teams::table
+            .find(id)
+            .select(Team::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn exists_named(conn: &mut DbConnection, name: &str) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            teams::table.filter(teams::name.eq(name)),
+        ))
+        .get_result(conn)
+    }
+
+    /// All teams, or only `only` when the reader may see just one team.
+    pub fn list(conn: &mut DbConnection, only: Option<i64>) -> QueryResult<Vec<Team>> {
+        let mut query = teams::table
+            .select(Team::as_select())
+            .order(teams::id)
+            .into_boxed();
+        if let Some(id) = only {
+            query = query.filter(teams::id.eq(id));
+        }
+        query.load(conn)
+    }
+
+    /// How many people belong to the team (members and partners).
+    pub fn member_count(conn: &mut DbConnection, team_id: i64) -> QueryResult<i64> {
+        users::table
+            .filter(users::team_id.eq(team_id))
+            .count()
+            .get_result(conn)
+    }
+}

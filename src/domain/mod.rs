@@ -1,0 +1,46 @@
+//! Validated domain types: parse, don't validate. A value of one of these types is known good,
+//! so the layers below never re-check it. Each parse error names the field it came from.
+
+mod actor;
+mod enums;
+mod idempotency;
+mod money;
+mod text;
+pub mod threshold;
+pub mod time;
+mod token;
+
+pub use crate::engine::Direction;
+pub use actor::Actor;
+pub use enums::{BetStatus, Role, Stage, TeamKind};
+pub use idempotency::IdempotencyKey;
+pub use money::{Currency, Money};
+pub use text::{Description, Name, Reason, SourceNote, Title, Unit, slugify};
+pub use time::ObservedAt;
+pub use token::{ApiToken, TokenHash};
+
+/// A value that failed to parse: which field, and why, in words a user reads.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct DomainError {
+    pub field: String,
+    pub message: String,
+}
+
+impl DomainError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A metric value: any finite number.
+pub fn metric_value(field: &str, value: f64) -> Result<f64, DomainError> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(DomainError::new(field, "must be a finite number"))
+    }
+}

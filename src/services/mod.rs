@@ -1,0 +1,8 @@
+//! The use cases: each takes the acting user and already-parsed input, checks what only the
+//! database can tell (existence, ownership, status, idempotency), and writes in one transaction
+//! with its audit row. HTTP handlers and the CLI both call these.
+
+pub mod audit;
+pub mod bets;
+pub mod reports;
+pub mod users;

@@ -1,0 +1,390 @@
+//! Storing reports: one, a batch of up to 10,000, or corrections, all through one path.
+//!
+//! A batch is atomic: every row is checked first, and one bad row refuses the whole batch with
+//! every bad row listed. A report that repeats a stored idempotency key of its bet with the same
+//! content is a replay: nothing is written and the stored report is returned; the same key with
+//! different content is a conflict.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::api::error::{ApiError, RowError};
+use crate::db::bets::Bet;
+use crate::db::reports::{NewReport, Report};
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::{Actor, BetStatus, DomainError, IdempotencyKey, ObservedAt, SourceNote};
+
+/// The most reports one request may carry.
+pub const MAX_BATCH: usize = 10_000;
+
+/// What a report is about: a bet, or an earlier report it corrects (the bet is that report's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Bet(i64),
+    Correction(i64),
+}
+
+/// A report as the client sent it, its values already parsed.
+#[derive(Debug, Clone)]
+pub struct ReportDraft {
+    pub subject: Subject,
+    pub value: f64,
+    /// None: now for a new report, the corrected report's instant for a correction.
+    pub observed_at: Option<ObservedAt>,
+    pub source: Option<SourceNote>,
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+/// A report as stored, and whether this call only replayed an earlier identical request.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub report: Report,
+    pub replayed: bool,
+}
+
+/// A row of a request: a parsed draft, or why its values did not parse.
+pub type Row = Result<ReportDraft, DomainError>;
+
+/// Checks and stores the rows atomically. A single row's error comes back as is; a batch's
+/// errors come back as one error listing every bad row, whether its values did not parse or the
+/// database refused it.
+pub fn store(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    rows: &[Row],
+    now: DateTime<Utc>,
+) -> Result<Vec<Stored>, ApiError> {
+    if rows.len() > MAX_BATCH {
+        return Err(ApiError::invalid(
+            "reports",
+            format!(
+                "a batch holds at most {MAX_BATCH} reports; this one has {}",
+                rows.len()
+            ),
+        ));
+    }
+    write_transaction(conn, |conn| {
+        let plan = plan(conn, actor, rows, now)?;
+        let inserted = Report::insert_many(conn, &plan.to_insert)?;
+        let stored: Vec<Stored> = plan
+            .rows
+            .iter()
+            .map(|row| match row {
+                Planned::Insert(i) => Stored {
+                    report: inserted[*i].clone(),
+                    replayed: false,
+                },
+                Planned::Replay(report) => Stored {
+                    report: report.clone(),
+                    replayed: true,
+                },
+                Planned::SameAs(i) => Stored {
+                    report: inserted[*i].clone(),
+                    replayed: true,
+                },
+            })
+            .collect();
+        if !inserted.is_empty() {
+            audit(conn, actor, rows.len(), &inserted, now)?;
+        }
+        Ok(stored)
+    })
+}
+
+/// What will happen to each row.
+enum Planned {
+    /// Inserted as `to_insert[i]`.
+    Insert(usize),
+    /// An earlier request already stored it.
+    Replay(Report),
+    /// An earlier row of this batch with the same key and content stores it (`to_insert[i]`).
+    SameAs(usize),
+}
+
+struct Plan {
+    rows: Vec<Planned>,
+    to_insert: Vec<NewReport>,
+}
+
+fn plan(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    rows_in: &[Row],
+    now: DateTime<Utc>,
+) -> Result<Plan, ApiError> {
+    let drafts: Vec<&ReportDraft> = rows_in.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let corrected = corrected_reports(conn, &drafts)?;
+    let bets = bets_of(conn, &drafts, &corrected)?;
+    let keyed = stored_by_key(conn, &drafts)?;
+
+    let mut errors: Vec<(usize, ApiError)> = Vec::new();
+    let mut rows = Vec::with_capacity(rows_in.len());
+    let mut to_insert: Vec<NewReport> = Vec::new();
+    // Keys and corrections seen earlier in this batch, so duplicates inside it behave like
+    // retries (same content) or conflicts (different content).
+    let mut batch_keys: BTreeMap<(i64, String), usize> = BTreeMap::new();
+    let mut batch_corrections: BTreeMap<i64, usize> = BTreeMap::new();
+
+    for (index, row) in rows_in.iter().enumerate() {
+        let draft = match row {
+            Ok(draft) => draft,
+            Err(e) => {
+                errors.push((index, ApiError::from(e.clone())));
+                continue;
+            }
+        };
+        let form = match check(actor, draft, &corrected, &bets, now) {
+            Ok(form) => form,
+            Err(e) => {
+                errors.push((index, e));
+                continue;
+            }
+        };
+        let key = form.idempotency_key.clone();
+        if let Some(key) = &key {
+            if let Some(stored) = keyed.get(&(form.bet_id, key.clone())) {
+                if form.request_fields() == stored.request_fields() {
+                    rows.push(Planned::Replay(stored.clone()));
+                } else {
+                    errors.push((index, key_conflict(key)));
+                }
+                continue;
+            }
+            if let Some(&earlier) = batch_keys.get(&(form.bet_id, key.clone())) {
+                if form.request_fields() == to_insert[earlier].request_fields() {
+                    rows.push(Planned::SameAs(earlier));
+                } else {
+                    errors.push((index, key_conflict(key)));
+                }
+                continue;
+            }
+        }
+        if let Some(old) = form.supersedes
+            && batch_corrections.insert(old, index).is_some()
+        {
+            errors.push((index, already_corrected(old)));
+            continue;
+        }
+        if let Some(key) = key {
+            batch_keys.insert((form.bet_id, key), to_insert.len());
+        }
+        rows.push(Planned::Insert(to_insert.len()));
+        to_insert.push(form);
+    }
+
+    if errors.is_empty() {
+        Ok(Plan { rows, to_insert })
+    } else if rows_in.len() == 1 {
+        Err(errors.remove(0).1)
+    } else {
+        Err(batch_error(rows_in.len(), errors))
+    }
+}
+
+/// The reports that drafts correct, with whether each was already corrected.
+fn corrected_reports(
+    conn: &mut DbConnection,
+    drafts: &[&ReportDraft],
+) -> Result<BTreeMap<i64, (Report, Option<i64>)>, ApiError> {
+    let mut found = BTreeMap::new();
+    for draft in drafts {
+        if let Subject::Correction(id) = draft.subject {
+            if found.contains_key(&id) {
+                continue;
+            }
+            if let Some(report) = Report::find(conn, id)? {
+                let superseded_by = Report::superseded_by(conn, id)?;
+                found.insert(id, (report, superseded_by));
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn bets_of(
+    conn: &mut DbConnection,
+    drafts: &[&ReportDraft],
+    corrected: &BTreeMap<i64, (Report, Option<i64>)>,
+) -> Result<BTreeMap<i64, Bet>, ApiError> {
+    let mut ids: Vec<i64> = drafts
+        .iter()
+        .filter_map(|d| match d.subject {
+            Subject::Bet(id) => Some(id),
+            Subject::Correction(id) => corrected.get(&id).map(|(r, _)| r.bet_id),
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Bet::find_many(conn, &ids)?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect())
+}
+
+fn stored_by_key(
+    conn: &mut DbConnection,
+    drafts: &[&ReportDraft],
+) -> Result<BTreeMap<(i64, String), Report>, ApiError> {
+    let mut keys: Vec<&str> = drafts
+        .iter()
+        .filter_map(|d| d.idempotency_key.as_ref().map(IdempotencyKey::as_str))
+        .collect();
+    if keys.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    Ok(Report::find_by_keys(conn, &keys)?
+        .into_iter()
+        .filter_map(|r| Some(((r.bet_id, r.idempotency_key.clone()?), r)))
+        .collect())
+}
+
+/// One row's checks: the bet exists and is visible, the actor may write to it, it is open, and
+/// a corrected report exists and was not corrected before.
+fn check(
+    actor: &Actor,
+    draft: &ReportDraft,
+    corrected: &BTreeMap<i64, (Report, Option<i64>)>,
+    bets: &BTreeMap<i64, Bet>,
+    now: DateTime<Utc>,
+) -> Result<NewReport, ApiError> {
+    let (bet_id, default_at, correcting) = match draft.subject {
+        Subject::Bet(id) => (id, now, None),
+        Subject::Correction(id) => {
+            let (old, superseded_by) = corrected
+                .get(&id)
+                .ok_or_else(|| ApiError::not_found(&format!("report {id}")))?;
+            (
+                old.bet_id,
+                old.observed_at.and_utc(),
+                Some((id, *superseded_by)),
+            )
+        }
+    };
+    let bet = bets
+        .get(&bet_id)
+        .filter(|b| actor.can_read_team(b.team_id))
+        .ok_or_else(|| ApiError::not_found(&format!("bet {bet_id}")).with_field("bet_id"))?;
+    if !actor.can_write_team(bet.team_id) {
+        return Err(ApiError::forbidden(format!(
+            "bet {bet_id} belongs to another team; you may report only on your own team's bets"
+        )));
+    }
+    let status: BetStatus = bet
+        .status
+        .parse()
+        .map_err(|e: String| ApiError::internal(&e))?;
+    if status.is_closed() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "bet_closed",
+            format!("bet {bet_id} is {status}; it takes no more reports"),
+        ));
+    }
+    if let Some((id, Some(newer))) = correcting {
+        return Err(ApiError::conflict(
+            "already_corrected",
+            format!(
+                "report {id} was already corrected by report {newer}; correct that one instead"
+            ),
+        ));
+    }
+    Ok(NewReport {
+        bet_id,
+        value: draft.value,
+        observed_at: draft
+            .observed_at
+            .map_or(default_at, ObservedAt::get)
+            .naive_utc(),
+        reported_by: actor.user_id,
+        received_at: now.naive_utc(),
+        source: draft.source.clone().map(SourceNote::into_inner),
+        idempotency_key: draft
+            .idempotency_key
+            .as_ref()
+            .map(|k| k.as_str().to_owned()),
+        supersedes: correcting.map(|(id, _)| id),
+    })
+}
+
+fn key_conflict(key: &str) -> ApiError {
+    ApiError::conflict(
+        "idempotency_conflict",
+        format!("idempotency key {key:?} was already used for a different report on this bet"),
+    )
+    .with_field("idempotency_key")
+}
+
+fn already_corrected(id: i64) -> ApiError {
+    ApiError::conflict(
+        "already_corrected",
+        format!("report {id} is corrected twice in this batch; send one correction"),
+    )
+}
+
+/// One error for a refused batch: the status all rows share (else 422), every row listed.
+fn batch_error(total: usize, errors: Vec<(usize, ApiError)>) -> ApiError {
+    let first = errors[0].1.status();
+    let status = if errors.iter().all(|(_, e)| e.status() == first) {
+        first
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let details: Vec<RowError> = errors
+        .into_iter()
+        .map(|(index, e)| {
+            let detail = e.detail();
+            RowError {
+                index,
+                code: detail.code.clone(),
+                message: detail.message.clone(),
+                field: Some(match &detail.field {
+                    Some(f) => format!("reports[{index}].{f}"),
+                    None => format!("reports[{index}]"),
+                }),
+            }
+        })
+        .collect();
+    ApiError::new(
+        status,
+        "invalid_batch",
+        format!(
+            "{} of {total} reports were refused; nothing was stored",
+            details.len()
+        ),
+    )
+    .with_field("reports")
+    .with_details(details)
+}
+
+fn audit(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    requested: usize,
+    inserted: &[Report],
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let corrections = inserted.iter().filter(|r| r.supersedes.is_some()).count();
+    let (action, object) = match (requested, inserted) {
+        (1, [only]) if only.supersedes.is_some() => ("report.correct", ("report", Some(only.id))),
+        (1, [only]) => ("report.create", ("report", Some(only.id))),
+        _ => ("report.batch", ("report", None)),
+    };
+    let mut bets: Vec<i64> = inserted.iter().map(|r| r.bet_id).collect();
+    bets.sort_unstable();
+    bets.dedup();
+    let detail = json!({
+        "stored": inserted.len(),
+        "corrections": corrections,
+        "first_id": inserted.first().map(|r| r.id),
+        "last_id": inserted.last().map(|r| r.id),
+        "supersedes": inserted.iter().filter_map(|r| r.supersedes).collect::<Vec<_>>(),
+        "bets": bets,
+    });
+    crate::services::audit::record(conn, Some(actor), action, object, detail, now)?;
+    Ok(())
+}

@@ -1,0 +1,206 @@
+//! People and their tokens: creating users (within their team's size), issuing and revoking
+//! tokens, and the first start's admin.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::api::error::ApiError;
+use crate::db::portfolio::Portfolio;
+use crate::db::teams::Team;
+use crate::db::users::{NewToken, NewUser, Token, User};
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::{Actor, ApiToken, Currency, Name, Role, TeamKind};
+use crate::services::audit;
+
+/// A token just issued: the stored row and, this once, the secret.
+pub struct IssuedToken {
+    pub token: Token,
+    pub secret: ApiToken,
+}
+
+/// The kinds of token: API tokens for scripts, session tokens behind a web sign-in cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Api,
+    Session,
+}
+
+impl TokenKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Api => "api",
+            TokenKind::Session => "session",
+        }
+    }
+}
+
+/// Stores the hash of `secret` (a fresh random token when None) for the user.
+pub fn issue_token(
+    conn: &mut DbConnection,
+    user_id: i64,
+    label: &str,
+    kind: TokenKind,
+    secret: Option<ApiToken>,
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<IssuedToken, ApiError> {
+    let secret = match secret {
+        Some(s) => s,
+        None => ApiToken::generate().map_err(|e| ApiError::internal(&e))?,
+    };
+    let token = Token::create(
+        conn,
+        &NewToken {
+            user_id,
+            hash: secret.hash().as_str(),
+            hint: &secret.hint(),
+            label,
+            kind: kind.as_str(),
+            created_at: now.naive_utc(),
+            expires_at: expires_at.map(|t| t.naive_utc()),
+        },
+    )?;
+    Ok(IssuedToken { token, secret })
+}
+
+/// A new user for the committee to create.
+pub struct UserForm {
+    pub name: Name,
+    pub role: Role,
+    pub team_id: Option<i64>,
+}
+
+/// Creates a user with a first API token. Members and partners need a team with room;
+/// partners need an external team; committee and execs belong to no team.
+pub fn create_user(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    form: UserForm,
+    now: DateTime<Utc>,
+) -> Result<(User, IssuedToken), ApiError> {
+    match (form.role.needs_team(), form.team_id) {
+        (true, None) => {
+            return Err(ApiError::invalid(
+                "team_id",
+                format!("a {} belongs to a team", form.role),
+            ));
+        }
+        (false, Some(_)) => {
+            return Err(ApiError::invalid(
+                "team_id",
+                format!("a {} belongs to no team; leave team_id out", form.role),
+            ));
+        }
+        _ => {}
+    }
+    write_transaction(conn, |conn| {
+        if User::exists_named(conn, form.name.as_str())? {
+            return Err(ApiError::conflict(
+                "duplicate_name",
+                format!("a user named {:?} already exists", form.name.as_str()),
+            )
+            .with_field("name"));
+        }
+        if let Some(team_id) = form.team_id {
+            let team = Team::find(conn, team_id)?.ok_or_else(|| {
+                ApiError::invalid("team_id", format!("team {team_id} does not exist"))
+            })?;
+            if form.role == Role::Partner && team.kind != TeamKind::External.as_str() {
+                return Err(ApiError::invalid(
+                    "team_id",
+                    "a partner belongs to an external team",
+                ));
+            }
+            if Team::member_count(conn, team_id)? >= i64::from(team.max_members) {
+                return Err(ApiError::conflict(
+                    "team_full",
+                    format!(
+                        "team {:?} already has its maximum of {} members",
+                        team.name, team.max_members
+                    ),
+                )
+                .with_field("team_id"));
+            }
+        }
+        let user = User::create(
+            conn,
+            &NewUser {
+                name: form.name.as_str(),
+                role: form.role.as_str(),
+                team_id: form.team_id,
+                created_at: now.naive_utc(),
+            },
+        )?;
+        let issued = issue_token(
+            conn,
+            user.id,
+            "first token",
+            TokenKind::Api,
+            None,
+            None,
+            now,
+        )?;
+        audit::record(
+            conn,
+            Some(actor),
+            "user.create",
+            ("user", Some(user.id)),
+            json!({"name": user.name, "role": user.role, "team_id": user.team_id, "token_id": issued.token.id}),
+            now,
+        )?;
+        Ok((user, issued))
+    })
+}
+
+/// What the first start did.
+pub enum Bootstrap {
+    /// The database already had users; nothing changed.
+    AlreadyDone,
+    /// The `admin` committee user was created with this token.
+    Created(ApiToken),
+}
+
+/// On a database with no users: creates the portfolio (in `currency`) and the committee user
+/// `admin`, whose token is `chosen` or a fresh random one.
+pub fn bootstrap(
+    conn: &mut DbConnection,
+    currency: &Currency,
+    chosen: Option<ApiToken>,
+    now: DateTime<Utc>,
+) -> Result<Bootstrap, ApiError> {
+    write_transaction(conn, |conn| {
+        if Portfolio::get(conn)?.is_none() {
+            Portfolio::create(conn, "Portfolio", currency.code(), now.naive_utc())?;
+        }
+        if User::any_exist(conn)? {
+            return Ok(Bootstrap::AlreadyDone);
+        }
+        let admin = User::create(
+            conn,
+            &NewUser {
+                name: "admin",
+                role: Role::Committee.as_str(),
+                team_id: None,
+                created_at: now.naive_utc(),
+            },
+        )?;
+        let issued = issue_token(
+            conn,
+            admin.id,
+            "bootstrap",
+            TokenKind::Api,
+            chosen,
+            None,
+            now,
+        )?;
+        audit::record(
+            conn,
+            None,
+            "user.bootstrap",
+            ("user", Some(admin.id)),
+            json!({"name": "admin", "role": "committee", "token_id": issued.token.id}),
+            now,
+        )?;
+        Ok(Bootstrap::Created(issued.secret))
+    })
+}

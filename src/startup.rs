@@ -1,0 +1,90 @@
+//! Building and running the server: the pool, migrations, the first start's admin, and the
+//! actix-web app. `Application::build` binds before it returns, so tests can ask for port 0 and
+//! learn the port.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+
+use crate::api::fallback::RouteTable;
+use crate::api::{self, AppState};
+use crate::config::Settings;
+use crate::db::{self, Pool};
+use crate::services::users::{Bootstrap, bootstrap};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    bootstrap: Bootstrap,
+    pool: Pool,
+}
+
+impl Application {
+    /// Connects, migrates, bootstraps the admin on an empty database, and binds.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let url = settings.database_url.clone();
+        let pool_size = settings.pool_size;
+        let pool =
+            tokio::task::spawn_blocking(move || db::connection::connect(&url, pool_size)).await??;
+        let currency = settings.currency.clone();
+        let chosen = settings.bootstrap_token.clone();
+        let now = crate::domain::time::now();
+        let bootstrap = db::run(&pool, move |conn| bootstrap(conn, &currency, chosen, now))
+            .await
+            .map_err(|e| anyhow::anyhow!("first-start setup failed: {e}"))?;
+
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            currency: settings.currency.clone(),
+        });
+        let openapi = api::openapi_document();
+        let routes = web::Data::new(RouteTable::from_openapi(&openapi));
+        let openapi = web::Data::new(openapi);
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .app_data(routes.clone())
+                .app_data(openapi.clone())
+                .configure(api::extractor_config)
+                .into_utoipa_app()
+                .configure(api::mount)
+                .into_app()
+                .default_service(web::to(api::fallback::not_routed))
+        })
+        .listen(listener)?;
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+            bootstrap,
+            pool,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The admin token made on this start, if this start made one.
+    pub fn bootstrap(&self) -> &Bootstrap {
+        &self.bootstrap
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Serves until the process is told to stop; in-flight requests finish first.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -151,12 +151,6 @@ fn serve_settings(database_url: DatabaseUrl, args: ServeArgs) -> Result<Settings
     })
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?)
-}
-
 fn serve(settings: Settings) -> anyhow::Result<()> {
     let backend = settings.database_url.redacted();
     actix_web::rt::System::new().block_on(async move {
@@ -188,7 +182,9 @@ fn engine_run(file: Option<PathBuf>) -> anyhow::Result<()> {
             text
         }
     };
-    let _ = runtime;
-    let _ = text;
-    anyhow::bail!("the engine is not built yet")
+    let input: crate::engine::RoundInput = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("the round input is not valid: {e}"))?;
+    let outcome = crate::engine::evaluate(&input)?;
+    println!("{}", serde_json::to_string_pretty(&outcome)?);
+    Ok(())
 }

@@ -78,15 +78,6 @@ impl BetStatus {
     }
 }
 
-impl crate::engine::Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            crate::engine::Direction::HigherIsBetter => "higher_is_better",
-            crate::engine::Direction::LowerIsBetter => "lower_is_better",
-        }
-    }
-}
-
 impl FromStr for crate::engine::Direction {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {

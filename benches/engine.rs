@@ -1,0 +1,138 @@
+//! The engine at scale (ENGINE.md, "Scale"): 10,000 bets with 1,000,000 reports in total.
+//! Run with `cargo bench --bench engine`; the figure to watch is the median of
+//! `evaluate_10k_bets_1m_reports`.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use divan::{Bencher, black_box};
+use horserace::engine::{BetEvidence, Direction, Observation, Pin, Policy, RoundInput, evaluate};
+
+const BETS: usize = 10_000;
+const REPORTS: usize = 1_000_000;
+
+fn main() {
+    divan::main();
+}
+
+/// xorshift64*: deterministic, so every run measures the same portfolio.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn as_of() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 6, 30, 12, 0, 0).unwrap()
+}
+
+/// 10,000 bets, 10% new; report counts vary in pairs (100 + k, 100 - k) so they total exactly
+/// 1,000,000. Reports fall in the last 90 days of a 120-day window, in time order when
+/// `sorted` (as the database returns them) or shuffled otherwise.
+fn portfolio(sorted: bool) -> RoundInput {
+    let mut rng = Rng(0x5EED_1234_ABCD_0001);
+    let per_bet = REPORTS / BETS;
+    let mut bets = Vec::with_capacity(BETS);
+    let mut spread = 0;
+    for i in 0..BETS {
+        let count = if i % 2 == 0 {
+            spread = rng.below(per_bet as u64) as usize;
+            per_bet + spread
+        } else {
+            per_bet - spread
+        };
+        let direction = if rng.below(2) == 0 {
+            Direction::HigherIsBetter
+        } else {
+            Direction::LowerIsBetter
+        };
+        let d = if direction == Direction::HigherIsBetter {
+            1.0
+        } else {
+            -1.0
+        };
+        let baseline = 1_000.0 * rng.unit();
+        let gap = 1.0 + 100.0 * rng.unit();
+        let level = baseline + d * gap * (3.0 * rng.unit() - 0.5);
+        let slope = d * gap * (rng.unit() - 0.5) / 90.0;
+        let mut seconds: Vec<i64> = (0..count)
+            .map(|_| -(rng.below(90 * 86_400) as i64))
+            .collect();
+        if sorted {
+            seconds.sort_unstable();
+        }
+        let observations = seconds
+            .into_iter()
+            .map(|s| Observation {
+                at: as_of() + Duration::seconds(s),
+                value: level + slope * (s as f64 / 86_400.0) + gap * 0.3 * (rng.unit() - 0.5),
+            })
+            .collect();
+        let is_new = rng.below(10) == 0;
+        bets.push(BetEvidence {
+            id: i as i64 + 1,
+            direction,
+            baseline,
+            threshold: baseline + d * gap,
+            prev_grant: if is_new {
+                0
+            } else {
+                10_000 + rng.below(1_000_000) as i64
+            },
+            prev_streak: rng.below(2) as u32,
+            is_new,
+            seed_request: (rng.below(4) == 0).then(|| rng.below(500_000) as i64),
+            observations,
+        });
+    }
+    RoundInput {
+        budget: 5_000_000_000,
+        as_of: as_of(),
+        window_start: Some(as_of() - Duration::days(120)),
+        policy: Policy::default(),
+        bets,
+        pins: vec![
+            Pin {
+                bet_id: 7,
+                grant: Some(2_000_000),
+                waive_kill: false,
+                reason: "flagship".to_owned(),
+            },
+            Pin {
+                bet_id: 42,
+                grant: None,
+                waive_kill: true,
+                reason: "new pricing".to_owned(),
+            },
+        ],
+    }
+}
+
+#[divan::bench(sample_count = 30)]
+fn evaluate_10k_bets_1m_reports(bencher: Bencher) {
+    let input = portfolio(true);
+    assert_eq!(
+        input
+            .bets
+            .iter()
+            .map(|b| b.observations.len())
+            .sum::<usize>(),
+        REPORTS
+    );
+    bencher.bench_local(|| evaluate(black_box(&input)).unwrap());
+}
+
+#[divan::bench(sample_count = 30)]
+fn evaluate_10k_bets_1m_reports_unsorted(bencher: Bencher) {
+    let input = portfolio(false);
+    bencher.bench_local(|| evaluate(black_box(&input)).unwrap());
+}

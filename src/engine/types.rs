@@ -1,0 +1,212 @@
+//! The engine's inputs and outputs: plain data, serialisable as JSON, with no behaviour beyond
+//! the small helpers the database and the reasons need (`Direction::sign`, `as_str`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+// The schema derive only describes the JSON shape for the API's OpenAPI document.
+use utoipa::ToSchema;
+
+use super::policy::Policy;
+
+/// Everything one funding round is decided from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoundInput {
+    /// The round's budget B, in minor units.
+    pub budget: i64,
+    /// The evaluation instant: levels are estimated here.
+    pub as_of: DateTime<Utc>,
+    /// Exclusive start of the evidence window; `None` means the start of time. The caller
+    /// resolves ENGINE.md's default (the previous committed round's `as_of`).
+    #[serde(default)]
+    pub window_start: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub policy: Policy,
+    pub bets: Vec<BetEvidence>,
+    #[serde(default)]
+    pub pins: Vec<Pin>,
+}
+
+/// Which way a metric improves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    HigherIsBetter,
+    LowerIsBetter,
+}
+
+impl Direction {
+    /// d in ENGINE.md: +1 when higher is better, -1 when lower is better.
+    pub fn sign(self) -> f64 {
+        match self {
+            Direction::HigherIsBetter => 1.0,
+            Direction::LowerIsBetter => -1.0,
+        }
+    }
+
+    /// The snake_case word stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "higher_is_better",
+            Direction::LowerIsBetter => "lower_is_better",
+        }
+    }
+}
+
+/// One report of a bet's metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    pub at: DateTime<Utc>,
+    pub value: f64,
+}
+
+/// One active bet with its threshold in force and its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BetEvidence {
+    pub id: i64,
+    pub direction: Direction,
+    pub baseline: f64,
+    /// The threshold T in force at `as_of`.
+    pub threshold: f64,
+    /// g: the grant of the previous committed round, 0 if none.
+    #[serde(default)]
+    pub prev_grant: i64,
+    /// Consecutive missed rounds so far.
+    #[serde(default)]
+    pub prev_streak: u32,
+    /// Never granted money in any committed round.
+    #[serde(default)]
+    pub is_new: bool,
+    /// Optional cap on the bet's seed grant.
+    #[serde(default)]
+    pub seed_request: Option<i64>,
+    /// Reports, superseded ones excluded. Those outside (window_start, as_of] are ignored.
+    #[serde(default)]
+    pub observations: Vec<Observation>,
+}
+
+/// A committee override, always with a written reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    pub bet_id: i64,
+    /// Fixes the grant to exactly this amount (and so keeps the bet alive).
+    #[serde(default)]
+    pub grant: Option<i64>,
+    /// Keeps the bet alive this round whatever its streak.
+    #[serde(default)]
+    pub waive_kill: bool,
+    pub reason: String,
+}
+
+/// What the round decided, for the whole portfolio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoundOutcome {
+    /// B.
+    pub budget: i64,
+    /// Sum of the pinned grants.
+    pub pinned_total: i64,
+    /// B' = B - pinned_total: what the engine allocates.
+    pub available: i64,
+    /// floor(h * B): the most any unpinned bet can get.
+    pub max_grant: i64,
+    /// E = floor(e * B'), or 0 without seed candidates.
+    pub exploration_pool: i64,
+    /// M = B' - the seed targets before the spill (real).
+    pub main_pool: f64,
+    /// What the main pool could not place and offered to the seed candidates (real).
+    pub spilled: f64,
+    /// Whole units nobody took; sum(grants) + reserve == budget.
+    pub reserve: i64,
+    /// One per bet, in ascending bet id.
+    pub results: Vec<BetResult>,
+}
+
+/// What the round decided for one bet, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BetResult {
+    pub bet_id: i64,
+    /// Observations in the window.
+    pub n: u32,
+    /// L: the estimated level at `as_of`.
+    pub level: Option<f64>,
+    pub se: Option<f64>,
+    /// Degrees of freedom of the t test.
+    pub nu: Option<u32>,
+    pub threshold: f64,
+    /// P: the probability that the level beats the threshold.
+    pub p_beat: Option<f64>,
+    pub outcome: Outcome,
+    /// Consecutive missed rounds after this round.
+    pub streak: u32,
+    /// q = (L - b) / (T - b).
+    pub progress: Option<f64>,
+    /// f; 0 for bets that are not continuing and alive.
+    pub fitness: f64,
+    /// w = g * f for main-pool candidates; 0 for everyone else.
+    pub weight: f64,
+    pub prev_grant: i64,
+    /// The real target before whole-unit rounding (the pinned amount for a pinned bet).
+    pub target: f64,
+    pub grant: i64,
+    /// The committee fixed the grant.
+    pub pinned: bool,
+    /// The bet would have been killed, but a pin kept it alive.
+    pub kill_waived: bool,
+    pub decision: Decision,
+    pub reasons: Vec<String>,
+}
+
+/// How the evidence compares with the threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Beat,
+    Miss,
+    Uncertain,
+    InsufficientData,
+}
+
+impl Outcome {
+    /// The snake_case word stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Beat => "beat",
+            Outcome::Miss => "miss",
+            Outcome::Uncertain => "uncertain",
+            Outcome::InsufficientData => "insufficient_data",
+        }
+    }
+}
+
+/// The one decision shown for a bet (ENGINE.md step 6, in order of precedence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Killed,
+    Pinned,
+    Seed,
+    Cut,
+    Increase,
+    Decrease,
+    Hold,
+}
+
+impl Decision {
+    /// The snake_case word stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Killed => "killed",
+            Decision::Pinned => "pinned",
+            Decision::Seed => "seed",
+            Decision::Cut => "cut",
+            Decision::Increase => "increase",
+            Decision::Decrease => "decrease",
+            Decision::Hold => "hold",
+        }
+    }
+}

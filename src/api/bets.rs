@@ -13,6 +13,7 @@ use super::{AppState, utc};
 use crate::db;
 use crate::db::bets::{Bet, BetFilter, Threshold};
 use crate::db::reports::Report;
+use crate::db::rounds::RoundResultRow;
 use crate::domain::{
     BetStatus, Description, Direction, Money, Name, Reason, Role, Stage, Title, Unit, metric_value,
 };
@@ -150,6 +151,46 @@ pub struct BetDetail {
     pub reports: Vec<ReportView>,
     /// All reports of the bet; page through `GET /bets/{id}/reports`.
     pub reports_total: i64,
+    /// What each committed round decided for the bet, oldest first.
+    pub grants: Vec<GrantView>,
+    /// Consecutive missed rounds after the latest committed round.
+    pub streak: i32,
+    /// All grants over all rounds, in minor units.
+    pub total_granted: i64,
+}
+
+/// One committed round's decision for a bet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantView {
+    pub round_id: i64,
+    pub as_of: DateTime<Utc>,
+    pub outcome: String,
+    pub decision: String,
+    pub level: Option<f64>,
+    pub p_beat: Option<f64>,
+    pub threshold: f64,
+    pub streak: i32,
+    pub prev_grant: i64,
+    pub granted: i64,
+    pub reasons: Vec<String>,
+}
+
+impl From<(RoundResultRow, chrono::NaiveDateTime)> for GrantView {
+    fn from((r, as_of): (RoundResultRow, chrono::NaiveDateTime)) -> Self {
+        Self {
+            round_id: r.round_id,
+            as_of: utc(as_of),
+            reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
+            outcome: r.outcome,
+            decision: r.decision,
+            level: r.level,
+            p_beat: r.p_beat,
+            threshold: r.threshold,
+            streak: r.streak,
+            prev_grant: r.prev_grant,
+            granted: r.granted,
+        }
+    }
 }
 
 /// Register a bet (its team, or the committee for any team). It starts `proposed`.
@@ -218,6 +259,9 @@ pub async fn create_bet(
         threshold_in_force: in_force,
         reports: Vec::new(),
         reports_total: 0,
+        grants: Vec::new(),
+        streak: 0,
+        total_granted: 0,
     }))
 }
 
@@ -292,15 +336,20 @@ pub async fn get_bet(
     let id = path.into_inner();
     let actor = caller.0.clone();
     let now = crate::db::now();
-    let (bet, thresholds, in_force, (reports, total)) = db::run(&state.pool, move |conn| {
+    let (bet, thresholds, in_force, (reports, total), grants) = db::run(&state.pool, move |conn| {
         let bet = service::visible_bet(conn, &actor, id)?;
         let thresholds = Threshold::for_bet(conn, id)?;
         let in_force = Threshold::in_force(conn, id, now)?;
         let reports = Report::page_for_bet(conn, id, 0, RECENT_REPORTS)?;
-        Ok::<_, ApiError>((bet, thresholds, in_force, reports))
+        let grants = RoundResultRow::for_bet(conn, id)?;
+        Ok::<_, ApiError>((bet, thresholds, in_force, reports, grants))
     })
     .await?;
+    let grants: Vec<GrantView> = grants.into_iter().map(GrantView::from).collect();
     Ok(web::Json(BetDetail {
+        streak: grants.last().map_or(0, |g| g.streak),
+        total_granted: grants.iter().map(|g| g.granted).sum(),
+        grants,
         bet: bet.try_into()?,
         thresholds: thresholds.into_iter().map(ThresholdView::from).collect(),
         threshold_in_force: in_force.map(ThresholdView::from),

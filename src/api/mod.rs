@@ -8,8 +8,10 @@ pub mod bets;
 pub mod error;
 pub mod fallback;
 pub mod health;
+pub mod ledger;
 pub mod pagination;
 pub mod reports;
+pub mod rounds;
 pub mod teams;
 pub mod users;
 
@@ -89,6 +91,16 @@ fn routes(cfg: &mut ServiceConfig) {
         .service(reports::create_batch)
         .service(reports::correct_report)
         .service(reports::get_report)
+        .service(rounds::create_round)
+        .service(rounds::list_rounds)
+        .service(rounds::get_round)
+        .service(rounds::delete_round)
+        .service(rounds::preview_round)
+        .service(rounds::set_pin)
+        .service(rounds::remove_pin)
+        .service(rounds::commit_round)
+        .service(rounds::verify_round)
+        .service(ledger::get_ledger)
         .service(audit::list_audit);
 }
 
@@ -102,7 +114,8 @@ fn routes(cfg: &mut ServiceConfig) {
     modifiers(&BearerAuth),
     tags(
         (name = "teams"), (name = "users"), (name = "arenas"), (name = "bets"),
-        (name = "reports"), (name = "audit"), (name = "health")
+        (name = "reports"), (name = "rounds"), (name = "ledger"), (name = "audit"),
+        (name = "health")
     )
 )]
 pub struct ApiDoc;

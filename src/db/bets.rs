@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{bets, thresholds};
+use super::schema::{bets, teams, thresholds};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = bets)]
@@ -45,6 +45,21 @@ pub struct NewBet<'a> {
     pub status: &'a str,
     pub created_by: i64,
     pub created_at: NaiveDateTime,
+}
+
+/// An active bet as a round reads it, with its team's name.
+#[derive(Debug, Clone, Queryable)]
+pub struct ActiveBet {
+    pub id: i64,
+    pub team_id: i64,
+    pub team_name: String,
+    pub title: String,
+    pub arena_id: i64,
+    pub slug: String,
+    pub metric_unit: String,
+    pub direction: String,
+    pub baseline: f64,
+    pub seed_request: Option<i64>,
 }
 
 /// Filters of the bet listing; every field narrows it.
@@ -116,6 +131,27 @@ impl Bet {
             );
         }
         Ok(found)
+    }
+
+    /// Every active bet, in id order.
+    pub fn active(conn: &mut DbConnection) -> QueryResult<Vec<ActiveBet>> {
+        bets::table
+            .inner_join(teams::table)
+            .filter(bets::status.eq("active"))
+            .select((
+                bets::id,
+                bets::team_id,
+                teams::name,
+                bets::title,
+                bets::arena_id,
+                bets::slug,
+                bets::metric_unit,
+                bets::direction,
+                bets::baseline,
+                bets::seed_request,
+            ))
+            .order(bets::id)
+            .load(conn)
     }
 
     /// A page of bets in id order, and the total that match.
@@ -204,6 +240,22 @@ impl Threshold {
             .order(thresholds::effective_from.desc())
             .first(conn)
             .optional()
+    }
+
+    /// The target in force at `at` of every active bet that has one.
+    pub fn in_force_for_active(
+        conn: &mut DbConnection,
+        at: NaiveDateTime,
+    ) -> QueryResult<std::collections::BTreeMap<i64, f64>> {
+        let rows: Vec<(i64, f64)> = thresholds::table
+            .inner_join(bets::table)
+            .filter(bets::status.eq("active"))
+            .filter(thresholds::effective_from.le(at))
+            .select((thresholds::bet_id, thresholds::target))
+            .order((thresholds::bet_id, thresholds::effective_from))
+            .load(conn)?;
+        // In effective_from order, the last of each bet wins.
+        Ok(rows.into_iter().collect())
     }
 
     pub fn exists_at(

@@ -60,3 +60,5 @@ pub mod portfolio;
 pub mod reports;
 pub mod teams;
 pub mod users;
+pub mod ledger;
+pub mod rounds;

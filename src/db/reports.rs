@@ -176,3 +176,102 @@ impl Report {
             .get_result(conn)
     }
 }
+
+/// A report as a round reads it: the fields the engine needs and its id.
+#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName)]
+pub struct EvidencePoint {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub bet_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    pub value: f64,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    pub observed_at: NaiveDateTime,
+}
+
+impl EvidencePoint {
+    /// The reports of active bets observed in (after, until], corrected ones left out (their
+    /// corrections stand in for them), in bet, time and id order: one streaming scan.
+    pub fn in_window(
+        conn: &mut DbConnection,
+        after: Option<NaiveDateTime>,
+        until: NaiveDateTime,
+    ) -> QueryResult<Vec<EvidencePoint>> {
+        use super::schema::bets;
+        let mut query = reports::table
+            .inner_join(bets::table)
+            .filter(bets::status.eq("active"))
+            .filter(reports::observed_at.le(until))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                corrections.filter(corrections.field(reports::supersedes).eq(reports::id.nullable())),
+            )))
+            .into_boxed();
+        if let Some(after) = after {
+            query = query.filter(reports::observed_at.gt(after));
+        }
+        query
+            .select((reports::id, reports::bet_id, reports::value, reports::observed_at))
+            .order((reports::bet_id, reports::observed_at, reports::id))
+            .load(conn)
+    }
+
+    /// For each active bet, its last `per_bet` uncorrected reports observed at or before
+    /// `before`, in bet, time and id order: the history a round's outlier check looks back on.
+    pub fn history_before(
+        conn: &mut DbConnection,
+        before: NaiveDateTime,
+        per_bet: i64,
+    ) -> QueryResult<Vec<EvidencePoint>> {
+        // Window functions are in both backends' SQL but not in the multi-backend DSL; only
+        // the placeholder syntax differs.
+        let sql = |p1: &str, p2: &str| {
+            format!(
+                "SELECT id, bet_id, value, observed_at FROM ( \
+                   SELECT r.id, r.bet_id, r.value, r.observed_at, ROW_NUMBER() OVER ( \
+                     PARTITION BY r.bet_id ORDER BY r.observed_at DESC, r.id DESC) AS rn \
+                   FROM reports r JOIN bets b ON b.id = r.bet_id \
+                   WHERE b.status = 'active' AND r.observed_at <= {p1} \
+                     AND NOT EXISTS (SELECT 1 FROM reports c WHERE c.supersedes = r.id) \
+                 ) recent WHERE rn <= {p2} ORDER BY bet_id, observed_at, id"
+            )
+        };
+        use diesel::sql_types::{BigInt, Timestamp};
+        match conn {
+            DbConnection::Sqlite(c) => diesel::sql_query(sql("?", "?"))
+                .bind::<Timestamp, _>(before)
+                .bind::<BigInt, _>(per_bet)
+                .load(c),
+            DbConnection::Postgresql(c) => diesel::sql_query(sql("$1", "$2"))
+                .bind::<Timestamp, _>(before)
+                .bind::<BigInt, _>(per_bet)
+                .load(c),
+        }
+    }
+
+    /// The reports of these bets observed in (after, until], corrected or not; a committed
+    /// round's verification picks the ones it used by id.
+    pub fn for_bets_in_window(
+        conn: &mut DbConnection,
+        bet_ids: &[i64],
+        after: Option<NaiveDateTime>,
+        until: NaiveDateTime,
+    ) -> QueryResult<Vec<EvidencePoint>> {
+        let mut found = Vec::new();
+        for chunk in bet_ids.chunks(500) {
+            let mut query = reports::table
+                .filter(reports::bet_id.eq_any(chunk))
+                .filter(reports::observed_at.le(until))
+                .into_boxed();
+            if let Some(after) = after {
+                query = query.filter(reports::observed_at.gt(after));
+            }
+            found.extend(
+                query
+                    .select((reports::id, reports::bet_id, reports::value, reports::observed_at))
+                    .load::<EvidencePoint>(conn)?,
+            );
+        }
+        Ok(found)
+    }
+}

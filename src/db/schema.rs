@@ -118,6 +118,7 @@ diesel::table! {
         reserve -> Nullable<BigInt>,
         engine_input -> Nullable<Text>,
         report_ids -> Nullable<Text>,
+        outcome -> Nullable<Text>,
     }
 }
 
@@ -152,8 +153,13 @@ diesel::table! {
         prev_grant -> BigInt,
         target -> Double,
         granted -> BigInt,
+        pinned -> Bool,
+        kill_waived -> Bool,
         decision -> Text,
         reasons -> Text,
+        last_report_at -> Nullable<Timestamp>,
+        stale -> Bool,
+        outlier_report_ids -> Text,
     }
 }
 

@@ -5,4 +5,5 @@
 pub mod audit;
 pub mod bets;
 pub mod reports;
+pub mod rounds;
 pub mod users;

@@ -16,6 +16,8 @@ pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 
 pub struct TestApp {
     pub address: String,
+    /// The database the server runs on, for a second server process.
+    pub database_url: String,
     pub client: reqwest::Client,
     pub admin: String,
     #[expect(dead_code, reason = "held so the database lives as long as the test")]
@@ -90,6 +92,10 @@ pub async fn spawn_app() -> TestApp {
         let _ = horserace::telemetry::init("info", horserace::telemetry::LogFormat::Text);
     }
     let (url, database) = fresh_database();
+    let database_url = match &url {
+        DatabaseUrl::Sqlite(path) => path.clone(),
+        DatabaseUrl::Postgres(url) => url.clone(),
+    };
     let mut settings = Settings::new(url);
     settings.bind = "127.0.0.1:0".into();
     settings.bootstrap_token = Some(ApiToken::parse("token", ADMIN_TOKEN).unwrap());
@@ -101,6 +107,7 @@ pub async fn spawn_app() -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        database_url,
         client: reqwest::Client::new(),
         admin: ADMIN_TOKEN.to_owned(),
         database,
@@ -235,7 +242,8 @@ impl TestApp {
         )
     }
 
-    /// A proposed higher-is-better bet with baseline 100 and a threshold of 120 in force now.
+    /// A proposed higher-is-better bet with baseline 100 and a threshold of 120 in force since
+    /// the start of 2025 (so rounds dated in the past see it).
     pub async fn create_bet(&self, token: &str, arena: i64, team: i64, title: &str) -> i64 {
         self.post(
             "/api/v1/bets",
@@ -244,7 +252,7 @@ impl TestApp {
                 "arena_id": arena, "team_id": team, "title": title,
                 "metric": {"name": "weekly active users", "unit": "users", "direction": "higher_is_better"},
                 "baseline": 100.0,
-                "thresholds": [{"target": 120.0}]
+                "thresholds": [{"target": 120.0, "effective_from": "2025-01-01T00:00:00Z"}]
             }),
         )
         .await
@@ -320,4 +328,39 @@ impl TestApp {
             partner_bet,
         }
     }
+}
+
+/// A `horserace serve` child process on an existing database; killed when dropped.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub address: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the real binary on `database_url` and waits until it says where it listens.
+pub fn spawn_process(database_url: &str) -> ServerProcess {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_horserace"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2"])
+        .env("DATABASE_URL", database_url)
+        .env("HORSERACE_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the server binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let port = loop {
+        let line = lines.next().expect("the server prints its port").expect("readable output");
+        if let Some(port) = line.strip_prefix("horserace is listening on port ") {
+            break port.trim().to_owned();
+        }
+    };
+    ServerProcess { child, address: format!("http://127.0.0.1:{port}") }
 }

@@ -8,4 +8,5 @@ mod bad_input;
 mod bets;
 mod health;
 mod reports;
+mod rounds;
 mod teams_and_users;

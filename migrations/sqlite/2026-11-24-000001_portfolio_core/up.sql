@@ -95,6 +95,7 @@ CREATE INDEX reports_bet_observed ON reports (bet_id, observed_at);
 -- An idempotency key is scoped to its bet; NULL keys never collide.
 CREATE UNIQUE INDEX reports_bet_idempotency ON reports (bet_id, idempotency_key);
 
+-- At most one draft or committed round per instant; rounds commit in `as_of` order.
 CREATE TABLE rounds (
     id INTEGER PRIMARY KEY NOT NULL,
     budget BIGINT NOT NULL CHECK (budget >= 0),
@@ -110,8 +111,11 @@ CREATE TABLE rounds (
     committed_by INTEGER REFERENCES users (id),
     committed_at TIMESTAMP,
     reserve BIGINT,
+    -- Set at commit: the engine's input without its observations, the ids of the reports
+    -- it used (as ranges, "1-500,502"), and its outcome, so anyone can recompute the round.
     engine_input TEXT,
-    report_ids TEXT
+    report_ids TEXT,
+    outcome TEXT
 );
 
 CREATE TABLE round_pins (
@@ -143,8 +147,13 @@ CREATE TABLE round_results (
     prev_grant BIGINT NOT NULL,
     target DOUBLE NOT NULL,
     granted BIGINT NOT NULL CHECK (granted >= 0),
+    pinned BOOLEAN NOT NULL,
+    kill_waived BOOLEAN NOT NULL,
     decision TEXT NOT NULL,
     reasons TEXT NOT NULL,
+    last_report_at TIMESTAMP,
+    stale BOOLEAN NOT NULL,
+    outlier_report_ids TEXT NOT NULL,
     PRIMARY KEY (round_id, bet_id)
 );
 CREATE INDEX round_results_bet ON round_results (bet_id);

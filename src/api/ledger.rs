@@ -1,0 +1,128 @@
+//! `GET /ledger`: the double-entry ledger, its accounts with their balances, and its entries.
+
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::Caller;
+use super::error::{ApiError, ErrorBody};
+use super::pagination::{Page, Paging};
+use super::{AppState, utc};
+use crate::db;
+use crate::db::ledger::{Account, Entry, EntryFilter};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    pub id: i64,
+    /// `portfolio` (funds the rounds) or `team`.
+    pub kind: String,
+    pub name: String,
+    pub team_id: Option<i64>,
+    /// Money in less money out, in minor units. The portfolio's is negative: what it paid out.
+    pub balance: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryView {
+    pub id: i64,
+    pub from_account: i64,
+    pub to_account: i64,
+    pub amount: i64,
+    pub round_id: Option<i64>,
+    pub bet_id: Option<i64>,
+    pub memo: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Entry> for EntryView {
+    fn from(e: Entry) -> Self {
+        Self {
+            id: e.id,
+            from_account: e.from_account,
+            to_account: e.to_account,
+            amount: e.amount,
+            round_id: e.round_id,
+            bet_id: e.bet_id,
+            memo: e.memo,
+            created_at: utc(e.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LedgerView {
+    pub currency: String,
+    pub accounts: Vec<AccountView>,
+    /// The sum of every account's balance: always 0, since money only moves.
+    pub sum_of_balances: i64,
+    pub entries: Page<EntryView>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerQuery {
+    pub round_id: Option<i64>,
+    pub bet_id: Option<i64>,
+    /// Entries from or to this account.
+    pub account_id: Option<i64>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// The ledger: balances per account (their sum is zero) and the entries, oldest first. A
+/// partner sees only its own team's account and entries.
+#[utoipa::path(
+    tag = "ledger",
+    security(("bearer" = [])),
+    params(LedgerQuery),
+    responses((status = 200, body = LedgerView), (status = 401, body = ErrorBody))
+)]
+#[get("/ledger")]
+#[tracing::instrument(skip(state), fields(user = %caller.name))]
+pub async fn get_ledger(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<LedgerQuery>,
+) -> Result<web::Json<LedgerView>, ApiError> {
+    let q = query.into_inner();
+    let paging = Paging::parse(q.page, q.per_page)?;
+    let actor = caller.0.clone();
+    let currency = state.currency.code().to_owned();
+    let (accounts, balances, (entries, total)) = db::run(&state.pool, move |conn| {
+        let mut accounts = Account::list(conn)?;
+        let mut filter = EntryFilter {
+            round_id: q.round_id,
+            bet_id: q.bet_id,
+            account_id: q.account_id,
+        };
+        if !actor.reads_all_teams() {
+            accounts.retain(|a| a.team_id.is_some() && a.team_id == actor.team_id);
+            let own = accounts.first().map_or(-1, |a| a.id);
+            if filter.account_id.is_some_and(|a| a != own) {
+                return Ok((accounts, Default::default(), (Vec::new(), 0)));
+            }
+            filter.account_id = Some(own);
+        }
+        let balances = Account::balances(conn)?;
+        let page = Entry::page(conn, filter, paging.offset(), paging.limit())?;
+        Ok::<_, ApiError>((accounts, balances, page))
+    })
+    .await?;
+    let accounts: Vec<AccountView> = accounts
+        .into_iter()
+        .map(|a| AccountView {
+            balance: balances.get(&a.id).copied().unwrap_or(0),
+            id: a.id,
+            kind: a.kind,
+            name: a.name,
+            team_id: a.team_id,
+        })
+        .collect();
+    Ok(web::Json(LedgerView {
+        currency,
+        sum_of_balances: accounts.iter().map(|a| a.balance).sum(),
+        accounts,
+        entries: paging.wrap(entries.into_iter().map(EntryView::from).collect(), total),
+    }))
+}

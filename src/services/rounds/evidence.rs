@@ -1,0 +1,170 @@
+//! Gathering a round's evidence from the database: the active bets with the threshold in force
+//! at `as_of`, their uncorrected reports in the window, their previous grants and streaks, the
+//! committee's pins, and the evidence-quality flags.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::quality::{self, LOOKBACK, STALE_AFTER_DAYS};
+use crate::api::error::ApiError;
+use crate::db::DbConnection;
+use crate::db::reports::EvidencePoint;
+use crate::db::rounds::{Round, RoundPin, RoundResultRow};
+use crate::db::bets::{Bet, Threshold};
+use crate::engine::{BetEvidence, Observation, Pin, Policy, RoundInput};
+
+/// What the committee sees of a bet beside the engine's numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BetLabel {
+    pub title: String,
+    pub slug: String,
+    pub team_id: i64,
+    pub team_name: String,
+    pub arena_id: i64,
+    pub metric_unit: String,
+}
+
+/// How good a bet's evidence is. Informs the committee; never changes the computation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EvidenceQuality {
+    /// Uncorrected reports in the round's window.
+    pub reports_in_window: u32,
+    /// The newest report observed at or before the round's instant.
+    pub last_report_at: Option<DateTime<Utc>>,
+    /// Days from that report to the round's instant.
+    pub days_since_last_report: Option<f64>,
+    /// No report in the 14 days before the round's instant.
+    pub stale: bool,
+    /// Reports in the window whose robust z-score against the bet's previous 20 reports
+    /// (median and MAD) is above 5.
+    pub outlier_report_ids: Vec<i64>,
+}
+
+/// A round's evidence, ready for the engine.
+#[derive(Debug)]
+pub struct Gathered {
+    pub input: RoundInput,
+    pub labels: BTreeMap<i64, BetLabel>,
+    pub quality: BTreeMap<i64, EvidenceQuality>,
+    /// Every report the input holds, ascending.
+    pub report_ids: Vec<i64>,
+}
+
+/// The start of a round's window: its own, or the previous committed round's `as_of`.
+pub fn window_start(conn: &mut DbConnection, round: &Round) -> QueryResult<Option<NaiveDateTime>> {
+    if round.window_start.is_some() {
+        return Ok(round.window_start);
+    }
+    Ok(Round::latest_committed(conn, Some(round.as_of))?.map(|r| r.as_of))
+}
+
+pub fn gather(conn: &mut DbConnection, round: &Round) -> Result<Gathered, ApiError> {
+    let as_of = round.as_of;
+    let start = window_start(conn, round)?;
+    let policy: Policy = serde_json::from_str(&round.policy).map_err(|e| ApiError::internal(&e))?;
+
+    let active = Bet::active(conn)?;
+    let in_force = Threshold::in_force_for_active(conn, as_of)?;
+    let standings = RoundResultRow::standings_before(conn, as_of)?;
+    let window = group_by_bet(EvidencePoint::in_window(conn, start, as_of)?);
+    let history = match start {
+        Some(start) => group_by_bet(EvidencePoint::history_before(conn, start, LOOKBACK as i64)?),
+        None => BTreeMap::new(),
+    };
+
+    let mut input_bets = Vec::with_capacity(active.len());
+    let mut labels = BTreeMap::new();
+    let mut quality = BTreeMap::new();
+    let mut report_ids = Vec::new();
+    for bet in active {
+        let id = bet.id;
+        // A bet whose first threshold starts after `as_of` sits this round out.
+        let Some(&threshold) = in_force.get(&id) else {
+            continue;
+        };
+        let standing = standings.get(&id).copied().unwrap_or_default();
+        let points = window.get(&id).map(Vec::as_slice).unwrap_or_default();
+        let before = history.get(&id).map(Vec::as_slice).unwrap_or_default();
+        report_ids.extend(points.iter().map(|p| p.id));
+        quality.insert(id, assess(points, before, as_of));
+        input_bets.push(BetEvidence {
+            id,
+            direction: bet.direction.parse().map_err(|e: String| ApiError::internal(&e))?,
+            baseline: bet.baseline,
+            threshold,
+            prev_grant: standing.prev_grant,
+            prev_streak: u32::try_from(standing.streak).unwrap_or(0),
+            is_new: !standing.ever_funded,
+            seed_request: bet.seed_request,
+            observations: points
+                .iter()
+                .map(|p| Observation { at: p.observed_at.and_utc(), value: p.value })
+                .collect(),
+        });
+        labels.insert(
+            id,
+            BetLabel {
+                title: bet.title,
+                slug: bet.slug,
+                team_id: bet.team_id,
+                team_name: bet.team_name,
+                arena_id: bet.arena_id,
+                metric_unit: bet.metric_unit,
+            },
+        );
+    }
+    report_ids.sort_unstable();
+    let pins = RoundPin::for_round(conn, round.id)?
+        .into_iter()
+        .map(|p| Pin { bet_id: p.bet_id, grant: p.pinned_grant, waive_kill: p.waive_kill, reason: p.reason })
+        .collect();
+    Ok(Gathered {
+        input: RoundInput {
+            budget: round.budget,
+            as_of: as_of.and_utc(),
+            window_start: start.map(|s| s.and_utc()),
+            policy,
+            bets: input_bets,
+            pins,
+        },
+        labels,
+        quality,
+        report_ids,
+    })
+}
+
+fn group_by_bet(points: Vec<EvidencePoint>) -> BTreeMap<i64, Vec<EvidencePoint>> {
+    let mut grouped: BTreeMap<i64, Vec<EvidencePoint>> = BTreeMap::new();
+    for p in points {
+        grouped.entry(p.bet_id).or_default().push(p);
+    }
+    grouped
+}
+
+/// Staleness and outliers of one bet: `window` and `before` in time order.
+fn assess(window: &[EvidencePoint], before: &[EvidencePoint], as_of: NaiveDateTime) -> EvidenceQuality {
+    let last = window.last().or(before.last()).map(|p| p.observed_at);
+    let days = last.map(|t| (as_of - t).num_seconds() as f64 / 86_400.0);
+    let values: Vec<f64> = before.iter().chain(window).map(|p| p.value).collect();
+    let offset = before.len();
+    let outliers = window
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| {
+            let at = offset + i;
+            quality::is_outlier(p.value, &values[at.saturating_sub(LOOKBACK)..at])
+        })
+        .map(|(_, p)| p.id)
+        .collect();
+    EvidenceQuality {
+        reports_in_window: u32::try_from(window.len()).unwrap_or(u32::MAX),
+        last_report_at: last.map(|t| t.and_utc()),
+        days_since_last_report: days,
+        stale: days.is_none_or(|d| d > STALE_AFTER_DAYS),
+        outlier_report_ids: outliers,
+    }
+}

@@ -1,0 +1,199 @@
+//! Creating, pinning and deleting draft rounds: the committee's set-up before a commit.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::evaluation::engine_error;
+use crate::api::error::ApiError;
+use crate::db::bets::Bet;
+use crate::db::portfolio::Portfolio;
+use crate::db::rounds::{NewRound, Round, RoundPin};
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::{Actor, BetStatus, Money, Reason};
+use crate::engine::Policy;
+use crate::services::audit;
+
+/// A draft round as the committee asks for it, values parsed.
+pub struct RoundForm {
+    pub budget: Money,
+    pub as_of: DateTime<Utc>,
+    pub window_start: Option<DateTime<Utc>>,
+    pub policy: Policy,
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    form: RoundForm,
+    now: DateTime<Utc>,
+) -> Result<Round, ApiError> {
+    form.policy.validate().map_err(engine_error)?;
+    if let Some(start) = form.window_start
+        && start >= form.as_of
+    {
+        return Err(ApiError::invalid("window_start", "must be before as_of"));
+    }
+    write_transaction(conn, |conn| {
+        let portfolio = Portfolio::get(conn)?.ok_or_else(|| ApiError::internal(&"no portfolio"))?;
+        if let Some(latest) = Round::latest_committed(conn, None)?
+            && latest.as_of.and_utc() >= form.as_of
+        {
+            return Err(ApiError::invalid(
+                "as_of",
+                format!(
+                    "must be after the latest committed round's as_of, {} (round {})",
+                    latest.as_of.and_utc().to_rfc3339(),
+                    latest.id
+                ),
+            ));
+        }
+        if Round::exists_at(conn, form.as_of.naive_utc())? {
+            return Err(ApiError::conflict(
+                "duplicate_as_of",
+                "another round already has this as_of; two rounds cannot share an instant",
+            )
+            .with_field("as_of"));
+        }
+        let policy = serde_json::to_string(&form.policy).map_err(|e| ApiError::internal(&e))?;
+        let round = Round::create(
+            conn,
+            &NewRound {
+                budget: form.budget.minor_units(),
+                currency: &portfolio.currency,
+                as_of: form.as_of.naive_utc(),
+                window_start: form.window_start.map(|t| t.naive_utc()),
+                policy,
+                status: "draft",
+                created_by: actor.user_id,
+                created_at: now.naive_utc(),
+            },
+        )?;
+        audit::record(
+            conn,
+            Some(actor),
+            "round.create",
+            ("round", Some(round.id)),
+            json!({"budget": round.budget, "as_of": form.as_of, "window_start": form.window_start,
+                   "policy": form.policy}),
+            now,
+        )?;
+        Ok(round)
+    })
+}
+
+/// Loads a round that must still be a draft.
+pub fn draft(conn: &mut DbConnection, id: i64) -> Result<Round, ApiError> {
+    let round = Round::find(conn, id)?.ok_or_else(|| ApiError::not_found("round"))?;
+    if round.status != "draft" {
+        return Err(ApiError::conflict(
+            "round_committed",
+            format!("round {id} is committed; a committed round never changes"),
+        ));
+    }
+    Ok(round)
+}
+
+/// A committee override of one bet in a draft round.
+pub struct PinForm {
+    pub grant: Option<Money>,
+    pub waive_kill: bool,
+    pub reason: Reason,
+}
+
+pub fn pin(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    round_id: i64,
+    bet_id: i64,
+    form: PinForm,
+    now: DateTime<Utc>,
+) -> Result<RoundPin, ApiError> {
+    if form.grant.is_none() && !form.waive_kill {
+        return Err(ApiError::invalid("grant", "a pin fixes a grant, waives a kill, or both"));
+    }
+    write_transaction(conn, |conn| {
+        let round = draft(conn, round_id)?;
+        let bet = Bet::find(conn, bet_id)?.ok_or_else(|| ApiError::not_found("bet"))?;
+        if bet.status != BetStatus::Active.as_str() {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "bet_not_active",
+                format!("bet {bet_id} is {}; only active bets take part in a round", bet.status),
+            ));
+        }
+        let others: i64 = RoundPin::for_round(conn, round_id)?
+            .iter()
+            .filter(|p| p.bet_id != bet_id)
+            .filter_map(|p| p.pinned_grant)
+            .sum();
+        let grant = form.grant.map(Money::minor_units);
+        if others + grant.unwrap_or(0) > round.budget {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "pins_exceed_budget",
+                format!(
+                    "pinned grants would total {}, more than the budget of {}",
+                    others + grant.unwrap_or(0),
+                    round.budget
+                ),
+            )
+            .with_field("grant"));
+        }
+        let pin = RoundPin {
+            round_id,
+            bet_id,
+            pinned_grant: grant,
+            waive_kill: form.waive_kill,
+            reason: form.reason.into_inner(),
+            created_by: actor.user_id,
+            created_at: now.naive_utc(),
+        };
+        RoundPin::upsert(conn, &pin)?;
+        audit::record(
+            conn,
+            Some(actor),
+            "round.pin",
+            ("round", Some(round_id)),
+            json!({"bet_id": bet_id, "grant": grant, "waive_kill": pin.waive_kill, "reason": pin.reason}),
+            now,
+        )?;
+        Ok(pin)
+    })
+}
+
+pub fn unpin(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    round_id: i64,
+    bet_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        draft(conn, round_id)?;
+        if !RoundPin::remove(conn, round_id, bet_id)? {
+            return Err(ApiError::not_found("pin"));
+        }
+        audit::record(conn, Some(actor), "round.unpin", ("round", Some(round_id)), json!({"bet_id": bet_id}), now)?;
+        Ok(())
+    })
+}
+
+/// Deletes a draft the committee abandons (a draft with an earlier `as_of` blocks later
+/// commits until it is committed or deleted).
+pub fn delete(conn: &mut DbConnection, actor: &Actor, round_id: i64, now: DateTime<Utc>) -> Result<(), ApiError> {
+    write_transaction(conn, |conn| {
+        let round = draft(conn, round_id)?;
+        if !Round::delete_draft(conn, round_id)? {
+            return Err(ApiError::conflict("round_committed", "the round was committed meanwhile"));
+        }
+        audit::record(
+            conn,
+            Some(actor),
+            "round.delete",
+            ("round", Some(round_id)),
+            json!({"budget": round.budget, "as_of": round.as_of.and_utc()}),
+            now,
+        )?;
+        Ok(())
+    })
+}

@@ -1,0 +1,16 @@
+//! Funding rounds end to end: create a draft, pin, preview as often as wanted, commit in one
+//! transaction (results, ledger, kills, audit), and verify a committed round from what it
+//! stored.
+
+pub mod evidence;
+pub mod id_ranges;
+pub mod quality;
+pub mod commit;
+pub mod evaluation;
+pub mod lifecycle;
+pub mod verify;
+
+pub use commit::{commit, preview};
+pub use evaluation::{Evaluation, RoundLine};
+pub use lifecycle::{PinForm, RoundForm};
+pub use verify::{Verification, verify};

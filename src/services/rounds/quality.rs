@@ -1,0 +1,82 @@
+//! Evidence quality, shown to the committee beside every result: staleness and outliers. The
+//! flags inform; they never change what the engine computes.
+
+/// A bet with no report in this many days before the round's instant is stale.
+pub const STALE_AFTER_DAYS: f64 = 14.0;
+/// A report is an outlier when its robust z-score against the bet's previous reports exceeds
+/// this.
+pub const OUTLIER_Z: f64 = 5.0;
+/// How many previous reports the outlier check compares with.
+pub const LOOKBACK: usize = 20;
+/// Fewer previous reports than this and no report is judged.
+const MIN_HISTORY: usize = 5;
+/// Scales the median absolute deviation to a normal standard deviation (1 / 1.4826).
+const MAD_SCALE: f64 = 0.6745;
+/// Scales the mean absolute deviation, the fallback when the MAD is 0 (sqrt(pi / 2)).
+const MEAN_AD_SCALE: f64 = 1.253_314;
+
+/// The robust z-score of `value` against `previous`: 0.6745 (x - median) / MAD. When more than
+/// half the previous values are equal (MAD = 0), the mean absolute deviation stands in; when
+/// all are equal, any other value is infinitely far. None with too little history.
+pub fn robust_z(value: f64, previous: &[f64]) -> Option<f64> {
+    if previous.len() < MIN_HISTORY {
+        return None;
+    }
+    let center = median(&mut previous.to_vec());
+    let mut deviations: Vec<f64> = previous.iter().map(|v| (v - center).abs()).collect();
+    let mad = median(&mut deviations);
+    let distance = value - center;
+    if mad > 0.0 {
+        return Some(MAD_SCALE * distance / mad);
+    }
+    let mean_ad = deviations.iter().sum::<f64>() / deviations.len() as f64;
+    if mean_ad > 0.0 {
+        return Some(distance / (MEAN_AD_SCALE * mean_ad));
+    }
+    Some(if distance == 0.0 { 0.0 } else { f64::INFINITY.copysign(distance) })
+}
+
+pub fn is_outlier(value: f64, previous: &[f64]) -> bool {
+    robust_z(value, previous).is_some_and(|z| z.abs() > OUTLIER_Z)
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_unstable_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wild_value_is_an_outlier() {
+        let history = [100.0, 102.0, 98.0, 101.0, 99.0, 100.0, 103.0];
+        // median 100, deviations 0,2,2,1,1,0,3 -> MAD 1; z(130) = 0.6745 * 30 = 20.2.
+        assert!(is_outlier(130.0, &history));
+        // z(104) = 0.6745 * 4 = 2.7.
+        assert!(!is_outlier(104.0, &history));
+        assert!(is_outlier(70.0, &history));
+    }
+
+    #[test]
+    fn too_little_history_judges_nothing() {
+        assert_eq!(robust_z(1e9, &[1.0, 2.0, 3.0, 4.0]), None);
+    }
+
+    #[test]
+    fn a_flat_history_falls_back_to_the_mean_deviation() {
+        // median 10, MAD 0 (five of six equal), mean absolute deviation 1/6.
+        let history = [10.0, 10.0, 10.0, 10.0, 10.0, 11.0];
+        let z = robust_z(12.0, &history).unwrap();
+        assert!((z - 2.0 / (MEAN_AD_SCALE / 6.0)).abs() < 1e-9);
+        assert!(is_outlier(12.0, &history));
+        assert!(!is_outlier(10.0, &[10.0; 6]));
+        assert!(is_outlier(10.5, &[10.0; 6]));
+    }
+}

@@ -1,0 +1,153 @@
+//! Verifying a committed round: rebuild the engine's input from what the round stored (its
+//! input without observations, and the ids of the reports it used), evaluate again, and compare
+//! bit for bit with the stored outcome, the stored results and the ledger.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::id_ranges;
+use crate::api::error::ApiError;
+use crate::db::DbConnection;
+use crate::db::ledger::Entry;
+use crate::db::reports::EvidencePoint;
+use crate::db::rounds::{Round, RoundResultRow};
+use crate::engine::{Observation, RoundInput, evaluate};
+
+/// The verdict on one committed round.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Verification {
+    pub round_id: i64,
+    /// Everything matches: outcome, stored results, ledger, and the budget adds up.
+    pub matches: bool,
+    pub bets: usize,
+    pub reports: usize,
+    /// What did not match, in words.
+    pub problems: Vec<String>,
+}
+
+pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, ApiError> {
+    let round = Round::find(conn, round_id)?.ok_or_else(|| ApiError::not_found("round"))?;
+    let (Some(input), Some(ids), Some(stored_outcome)) = (&round.engine_input, &round.report_ids, &round.outcome) else {
+        return Err(ApiError::conflict(
+            "not_committed",
+            format!("round {round_id} is a draft: only a committed round can be verified"),
+        ));
+    };
+    let mut input: RoundInput = serde_json::from_str(input).map_err(|e| ApiError::internal(&e))?;
+    let ids = id_ranges::decode(ids).map_err(|e| ApiError::internal(&e))?;
+    let mut problems = Vec::new();
+
+    let wanted: BTreeSet<i64> = ids.iter().copied().collect();
+    let bet_ids: Vec<i64> = input.bets.iter().map(|b| b.id).collect();
+    let mut found: BTreeMap<i64, Vec<EvidencePoint>> = BTreeMap::new();
+    let mut seen = 0usize;
+    for point in EvidencePoint::for_bets_in_window(
+        conn,
+        &bet_ids,
+        input.window_start.map(|t| t.naive_utc()),
+        input.as_of.naive_utc(),
+    )? {
+        if wanted.contains(&point.id) {
+            seen += 1;
+            found.entry(point.bet_id).or_default().push(point);
+        }
+    }
+    if seen != wanted.len() {
+        problems.push(format!(
+            "{} of the {} reports the round used are missing from its bets' window",
+            wanted.len() - seen,
+            wanted.len()
+        ));
+    }
+    for bet in &mut input.bets {
+        let mut points = found.remove(&bet.id).unwrap_or_default();
+        points.sort_by_key(|p| (p.observed_at, p.id));
+        bet.observations = points
+            .into_iter()
+            .map(|p| Observation { at: p.observed_at.and_utc(), value: p.value })
+            .collect();
+    }
+
+    match evaluate(&input) {
+        Err(e) => problems.push(format!("the engine refuses the stored input: {e}")),
+        Ok(outcome) => {
+            let again = serde_json::to_string(&outcome).map_err(|e| ApiError::internal(&e))?;
+            if &again != stored_outcome {
+                problems.push("recomputing the round gives a different outcome".to_owned());
+            }
+            let granted: i64 = outcome.results.iter().map(|r| r.grant).sum();
+            if granted + outcome.reserve != outcome.budget || Some(outcome.reserve) != round.reserve {
+                problems.push(format!(
+                    "grants {granted} + reserve {} do not add up to the budget {}",
+                    outcome.reserve, outcome.budget
+                ));
+            }
+            check_rows(conn, round_id, &outcome.results, &mut problems)?;
+            check_ledger(conn, round_id, &outcome.results, &mut problems)?;
+        }
+    }
+    Ok(Verification {
+        round_id,
+        matches: problems.is_empty(),
+        bets: input.bets.len(),
+        reports: wanted.len(),
+        problems,
+    })
+}
+
+fn check_rows(
+    conn: &mut DbConnection,
+    round_id: i64,
+    results: &[crate::engine::BetResult],
+    problems: &mut Vec<String>,
+) -> Result<(), ApiError> {
+    let rows: BTreeMap<i64, RoundResultRow> = RoundResultRow::for_round(conn, round_id)?
+        .into_iter()
+        .map(|r| (r.bet_id, r))
+        .collect();
+    if rows.len() != results.len() {
+        problems.push(format!("{} stored results for {} bets", rows.len(), results.len()));
+    }
+    for r in results {
+        match rows.get(&r.bet_id) {
+            None => problems.push(format!("bet {}: no stored result", r.bet_id)),
+            Some(row) => {
+                let same = row.granted == r.grant
+                    && row.decision == r.decision.as_str()
+                    && row.outcome == r.outcome.as_str()
+                    && i64::from(row.streak) == i64::from(r.streak)
+                    && row.prev_grant == r.prev_grant
+                    && row.target.to_bits() == r.target.to_bits()
+                    && row.level.map(f64::to_bits) == r.level.map(f64::to_bits)
+                    && row.p_beat.map(f64::to_bits) == r.p_beat.map(f64::to_bits);
+                if !same {
+                    problems.push(format!("bet {}: the stored result differs from the recomputed one", r.bet_id));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_ledger(
+    conn: &mut DbConnection,
+    round_id: i64,
+    results: &[crate::engine::BetResult],
+    problems: &mut Vec<String>,
+) -> Result<(), ApiError> {
+    let mut paid: BTreeMap<i64, i64> = BTreeMap::new();
+    for entry in Entry::for_round(conn, round_id)? {
+        *paid.entry(entry.bet_id.unwrap_or(0)).or_insert(0) += entry.amount;
+    }
+    let granted: BTreeMap<i64, i64> = results
+        .iter()
+        .filter(|r| r.grant > 0)
+        .map(|r| (r.bet_id, r.grant))
+        .collect();
+    if paid != granted {
+        problems.push("the ledger entries of the round do not match its grants".to_owned());
+    }
+    Ok(())
+}

@@ -12,7 +12,9 @@ use crate::db;
 use crate::db::rounds::{Round, RoundPin};
 use crate::domain::{Actor, Money, Reason, time};
 use crate::engine::Policy;
-use crate::services::rounds::{self as service, Evaluation, PinForm, RoundForm, Verification, lifecycle};
+use crate::services::rounds::{
+    self as service, Evaluation, PinForm, RoundForm, Verification, lifecycle,
+};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -95,7 +97,12 @@ fn policy_of(round: &Round) -> Result<Policy, ApiError> {
 }
 
 /// A round as `actor` may see it: partners see only their own team's lines.
-fn view(actor: &Actor, round: Round, pins: Vec<RoundPin>, fresh: Option<Evaluation>) -> Result<RoundView, ApiError> {
+fn view(
+    actor: &Actor,
+    round: Round,
+    pins: Vec<RoundPin>,
+    fresh: Option<Evaluation>,
+) -> Result<RoundView, ApiError> {
     let mut evaluation = match fresh {
         Some(e) => Some(e),
         None => round
@@ -108,11 +115,17 @@ fn view(actor: &Actor, round: Round, pins: Vec<RoundPin>, fresh: Option<Evaluati
     if let Some(e) = &mut evaluation
         && !actor.reads_all_teams()
     {
-        e.results.retain(|line| Some(line.bet.team_id) == actor.team_id);
+        e.results
+            .retain(|line| Some(line.bet.team_id) == actor.team_id);
     }
     let pins = pins
         .into_iter()
-        .filter(|p| actor.reads_all_teams() || evaluation.as_ref().is_some_and(|e| e.results.iter().any(|l| l.result.bet_id == p.bet_id)))
+        .filter(|p| {
+            actor.reads_all_teams()
+                || evaluation
+                    .as_ref()
+                    .is_some_and(|e| e.results.iter().any(|l| l.result.bet_id == p.bet_id))
+        })
         .map(PinView::from)
         .collect();
     Ok(RoundView {
@@ -135,7 +148,12 @@ fn view(actor: &Actor, round: Round, pins: Vec<RoundPin>, fresh: Option<Evaluati
 }
 
 /// Loads a round with its pins and shapes it for the caller.
-async fn load_view(state: &AppState, actor: Actor, id: i64, fresh: Option<Evaluation>) -> Result<RoundView, ApiError> {
+async fn load_view(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    fresh: Option<Evaluation>,
+) -> Result<RoundView, ApiError> {
     db::run(&state.pool, move |conn| {
         let round = Round::find(conn, id)?.ok_or_else(|| ApiError::not_found("round"))?;
         let pins = RoundPin::for_round(conn, id)?;
@@ -174,7 +192,10 @@ pub async fn create_round(
     };
     let now = time::now();
     let actor = caller.0.clone();
-    let round = db::run(&state.pool, move |conn| lifecycle::create(conn, &actor, form, now)).await?;
+    let round = db::run(&state.pool, move |conn| {
+        lifecycle::create(conn, &actor, form, now)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(view(&caller.0, round, Vec::new(), None)?))
 }
 
@@ -190,13 +211,19 @@ pub async fn list_rounds(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<web::Json<Vec<RoundSummary>>, ApiError> {
-    let rounds = db::run(&state.pool, |conn| Round::list(conn).map_err(ApiError::from)).await?;
+    let rounds = db::run(&state.pool, |conn| {
+        Round::list(conn).map_err(ApiError::from)
+    })
+    .await?;
     let money_visible = caller.reads_all_teams();
     Ok(web::Json(
         rounds
             .into_iter()
             .map(|r| RoundSummary {
-                granted: r.reserve.filter(|_| money_visible).map(|reserve| r.budget - reserve),
+                granted: r
+                    .reserve
+                    .filter(|_| money_visible)
+                    .map(|reserve| r.budget - reserve),
                 reserve: r.reserve.filter(|_| money_visible),
                 id: r.id,
                 status: r.status,
@@ -224,7 +251,9 @@ pub async fn get_round(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<web::Json<RoundView>, ApiError> {
-    Ok(web::Json(load_view(&state, caller.0, path.into_inner(), None).await?))
+    Ok(web::Json(
+        load_view(&state, caller.0, path.into_inner(), None).await?,
+    ))
 }
 
 /// Delete a draft round (committee).
@@ -245,7 +274,10 @@ pub async fn delete_round(
     let id = path.into_inner();
     let actor = caller.0.clone();
     let now = time::now();
-    db::run(&state.pool, move |conn| lifecycle::delete(conn, &actor, id, now)).await?;
+    db::run(&state.pool, move |conn| {
+        lifecycle::delete(conn, &actor, id, now)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -273,7 +305,9 @@ pub async fn preview_round(
     let id = path.into_inner();
     let now = time::now();
     let evaluation = db::run(&state.pool, move |conn| service::preview(conn, id, now)).await?;
-    Ok(web::Json(load_view(&state, caller.0, id, Some(evaluation)).await?))
+    Ok(web::Json(
+        load_view(&state, caller.0, id, Some(evaluation)).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -318,7 +352,10 @@ pub async fn set_pin(
     };
     let now = time::now();
     let actor = caller.0.clone();
-    let pin = db::run(&state.pool, move |conn| lifecycle::pin(conn, &actor, round_id, bet_id, form, now)).await?;
+    let pin = db::run(&state.pool, move |conn| {
+        lifecycle::pin(conn, &actor, round_id, bet_id, form, now)
+    })
+    .await?;
     Ok(web::Json(pin.into()))
 }
 
@@ -340,7 +377,10 @@ pub async fn remove_pin(
     let (round_id, bet_id) = path.into_inner();
     let now = time::now();
     let actor = caller.0.clone();
-    db::run(&state.pool, move |conn| lifecycle::unpin(conn, &actor, round_id, bet_id, now)).await?;
+    db::run(&state.pool, move |conn| {
+        lifecycle::unpin(conn, &actor, round_id, bet_id, now)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -368,8 +408,13 @@ pub async fn commit_round(
     let id = path.into_inner();
     let now = time::now();
     let actor = caller.0.clone();
-    let evaluation = db::run(&state.pool, move |conn| service::commit(conn, &actor, id, now)).await?;
-    Ok(web::Json(load_view(&state, caller.0, id, Some(evaluation)).await?))
+    let evaluation = db::run(&state.pool, move |conn| {
+        service::commit(conn, &actor, id, now)
+    })
+    .await?;
+    Ok(web::Json(
+        load_view(&state, caller.0, id, Some(evaluation)).await?,
+    ))
 }
 
 /// Recompute a committed round from what it stored and compare, bit for bit (committee and
@@ -389,5 +434,7 @@ pub async fn verify_round(
 ) -> Result<web::Json<Verification>, ApiError> {
     caller.require_oversight()?;
     let id = path.into_inner();
-    Ok(web::Json(db::run(&state.pool, move |conn| service::verify(conn, id)).await?))
+    Ok(web::Json(
+        db::run(&state.pool, move |conn| service::verify(conn, id)).await?,
+    ))
 }

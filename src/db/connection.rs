@@ -92,10 +92,11 @@ impl ConnectionManager {
     }
 }
 
-/// WAL lets readers run beside the one writer; NORMAL is durable against a process crash in
-/// WAL mode; the busy timeout makes a second writer wait instead of failing.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+/// The busy timeout comes first, so that every later statement (switching to WAL included)
+/// waits for a lock instead of failing; WAL lets readers run beside the one writer; NORMAL is
+/// durable against a process crash in WAL mode.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
 impl ManageConnection for ConnectionManager {
     type Connection = DbConnection;
@@ -137,12 +138,14 @@ pub const POOL_WAIT: Duration = Duration::from_secs(5);
 
 /// Builds the pool and runs the pending migrations once.
 pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
+    // One connection first: it switches a new SQLite file to WAL and migrates, before the pool
+    // opens the others at once.
+    let manager = ConnectionManager::new(url.clone());
+    run_migrations(&mut manager.connect()?)?;
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(POOL_WAIT)
-        .build(ConnectionManager::new(url.clone()))?;
-    let mut conn = pool.get()?;
-    run_migrations(&mut conn)?;
+        .build(manager)?;
     Ok(pool)
 }
 

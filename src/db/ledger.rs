@@ -104,7 +104,9 @@ impl Entry {
     pub fn insert_many(conn: &mut DbConnection, entries: &[NewEntry]) -> QueryResult<()> {
         for chunk in entries.chunks(1_000) {
             on_each_backend!(conn, |c| {
-                diesel::insert_into(ledger_entries::table).values(chunk).execute(c)?
+                diesel::insert_into(ledger_entries::table)
+                    .values(chunk)
+                    .execute(c)?
             });
         }
         Ok(())

@@ -25,6 +25,8 @@ pub enum DbError {
     Query(#[from] diesel::result::Error),
     #[error("no database connection became free in time: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] diesel::r2d2::Error),
     #[error("database migration failed: {0}")]
     Migration(String),
     #[error("the database task stopped before it finished")]
@@ -56,9 +58,9 @@ pub fn now() -> chrono::NaiveDateTime {
 pub mod arenas;
 pub mod audit;
 pub mod bets;
+pub mod ledger;
 pub mod portfolio;
 pub mod reports;
+pub mod rounds;
 pub mod teams;
 pub mod users;
-pub mod ledger;
-pub mod rounds;

@@ -204,14 +204,23 @@ impl EvidencePoint {
             .filter(bets::status.eq("active"))
             .filter(reports::observed_at.le(until))
             .filter(diesel::dsl::not(diesel::dsl::exists(
-                corrections.filter(corrections.field(reports::supersedes).eq(reports::id.nullable())),
+                corrections.filter(
+                    corrections
+                        .field(reports::supersedes)
+                        .eq(reports::id.nullable()),
+                ),
             )))
             .into_boxed();
         if let Some(after) = after {
             query = query.filter(reports::observed_at.gt(after));
         }
         query
-            .select((reports::id, reports::bet_id, reports::value, reports::observed_at))
+            .select((
+                reports::id,
+                reports::bet_id,
+                reports::value,
+                reports::observed_at,
+            ))
             .order((reports::bet_id, reports::observed_at, reports::id))
             .load(conn)
     }
@@ -268,7 +277,12 @@ impl EvidencePoint {
             }
             found.extend(
                 query
-                    .select((reports::id, reports::bet_id, reports::value, reports::observed_at))
+                    .select((
+                        reports::id,
+                        reports::bet_id,
+                        reports::value,
+                        reports::observed_at,
+                    ))
                     .load::<EvidencePoint>(conn)?,
             );
         }

@@ -133,8 +133,10 @@ impl Round {
     }
 
     pub fn exists_at(conn: &mut DbConnection, as_of: NaiveDateTime) -> QueryResult<bool> {
-        diesel::select(diesel::dsl::exists(rounds::table.filter(rounds::as_of.eq(as_of))))
-            .get_result(conn)
+        diesel::select(diesel::dsl::exists(
+            rounds::table.filter(rounds::as_of.eq(as_of)),
+        ))
+        .get_result(conn)
     }
 
     /// The committed round with the latest `as_of` before `before` (or overall).
@@ -156,7 +158,10 @@ impl Round {
     }
 
     /// A draft with an earlier `as_of` than this one, which must commit (or go) first.
-    pub fn earlier_draft(conn: &mut DbConnection, as_of: NaiveDateTime) -> QueryResult<Option<i64>> {
+    pub fn earlier_draft(
+        conn: &mut DbConnection,
+        as_of: NaiveDateTime,
+    ) -> QueryResult<Option<i64>> {
         rounds::table
             .filter(rounds::status.eq("draft"))
             .filter(rounds::as_of.lt(as_of))
@@ -179,7 +184,11 @@ impl Round {
     }
 
     /// Marks a draft committed; false when it was not a draft any more.
-    pub fn mark_committed(conn: &mut DbConnection, id: i64, form: &CommitForm<'_>) -> QueryResult<bool> {
+    pub fn mark_committed(
+        conn: &mut DbConnection,
+        id: i64,
+        form: &CommitForm<'_>,
+    ) -> QueryResult<bool> {
         diesel::update(rounds::table.find(id).filter(rounds::status.eq("draft")))
             .set(form)
             .execute(conn)
@@ -230,7 +239,9 @@ impl RoundResultRow {
         // 22 parameters a row: 1,000 rows stay under SQLite's parameter limit.
         for chunk in rows.chunks(1_000) {
             on_each_backend!(conn, |c| {
-                diesel::insert_into(round_results::table).values(chunk).execute(c)?
+                diesel::insert_into(round_results::table)
+                    .values(chunk)
+                    .execute(c)?
             });
         }
         Ok(())
@@ -282,7 +293,11 @@ impl RoundResultRow {
             let standing: &mut Standing = standings.entry(bet_id).or_default();
             standing.streak = streak;
             standing.ever_funded |= granted > 0;
-            standing.prev_grant = if Some(round_id) == previous { granted } else { 0 };
+            standing.prev_grant = if Some(round_id) == previous {
+                granted
+            } else {
+                0
+            };
         }
         Ok(standings)
     }

@@ -67,6 +67,14 @@ impl User {
             .optional()
     }
 
+    pub fn find_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<User>> {
+        users::table
+            .filter(users::name.eq(name))
+            .select(User::as_select())
+            .first(conn)
+            .optional()
+    }
+
     pub fn exists_named(conn: &mut DbConnection, name: &str) -> QueryResult<bool> {
         diesel::select(diesel::dsl::exists(
             users::table.filter(users::name.eq(name)),

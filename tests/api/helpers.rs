@@ -357,10 +357,16 @@ pub fn spawn_process(database_url: &str) -> ServerProcess {
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let port = loop {
-        let line = lines.next().expect("the server prints its port").expect("readable output");
+        let line = lines
+            .next()
+            .expect("the server prints its port")
+            .expect("readable output");
         if let Some(port) = line.strip_prefix("horserace is listening on port ") {
             break port.trim().to_owned();
         }
     };
-    ServerProcess { child, address: format!("http://127.0.0.1:{port}") }
+    ServerProcess {
+        child,
+        address: format!("http://127.0.0.1:{port}"),
+    }
 }

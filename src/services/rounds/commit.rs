@@ -26,13 +26,20 @@ use crate::services::audit;
 const COMMIT_LOCK_KEY: i64 = 0x686f_7273_6572_6301;
 
 /// Evaluates a draft against the evidence as it stands and stores the result on the draft.
-pub fn preview(conn: &mut DbConnection, round_id: i64, now: DateTime<Utc>) -> Result<Evaluation, ApiError> {
+pub fn preview(
+    conn: &mut DbConnection,
+    round_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Evaluation, ApiError> {
     let round = draft(conn, round_id)?;
     let gathered = gather(conn, &round)?;
     let (_, evaluation) = run(&gathered, now)?;
     let stored = serde_json::to_string(&evaluation).map_err(|e| ApiError::internal(&e))?;
     if !Round::save_preview(conn, round_id, &stored, now.naive_utc())? {
-        return Err(ApiError::conflict("round_committed", "the round was committed meanwhile"));
+        return Err(ApiError::conflict(
+            "round_committed",
+            "the round was committed meanwhile",
+        ));
     }
     Ok(evaluation)
 }
@@ -59,12 +66,25 @@ pub fn commit(
         let (outcome, evaluation) = run(&gathered, now)?;
         let form = commit_form(actor, &gathered, &outcome, &evaluation, now)?;
         if !Round::mark_committed(conn, round_id, &form)? {
-            return Err(ApiError::conflict("already_committed", "the round was committed meanwhile"));
+            return Err(ApiError::conflict(
+                "already_committed",
+                "the round was committed meanwhile",
+            ));
         }
         RoundResultRow::insert_many(conn, &result_rows(round_id, &evaluation))?;
         pay_out(conn, round_id, &evaluation, now)?;
-        for line in evaluation.results.iter().filter(|l| l.result.decision == Decision::Killed) {
-            Bet::transition(conn, line.result.bet_id, "active", "killed", now.naive_utc())?;
+        for line in evaluation
+            .results
+            .iter()
+            .filter(|l| l.result.decision == Decision::Killed)
+        {
+            Bet::transition(
+                conn,
+                line.result.bet_id,
+                "active",
+                "killed",
+                now.naive_utc(),
+            )?;
         }
         audit::record(
             conn,
@@ -168,7 +188,8 @@ pub fn result_row(round_id: i64, line: &RoundLine) -> RoundResultRow {
         reasons: serde_json::to_string(&r.reasons).unwrap_or_default(),
         last_report_at: line.quality.last_report_at.map(|t| t.naive_utc()),
         stale: line.quality.stale,
-        outlier_report_ids: serde_json::to_string(&line.quality.outlier_report_ids).unwrap_or_default(),
+        outlier_report_ids: serde_json::to_string(&line.quality.outlier_report_ids)
+            .unwrap_or_default(),
     }
 }
 
@@ -181,7 +202,12 @@ fn result_rows(round_id: i64, evaluation: &Evaluation) -> Vec<RoundResultRow> {
 }
 
 /// One ledger entry per positive grant: from the portfolio to the bet's team.
-fn pay_out(conn: &mut DbConnection, round_id: i64, evaluation: &Evaluation, now: DateTime<Utc>) -> Result<(), ApiError> {
+fn pay_out(
+    conn: &mut DbConnection,
+    round_id: i64,
+    evaluation: &Evaluation,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let portfolio = Account::portfolio(conn)?;
     let team_accounts: std::collections::BTreeMap<i64, i64> = Account::list(conn)?
         .into_iter()
@@ -199,7 +225,12 @@ fn pay_out(conn: &mut DbConnection, round_id: i64, evaluation: &Evaluation, now:
             amount: line.result.grant,
             round_id: Some(round_id),
             bet_id: Some(line.result.bet_id),
-            memo: format!("round {round_id}: {} for bet {} ({})", line.result.decision.as_str(), line.result.bet_id, line.bet.title),
+            memo: format!(
+                "round {round_id}: {} for bet {} ({})",
+                line.result.decision.as_str(),
+                line.result.bet_id,
+                line.bet.title
+            ),
             created_at: now.naive_utc(),
         });
     }

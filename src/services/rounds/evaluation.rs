@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::evidence::{BetLabel, EvidenceQuality, Gathered};
+use super::evidence::{BetLabel, EvidenceQuality, Gathered, SittingOut};
 use crate::api::error::ApiError;
 use crate::engine::{BetResult, EngineError, RoundOutcome, evaluate};
 
@@ -41,6 +41,9 @@ pub struct Evaluation {
     pub killed: usize,
     pub seeded: usize,
     pub results: Vec<RoundLine>,
+    /// Active bets that take no part in this round, and why.
+    #[serde(default)]
+    pub sitting_out: Vec<SittingOut>,
 }
 
 /// Runs the engine on gathered evidence.
@@ -52,13 +55,22 @@ pub fn run(gathered: &Gathered, at: DateTime<Utc>) -> Result<(RoundOutcome, Eval
         .map(|r| {
             Ok(RoundLine {
                 change: r.grant - r.prev_grant,
-                bet: gathered.labels.get(&r.bet_id).cloned().ok_or_else(|| ApiError::internal(&"label missing"))?,
-                quality: gathered.quality.get(&r.bet_id).cloned().ok_or_else(|| ApiError::internal(&"quality missing"))?,
+                bet: gathered
+                    .labels
+                    .get(&r.bet_id)
+                    .cloned()
+                    .ok_or_else(|| ApiError::internal(&"label missing"))?,
+                quality: gathered
+                    .quality
+                    .get(&r.bet_id)
+                    .cloned()
+                    .ok_or_else(|| ApiError::internal(&"quality missing"))?,
                 result: r.clone(),
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    let count = |d: crate::engine::Decision| results.iter().filter(|l| l.result.decision == d).count();
+    let count =
+        |d: crate::engine::Decision| results.iter().filter(|l| l.result.decision == d).count();
     let evaluation = Evaluation {
         evaluated_at: at,
         window_start: gathered.input.window_start,
@@ -75,6 +87,7 @@ pub fn run(gathered: &Gathered, at: DateTime<Utc>) -> Result<(RoundOutcome, Eval
         killed: count(crate::engine::Decision::Killed),
         seeded: count(crate::engine::Decision::Seed),
         results,
+        sitting_out: gathered.sitting_out.clone(),
     };
     Ok((outcome, evaluation))
 }

@@ -12,9 +12,9 @@ use utoipa::ToSchema;
 use super::quality::{self, LOOKBACK, STALE_AFTER_DAYS};
 use crate::api::error::ApiError;
 use crate::db::DbConnection;
+use crate::db::bets::{Bet, Threshold};
 use crate::db::reports::EvidencePoint;
 use crate::db::rounds::{Round, RoundPin, RoundResultRow};
-use crate::db::bets::{Bet, Threshold};
 use crate::engine::{BetEvidence, Observation, Pin, Policy, RoundInput};
 
 /// What the committee sees of a bet beside the engine's numbers.
@@ -44,6 +44,14 @@ pub struct EvidenceQuality {
     pub outlier_report_ids: Vec<i64>,
 }
 
+/// An active bet that takes no part in a round, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SittingOut {
+    pub bet_id: i64,
+    pub bet: BetLabel,
+    pub reason: String,
+}
+
 /// A round's evidence, ready for the engine.
 #[derive(Debug)]
 pub struct Gathered {
@@ -52,6 +60,7 @@ pub struct Gathered {
     pub quality: BTreeMap<i64, EvidenceQuality>,
     /// Every report the input holds, ascending.
     pub report_ids: Vec<i64>,
+    pub sitting_out: Vec<SittingOut>,
 }
 
 /// The start of a round's window: its own, or the previous committed round's `as_of`.
@@ -80,10 +89,24 @@ pub fn gather(conn: &mut DbConnection, round: &Round) -> Result<Gathered, ApiErr
     let mut labels = BTreeMap::new();
     let mut quality = BTreeMap::new();
     let mut report_ids = Vec::new();
+    let mut sitting_out = Vec::new();
     for bet in active {
         let id = bet.id;
+        let label = BetLabel {
+            title: bet.title,
+            slug: bet.slug,
+            team_id: bet.team_id,
+            team_name: bet.team_name,
+            arena_id: bet.arena_id,
+            metric_unit: bet.metric_unit,
+        };
         // A bet whose first threshold starts after `as_of` sits this round out.
         let Some(&threshold) = in_force.get(&id) else {
+            sitting_out.push(SittingOut {
+                bet_id: id,
+                bet: label,
+                reason: "no threshold in force at the round's as_of".to_owned(),
+            });
             continue;
         };
         let standing = standings.get(&id).copied().unwrap_or_default();
@@ -93,7 +116,10 @@ pub fn gather(conn: &mut DbConnection, round: &Round) -> Result<Gathered, ApiErr
         quality.insert(id, assess(points, before, as_of));
         input_bets.push(BetEvidence {
             id,
-            direction: bet.direction.parse().map_err(|e: String| ApiError::internal(&e))?,
+            direction: bet
+                .direction
+                .parse()
+                .map_err(|e: String| ApiError::internal(&e))?,
             baseline: bet.baseline,
             threshold,
             prev_grant: standing.prev_grant,
@@ -102,25 +128,23 @@ pub fn gather(conn: &mut DbConnection, round: &Round) -> Result<Gathered, ApiErr
             seed_request: bet.seed_request,
             observations: points
                 .iter()
-                .map(|p| Observation { at: p.observed_at.and_utc(), value: p.value })
+                .map(|p| Observation {
+                    at: p.observed_at.and_utc(),
+                    value: p.value,
+                })
                 .collect(),
         });
-        labels.insert(
-            id,
-            BetLabel {
-                title: bet.title,
-                slug: bet.slug,
-                team_id: bet.team_id,
-                team_name: bet.team_name,
-                arena_id: bet.arena_id,
-                metric_unit: bet.metric_unit,
-            },
-        );
+        labels.insert(id, label);
     }
     report_ids.sort_unstable();
     let pins = RoundPin::for_round(conn, round.id)?
         .into_iter()
-        .map(|p| Pin { bet_id: p.bet_id, grant: p.pinned_grant, waive_kill: p.waive_kill, reason: p.reason })
+        .map(|p| Pin {
+            bet_id: p.bet_id,
+            grant: p.pinned_grant,
+            waive_kill: p.waive_kill,
+            reason: p.reason,
+        })
         .collect();
     Ok(Gathered {
         input: RoundInput {
@@ -134,6 +158,7 @@ pub fn gather(conn: &mut DbConnection, round: &Round) -> Result<Gathered, ApiErr
         labels,
         quality,
         report_ids,
+        sitting_out,
     })
 }
 
@@ -146,7 +171,11 @@ fn group_by_bet(points: Vec<EvidencePoint>) -> BTreeMap<i64, Vec<EvidencePoint>>
 }
 
 /// Staleness and outliers of one bet: `window` and `before` in time order.
-fn assess(window: &[EvidencePoint], before: &[EvidencePoint], as_of: NaiveDateTime) -> EvidenceQuality {
+fn assess(
+    window: &[EvidencePoint],
+    before: &[EvidencePoint],
+    as_of: NaiveDateTime,
+) -> EvidenceQuality {
     let last = window.last().or(before.last()).map(|p| p.observed_at);
     let days = last.map(|t| (as_of - t).num_seconds() as f64 / 86_400.0);
     let values: Vec<f64> = before.iter().chain(window).map(|p| p.value).collect();

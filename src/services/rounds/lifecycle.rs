@@ -109,7 +109,10 @@ pub fn pin(
     now: DateTime<Utc>,
 ) -> Result<RoundPin, ApiError> {
     if form.grant.is_none() && !form.waive_kill {
-        return Err(ApiError::invalid("grant", "a pin fixes a grant, waives a kill, or both"));
+        return Err(ApiError::invalid(
+            "grant",
+            "a pin fixes a grant, waives a kill, or both",
+        ));
     }
     write_transaction(conn, |conn| {
         let round = draft(conn, round_id)?;
@@ -118,7 +121,10 @@ pub fn pin(
             return Err(ApiError::new(
                 actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "bet_not_active",
-                format!("bet {bet_id} is {}; only active bets take part in a round", bet.status),
+                format!(
+                    "bet {bet_id} is {}; only active bets take part in a round",
+                    bet.status
+                ),
             ));
         }
         let others: i64 = RoundPin::for_round(conn, round_id)?
@@ -173,18 +179,33 @@ pub fn unpin(
         if !RoundPin::remove(conn, round_id, bet_id)? {
             return Err(ApiError::not_found("pin"));
         }
-        audit::record(conn, Some(actor), "round.unpin", ("round", Some(round_id)), json!({"bet_id": bet_id}), now)?;
+        audit::record(
+            conn,
+            Some(actor),
+            "round.unpin",
+            ("round", Some(round_id)),
+            json!({"bet_id": bet_id}),
+            now,
+        )?;
         Ok(())
     })
 }
 
 /// Deletes a draft the committee abandons (a draft with an earlier `as_of` blocks later
 /// commits until it is committed or deleted).
-pub fn delete(conn: &mut DbConnection, actor: &Actor, round_id: i64, now: DateTime<Utc>) -> Result<(), ApiError> {
+pub fn delete(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    round_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     write_transaction(conn, |conn| {
         let round = draft(conn, round_id)?;
         if !Round::delete_draft(conn, round_id)? {
-            return Err(ApiError::conflict("round_committed", "the round was committed meanwhile"));
+            return Err(ApiError::conflict(
+                "round_committed",
+                "the round was committed meanwhile",
+            ));
         }
         audit::record(
             conn,

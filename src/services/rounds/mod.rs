@@ -2,12 +2,12 @@
 //! transaction (results, ledger, kills, audit), and verify a committed round from what it
 //! stored.
 
-pub mod evidence;
-pub mod id_ranges;
-pub mod quality;
 pub mod commit;
 pub mod evaluation;
+pub mod evidence;
+pub mod id_ranges;
 pub mod lifecycle;
+pub mod quality;
 pub mod verify;
 
 pub use commit::{commit, preview};

@@ -33,7 +33,11 @@ pub fn robust_z(value: f64, previous: &[f64]) -> Option<f64> {
     if mean_ad > 0.0 {
         return Some(distance / (MEAN_AD_SCALE * mean_ad));
     }
-    Some(if distance == 0.0 { 0.0 } else { f64::INFINITY.copysign(distance) })
+    Some(if distance == 0.0 {
+        0.0
+    } else {
+        f64::INFINITY.copysign(distance)
+    })
 }
 
 pub fn is_outlier(value: f64, previous: &[f64]) -> bool {

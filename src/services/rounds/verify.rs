@@ -29,7 +29,9 @@ pub struct Verification {
 
 pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, ApiError> {
     let round = Round::find(conn, round_id)?.ok_or_else(|| ApiError::not_found("round"))?;
-    let (Some(input), Some(ids), Some(stored_outcome)) = (&round.engine_input, &round.report_ids, &round.outcome) else {
+    let (Some(input), Some(ids), Some(stored_outcome)) =
+        (&round.engine_input, &round.report_ids, &round.outcome)
+    else {
         return Err(ApiError::conflict(
             "not_committed",
             format!("round {round_id} is a draft: only a committed round can be verified"),
@@ -66,7 +68,10 @@ pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, Ap
         points.sort_by_key(|p| (p.observed_at, p.id));
         bet.observations = points
             .into_iter()
-            .map(|p| Observation { at: p.observed_at.and_utc(), value: p.value })
+            .map(|p| Observation {
+                at: p.observed_at.and_utc(),
+                value: p.value,
+            })
             .collect();
     }
 
@@ -78,7 +83,8 @@ pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, Ap
                 problems.push("recomputing the round gives a different outcome".to_owned());
             }
             let granted: i64 = outcome.results.iter().map(|r| r.grant).sum();
-            if granted + outcome.reserve != outcome.budget || Some(outcome.reserve) != round.reserve {
+            if granted + outcome.reserve != outcome.budget || Some(outcome.reserve) != round.reserve
+            {
                 problems.push(format!(
                     "grants {granted} + reserve {} do not add up to the budget {}",
                     outcome.reserve, outcome.budget
@@ -108,7 +114,11 @@ fn check_rows(
         .map(|r| (r.bet_id, r))
         .collect();
     if rows.len() != results.len() {
-        problems.push(format!("{} stored results for {} bets", rows.len(), results.len()));
+        problems.push(format!(
+            "{} stored results for {} bets",
+            rows.len(),
+            results.len()
+        ));
     }
     for r in results {
         match rows.get(&r.bet_id) {
@@ -123,7 +133,10 @@ fn check_rows(
                     && row.level.map(f64::to_bits) == r.level.map(f64::to_bits)
                     && row.p_beat.map(f64::to_bits) == r.p_beat.map(f64::to_bits);
                 if !same {
-                    problems.push(format!("bet {}: the stored result differs from the recomputed one", r.bet_id));
+                    problems.push(format!(
+                        "bet {}: the stored result differs from the recomputed one",
+                        r.bet_id
+                    ));
                 }
             }
         }

@@ -1,4 +1,7 @@
-//! The command line: `serve`, `migrate`, `engine run`. `main.rs` only calls [`run`].
+//! The command line: `serve`, `migrate`, `round`, `engine run`. `main.rs` only calls [`run`].
+
+mod round;
+mod table;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -59,6 +62,19 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit (serve also does this at start).
     Migrate,
+    /// Run funding rounds from the terminal (straight on the database).
+    Round {
+        /// The user the commands act as (a committee member to change anything).
+        #[arg(
+            long = "as",
+            env = "HORSERACE_ACTOR",
+            default_value = "admin",
+            global = true
+        )]
+        acting_as: String,
+        #[command(subcommand)]
+        command: round::RoundCommand,
+    },
     /// The funding-round engine on its own.
     #[command(subcommand)]
     Engine(EngineCommand),
@@ -122,6 +138,13 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::Migrate => migrate(&database_url),
+        Command::Round { acting_as, command } => {
+            match round::run(&database_url, &acting_as, command) {
+                Ok(true) => Ok(()),
+                Ok(false) => return ExitCode::FAILURE,
+                Err(e) => Err(e),
+            }
+        }
         Command::Engine(EngineCommand::Run { file }) => engine_run(file),
     };
     match result {

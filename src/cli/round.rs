@@ -1,0 +1,328 @@
+//! `horserace round ...`: the committee's rounds from a terminal, straight on the database.
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+
+use super::table::{Align, Table};
+use crate::api::error::ApiError;
+use crate::db::rounds::{Round, RoundPin};
+use crate::db::users::User;
+use crate::db::{DatabaseUrl, DbConnection};
+use crate::domain::{Actor, Currency, Money, Reason, Role, time};
+use crate::engine::Policy;
+use crate::services::rounds::{self as service, Evaluation, PinForm, RoundForm, lifecycle};
+
+#[derive(Debug, Subcommand)]
+pub enum RoundCommand {
+    /// Open a draft round.
+    Create {
+        /// The money to hand out, in minor units (cents).
+        #[arg(long)]
+        budget: i64,
+        /// The instant the round evaluates at (RFC 3339, e.g. 2026-06-30T00:00:00Z).
+        #[arg(long)]
+        as_of: DateTime<Utc>,
+        /// Exclusive start of the evidence window (default: the previous round's as_of).
+        #[arg(long)]
+        window_start: Option<DateTime<Utc>>,
+        /// The policy as JSON; missing fields take the defaults.
+        #[arg(long)]
+        policy: Option<String>,
+    },
+    /// List the rounds.
+    List,
+    /// Evaluate a draft against the evidence as it stands, and store the preview.
+    Preview { id: i64 },
+    /// Fix a bet's grant or waive its kill in a draft, with a reason.
+    Pin {
+        id: i64,
+        bet_id: i64,
+        /// The grant, in minor units.
+        #[arg(long)]
+        grant: Option<i64>,
+        #[arg(long)]
+        waive_kill: bool,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Remove a pin from a draft.
+    Unpin { id: i64, bet_id: i64 },
+    /// Commit a draft: results, ledger entries and kills, in one transaction.
+    Commit {
+        id: i64,
+        /// Commit without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Show a round: every bet's outcome, P, grant, change and decision.
+    Show {
+        id: i64,
+        /// The whole round as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Recompute a committed round from what it stored and compare, bit for bit.
+    Verify { id: i64 },
+}
+
+/// Runs a round command as the named user. Returns whether it succeeded (verify can fail).
+pub fn run(url: &DatabaseUrl, acting_as: &str, command: RoundCommand) -> anyhow::Result<bool> {
+    let pool = crate::db::connection::connect(url, 1)?;
+    let mut conn = pool.get()?;
+    let conn = &mut *conn;
+    let actor = actor(conn, acting_as)?;
+    let currency = Currency::parse("currency", &portfolio_currency(conn)?)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let now = time::now();
+    let committee = || -> anyhow::Result<()> {
+        if actor.role == Role::Committee {
+            Ok(())
+        } else {
+            anyhow::bail!(
+                "{} is not on the committee; use --as with a committee member",
+                actor.name
+            )
+        }
+    };
+    match command {
+        RoundCommand::Create {
+            budget,
+            as_of,
+            window_start,
+            policy,
+        } => {
+            committee()?;
+            let policy: Policy = match policy {
+                Some(text) => {
+                    serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("--policy: {e}"))?
+                }
+                None => Policy::default(),
+            };
+            let form = RoundForm {
+                budget: Money::parse("--budget", budget).map_err(|e| anyhow::anyhow!("{e}"))?,
+                as_of: time::schedule_instant("--as-of", as_of)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+                window_start,
+                policy,
+            };
+            let round = lifecycle::create(conn, &actor, form, now).map_err(api)?;
+            println!(
+                "Created draft round {} ({}, as of {}).",
+                round.id,
+                currency.format(round.budget),
+                date(round.as_of.and_utc())
+            );
+        }
+        RoundCommand::List => {
+            let mut table = Table::new(&[
+                ("round", Align::Right),
+                ("status", Align::Left),
+                ("as of", Align::Left),
+                ("budget", Align::Right),
+                ("granted", Align::Right),
+                ("reserve", Align::Right),
+            ]);
+            for r in Round::list(conn)? {
+                table.row(vec![
+                    r.id.to_string(),
+                    r.status.clone(),
+                    date(r.as_of.and_utc()),
+                    currency.format_amount(r.budget),
+                    r.reserve
+                        .map_or(String::new(), |res| currency.format_amount(r.budget - res)),
+                    r.reserve
+                        .map_or(String::new(), |res| currency.format_amount(res)),
+                ]);
+            }
+            println!("{}", table.render());
+        }
+        RoundCommand::Preview { id } => {
+            committee()?;
+            let evaluation = service::preview(conn, id, now).map_err(api)?;
+            print_round(conn, id, &evaluation, &currency)?;
+        }
+        RoundCommand::Pin {
+            id,
+            bet_id,
+            grant,
+            waive_kill,
+            reason,
+        } => {
+            committee()?;
+            let form = PinForm {
+                grant: grant
+                    .map(|g| Money::parse("--grant", g))
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+                waive_kill,
+                reason: Reason::parse("--reason", &reason).map_err(|e| anyhow::anyhow!("{e}"))?,
+            };
+            lifecycle::pin(conn, &actor, id, bet_id, form, now).map_err(api)?;
+            println!("Pinned bet {bet_id} in round {id}.");
+        }
+        RoundCommand::Unpin { id, bet_id } => {
+            committee()?;
+            lifecycle::unpin(conn, &actor, id, bet_id, now).map_err(api)?;
+            println!("Removed the pin of bet {bet_id} from round {id}.");
+        }
+        RoundCommand::Commit { id, yes } => {
+            committee()?;
+            if !yes && !confirm(conn, id, &currency, now)? {
+                println!("Not committed.");
+                return Ok(false);
+            }
+            let evaluation = service::commit(conn, &actor, id, now).map_err(api)?;
+            print_round(conn, id, &evaluation, &currency)?;
+            println!(
+                "\nCommitted round {id}: {} granted, {} in reserve.",
+                currency.format(evaluation.total_granted),
+                currency.format(evaluation.reserve)
+            );
+        }
+        RoundCommand::Show { id, json } => {
+            let round =
+                Round::find(conn, id)?.ok_or_else(|| anyhow::anyhow!("round {id} not found"))?;
+            let evaluation: Option<Evaluation> = round
+                .preview
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()?;
+            match (json, evaluation) {
+                (true, e) => println!("{}", serde_json::to_string_pretty(&e)?),
+                (false, Some(e)) => print_round(conn, id, &e, &currency)?,
+                (false, None) => {
+                    println!("Round {id} has not been previewed yet: horserace round preview {id}")
+                }
+            }
+        }
+        RoundCommand::Verify { id } => {
+            let verdict = service::verify(conn, id).map_err(api)?;
+            if verdict.matches {
+                println!(
+                    "Round {id} verified: recomputed from {} reports over {} bets, it matches bit for bit.",
+                    verdict.reports, verdict.bets
+                );
+            } else {
+                println!("Round {id} does NOT match what it stored:");
+                for problem in &verdict.problems {
+                    println!("  - {problem}");
+                }
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
+fn api(e: ApiError) -> anyhow::Error {
+    anyhow::anyhow!("{}", e.detail().message)
+}
+
+fn date(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn actor(conn: &mut DbConnection, name: &str) -> anyhow::Result<Actor> {
+    let user = User::find_by_name(conn, name)?.ok_or_else(|| {
+        anyhow::anyhow!("no user named {name:?}; pass --as with an existing user")
+    })?;
+    Ok(Actor {
+        role: user.role.parse().map_err(|e: String| anyhow::anyhow!(e))?,
+        user_id: user.id,
+        name: user.name,
+        team_id: user.team_id,
+    })
+}
+
+fn portfolio_currency(conn: &mut DbConnection) -> anyhow::Result<String> {
+    crate::db::portfolio::Portfolio::get(conn)?
+        .map(|p| p.currency)
+        .ok_or_else(|| anyhow::anyhow!("the database has no portfolio yet: start the server once"))
+}
+
+/// Shows what a commit would do and asks; only a "y" commits.
+fn confirm(
+    conn: &mut DbConnection,
+    id: i64,
+    currency: &Currency,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let evaluation = service::preview(conn, id, now).map_err(api)?;
+    print_round(conn, id, &evaluation, currency)?;
+    println!(
+        "\nCommit round {id} ({}): {} to {} bets, {} in reserve, {} killed? This cannot be undone. [y/N] ",
+        currency.format(evaluation.budget),
+        currency.format(evaluation.total_granted),
+        evaluation
+            .results
+            .iter()
+            .filter(|l| l.result.grant > 0)
+            .count(),
+        currency.format(evaluation.reserve),
+        evaluation.killed,
+    );
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(answer.trim().eq_ignore_ascii_case("y") || answer.trim().eq_ignore_ascii_case("yes"))
+}
+
+fn print_round(
+    conn: &mut DbConnection,
+    id: i64,
+    e: &Evaluation,
+    currency: &Currency,
+) -> anyhow::Result<()> {
+    let mut table = Table::new(&[
+        ("bet", Align::Right),
+        ("title", Align::Left),
+        ("team", Align::Left),
+        ("outcome", Align::Left),
+        ("P(beat)", Align::Right),
+        ("grant", Align::Right),
+        ("change", Align::Right),
+        ("decision", Align::Left),
+    ]);
+    for line in &e.results {
+        let r = &line.result;
+        table.row(vec![
+            r.bet_id.to_string(),
+            line.bet.title.clone(),
+            line.bet.team_name.clone(),
+            r.outcome.as_str().replace('_', " "),
+            r.p_beat
+                .map_or("-".to_owned(), |p| format!("{:.0}%", p * 100.0)),
+            currency.format_amount(r.grant),
+            signed(currency, line.change),
+            r.decision.as_str().to_owned(),
+        ]);
+    }
+    let pins = RoundPin::for_round(conn, id)?;
+    println!(
+        "Round {id}: budget {}, granted {}, reserve {}, {} reports in the window{}",
+        currency.format(e.budget),
+        currency.format(e.total_granted),
+        currency.format(e.reserve),
+        e.reports_used,
+        e.window_start
+            .map_or(String::new(), |w| format!(" after {}", date(w))),
+    );
+    println!("{}", table.render());
+    for pin in pins {
+        println!("pin on bet {}: {}", pin.bet_id, pin.reason);
+    }
+    for out in &e.sitting_out {
+        println!(
+            "sitting out: bet {} ({}): {}",
+            out.bet_id, out.bet.title, out.reason
+        );
+    }
+    Ok(())
+}
+
+fn signed(currency: &Currency, amount: i64) -> String {
+    if amount > 0 {
+        format!("+{}", currency.format_amount(amount))
+    } else {
+        currency.format_amount(amount)
+    }
+}

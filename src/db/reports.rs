@@ -20,6 +20,7 @@ pub struct Report {
     pub received_at: NaiveDateTime,
     pub source: Option<String>,
     pub idempotency_key: Option<String>,
+    pub request_digest: Option<String>,
     pub supersedes: Option<i64>,
 }
 
@@ -34,23 +35,8 @@ pub struct NewReport {
     pub received_at: NaiveDateTime,
     pub source: Option<String>,
     pub idempotency_key: Option<String>,
+    pub request_digest: Option<String>,
     pub supersedes: Option<i64>,
-}
-
-/// What a client chose about a report (not who sent it or when it arrived): two requests with
-/// the same idempotency key must agree on all of it to be the same write.
-pub type RequestFields<'a> = (i64, u64, NaiveDateTime, Option<&'a str>, Option<i64>);
-
-impl NewReport {
-    pub fn request_fields(&self) -> RequestFields<'_> {
-        (
-            self.bet_id,
-            self.value.to_bits(),
-            self.observed_at,
-            self.source.as_deref(),
-            self.supersedes,
-        )
-    }
 }
 
 /// A report and the id of the correction that replaced it, if any.
@@ -60,16 +46,6 @@ pub type ReportWithCorrection = (Report, Option<i64>);
 const INSERT_CHUNK: usize = 1_000;
 
 impl Report {
-    pub fn request_fields(&self) -> RequestFields<'_> {
-        (
-            self.bet_id,
-            self.value.to_bits(),
-            self.observed_at,
-            self.source.as_deref(),
-            self.supersedes,
-        )
-    }
-
     pub fn insert(conn: &mut DbConnection, form: &NewReport) -> QueryResult<Report> {
         diesel::insert_into(reports::table)
             .values(form)

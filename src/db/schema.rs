@@ -96,6 +96,7 @@ diesel::table! {
         received_at -> Timestamp,
         source -> Nullable<Text>,
         idempotency_key -> Nullable<Text>,
+        request_digest -> Nullable<Text>,
         supersedes -> Nullable<BigInt>,
     }
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use crate::api::error::{ApiError, RowError};
 use crate::db::bets::Bet;
@@ -36,6 +37,33 @@ pub struct ReportDraft {
     pub observed_at: Option<ObservedAt>,
     pub source: Option<SourceNote>,
     pub idempotency_key: Option<IdempotencyKey>,
+}
+
+impl ReportDraft {
+    /// What identifies the request as the client sent it: a retry must send the same.
+    fn digest(&self) -> String {
+        let subject = match self.subject {
+            Subject::Bet(id) => format!("bet:{id}"),
+            Subject::Correction(id) => format!("correction:{id}"),
+        };
+        let at = self
+            .observed_at
+            .map(|t| t.get().to_rfc3339())
+            .unwrap_or_default();
+        let source = self
+            .source
+            .as_ref()
+            .map(SourceNote::as_str)
+            .unwrap_or_default();
+        // Lengths keep the fields apart whatever characters they hold.
+        let canonical = format!(
+            "{subject}|{:016x}|{}:{at}|{}:{source}",
+            self.value.to_bits(),
+            at.len(),
+            source.len()
+        );
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    }
 }
 
 /// A report as stored, and whether this call only replayed an earlier identical request.
@@ -146,7 +174,7 @@ fn plan(
         let key = form.idempotency_key.clone();
         if let Some(key) = &key {
             if let Some(stored) = keyed.get(&(form.bet_id, key.clone())) {
-                if form.request_fields() == stored.request_fields() {
+                if form.request_digest == stored.request_digest {
                     rows.push(Planned::Replay(stored.clone()));
                 } else {
                     errors.push((index, key_conflict(key)));
@@ -154,7 +182,7 @@ fn plan(
                 continue;
             }
             if let Some(&earlier) = batch_keys.get(&(form.bet_id, key.clone())) {
-                if form.request_fields() == to_insert[earlier].request_fields() {
+                if form.request_digest == to_insert[earlier].request_digest {
                     rows.push(Planned::SameAs(earlier));
                 } else {
                     errors.push((index, key_conflict(key)));
@@ -307,6 +335,7 @@ fn check(
             .idempotency_key
             .as_ref()
             .map(|k| k.as_str().to_owned()),
+        request_digest: draft.idempotency_key.as_ref().map(|_| draft.digest()),
         supersedes: correcting.map(|(id, _)| id),
     })
 }

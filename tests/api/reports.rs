@@ -75,6 +75,24 @@ async fn a_retry_with_the_same_key_is_stored_once() {
     assert_eq!(conflict.code(), "idempotency_conflict");
     assert_eq!(total_reports(&app, w.bet_a).await, 1);
 
+    // A retry that leaves observed_at to the server (now) is still the same request.
+    let defaulted = json!({"value": 103.0, "idempotency_key": "k-2"});
+    let first = app
+        .report(&w.member_a, w.bet_a, defaulted.clone())
+        .await
+        .expect(201);
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let again = app
+        .report(&w.member_a, w.bet_a, defaulted)
+        .await
+        .expect(201);
+    assert_eq!(again.body, first.body);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    let explicit =
+        json!({"value": 103.0, "idempotency_key": "k-2", "observed_at": first.body["observed_at"]});
+    app.report(&w.member_a, w.bet_a, explicit).await.expect(409);
+    assert_eq!(total_reports(&app, w.bet_a).await, 2);
+
     // Keys are scoped to the bet: another team's bet may use the same key.
     app.report(
         &w.member_b,

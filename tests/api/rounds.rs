@@ -869,4 +869,45 @@ async fn a_bet_without_a_threshold_in_force_sits_the_round_out_and_says_why() {
     assert_eq!(out[0]["bet_id"], late);
     assert!(out[0]["reason"].as_str().unwrap().contains("no threshold"));
     assert_eq!(round["evaluation"]["results"].as_array().unwrap().len(), 3);
+    let reply = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/rounds/{r}/pins/{late}"),
+            Some(&app.admin),
+            Some(&json!({"grant": 10, "reason": "cannot apply"})),
+        )
+        .await
+        .expect(422);
+    assert_eq!(reply.code(), "bet_not_in_round");
+}
+
+#[tokio::test]
+async fn a_pin_on_a_bet_killed_meanwhile_does_not_block_the_commit() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let r = create_round(&app, 1_000, days_ago(3)).await;
+    app.call(
+        reqwest::Method::PUT,
+        &format!("/api/v1/rounds/{r}/pins/{}", w.bet_a),
+        Some(&app.admin),
+        Some(&json!({"grant": 500, "reason": "promised"})),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &format!("/api/v1/bets/{}/kill", w.bet_a),
+        &app.admin,
+        json!({"reason": "fraud"}),
+    )
+    .await
+    .expect(200);
+    let round = app
+        .post(&format!("/api/v1/rounds/{r}/commit"), &app.admin, json!({}))
+        .await
+        .expect(200)
+        .body;
+    let lines = round["evaluation"]["results"].as_array().unwrap();
+    assert!(lines.iter().all(|l| l["bet_id"] != w.bet_a));
+    assert_eq!(round["evaluation"]["pinned_total"], 0);
+    assert_round_adds_up(&app, &round).await;
 }

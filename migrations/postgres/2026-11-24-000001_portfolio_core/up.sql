@@ -88,6 +88,9 @@ CREATE TABLE reports (
     received_at TIMESTAMP NOT NULL,
     source TEXT,
     idempotency_key TEXT,
+    -- With a key: a digest of the request as the client sent it, so a retry is recognised even
+    -- when it left fields to their defaults (observed_at = now) and the defaults moved on.
+    request_digest TEXT,
     supersedes BIGINT UNIQUE REFERENCES reports (id)
 );
 -- The evidence query of a round: one bet's reports in a time window.

@@ -137,8 +137,11 @@ pub fn gather(conn: &mut DbConnection, round: &Round) -> Result<Gathered, ApiErr
         labels.insert(id, label);
     }
     report_ids.sort_unstable();
+    // A pin on a bet that left the round meanwhile (killed, closed) no longer applies.
+    let taking_part: std::collections::BTreeSet<i64> = input_bets.iter().map(|b| b.id).collect();
     let pins = RoundPin::for_round(conn, round.id)?
         .into_iter()
+        .filter(|p| taking_part.contains(&p.bet_id))
         .map(|p| Pin {
             bet_id: p.bet_id,
             grant: p.pinned_grant,

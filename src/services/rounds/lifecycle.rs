@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::evaluation::engine_error;
 use crate::api::error::ApiError;
-use crate::db::bets::Bet;
+use crate::db::bets::{Bet, Threshold};
 use crate::db::portfolio::Portfolio;
 use crate::db::rounds::{NewRound, Round, RoundPin};
 use crate::db::{DbConnection, write_transaction};
@@ -124,6 +124,15 @@ pub fn pin(
                 format!(
                     "bet {bet_id} is {}; only active bets take part in a round",
                     bet.status
+                ),
+            ));
+        }
+        if Threshold::in_force(conn, bet_id, round.as_of)?.is_none() {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "bet_not_in_round",
+                format!(
+                    "bet {bet_id} has no threshold in force at the round's as_of, so it sits this round out"
                 ),
             ));
         }

@@ -17,6 +17,8 @@ pub struct Settings {
     pub pool_size: u32,
     /// HTTP worker threads; None means one per core.
     pub workers: Option<usize>,
+    /// Mark the sign-in cookie `Secure` (set when users reach the server over TLS).
+    pub secure_cookies: bool,
 }
 
 impl Settings {
@@ -29,6 +31,7 @@ impl Settings {
             currency: Currency::usd(),
             pool_size: 8,
             workers: None,
+            secure_cookies: false,
         }
     }
 }

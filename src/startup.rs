@@ -42,6 +42,7 @@ impl Application {
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             currency: settings.currency.clone(),
+            secure_cookies: settings.secure_cookies,
         });
         let openapi = api::openapi_document();
         let routes = web::Data::new(RouteTable::from_openapi(&openapi));
@@ -53,6 +54,7 @@ impl Application {
                 .app_data(routes.clone())
                 .app_data(openapi.clone())
                 .configure(api::extractor_config)
+                .configure(crate::web::mount)
                 .into_utoipa_app()
                 .configure(api::mount)
                 .into_app()

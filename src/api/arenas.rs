@@ -3,16 +3,15 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
 use super::{AppState, utc};
-use crate::db::arenas::{Arena, NewArena};
-use crate::db::{self, write_transaction};
+use crate::db;
+use crate::db::arenas::Arena;
 use crate::domain::{Description, Name};
-use crate::services::audit;
+use crate::services::directory;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -66,32 +65,7 @@ pub async fn create_arena(
     let now = crate::domain::time::now();
     let actor = caller.0.clone();
     let arena = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            if Arena::exists_named(conn, name.as_str())? {
-                return Err(ApiError::conflict(
-                    "duplicate_name",
-                    format!("an arena named {:?} already exists", name.as_str()),
-                )
-                .with_field("name"));
-            }
-            let arena = Arena::create(
-                conn,
-                &NewArena {
-                    name: name.as_str(),
-                    description: description.as_str(),
-                    created_at: now.naive_utc(),
-                },
-            )?;
-            audit::record(
-                conn,
-                Some(&actor),
-                "arena.create",
-                ("arena", Some(arena.id)),
-                json!({"name": arena.name}),
-                now,
-            )?;
-            Ok(arena)
-        })
+        directory::create_arena(conn, &actor, &name, &description, now)
     })
     .await?;
     Ok(HttpResponse::Created().json(ArenaView::from(arena)))

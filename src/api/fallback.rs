@@ -43,6 +43,10 @@ impl RouteTable {
 }
 
 pub async fn not_routed(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
+    // People browsing get a page; programs get the envelope.
+    if !req.path().starts_with("/api/") && table.allowed(req.path()).is_none() {
+        return crate::web::error::WebError::not_found("This page").error_response();
+    }
     match table.allowed(req.path()) {
         Some(methods) if !methods.contains(req.method()) => {
             let allow = methods

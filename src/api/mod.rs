@@ -29,6 +29,8 @@ use crate::domain::Currency;
 pub struct AppState {
     pub pool: Pool,
     pub currency: Currency,
+    /// Mark cookies `Secure`: the server is reached over TLS.
+    pub secure_cookies: bool,
 }
 
 /// A stored UTC timestamp as the API shows it.

@@ -3,21 +3,17 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
 use super::users::UserView;
 use super::{AppState, utc};
-use crate::db::teams::{NewTeam, Team};
+use crate::db;
+use crate::db::teams::Team;
 use crate::db::users::User;
-use crate::db::{self, write_transaction};
 use crate::domain::{Name, TeamKind};
-use crate::services::audit;
-
-/// The size of a pod unless the committee says otherwise.
-pub const DEFAULT_MAX_MEMBERS: i32 = 10;
+use crate::services::directory::{self, DEFAULT_MAX_MEMBERS};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -80,42 +76,10 @@ pub async fn create_team(
     let body = body.into_inner();
     let name = Name::parse("name", &body.name)?;
     let max_members = body.max_members.unwrap_or(DEFAULT_MAX_MEMBERS);
-    if !(1..=1_000).contains(&max_members) {
-        return Err(ApiError::invalid(
-            "max_members",
-            "must be between 1 and 1,000",
-        ));
-    }
     let now = crate::domain::time::now();
     let actor = caller.0.clone();
     let team = db::run(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            if Team::exists_named(conn, name.as_str())? {
-                return Err(ApiError::conflict(
-                    "duplicate_name",
-                    format!("a team named {:?} already exists", name.as_str()),
-                )
-                .with_field("name"));
-            }
-            let team = Team::create(
-                conn,
-                &NewTeam {
-                    name: name.as_str(),
-                    kind: body.kind.as_str(),
-                    max_members,
-                    created_at: now.naive_utc(),
-                },
-            )?;
-            audit::record(
-                conn,
-                Some(&actor),
-                "team.create",
-                ("team", Some(team.id)),
-                json!({"name": team.name, "kind": team.kind, "max_members": max_members}),
-                now,
-            )?;
-            Ok(team)
-        })
+        directory::create_team(conn, &actor, &name, body.kind, max_members, now)
     })
     .await?;
     Ok(HttpResponse::Created().json(TeamView::try_from(team)?))

@@ -60,6 +60,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the server: the JSON API under /api/v1 and the web pages.
     Serve(ServeArgs),
+    /// Create a demo portfolio (six months, four rounds) in a fresh SQLite file and serve it.
+    Demo(DemoArgs),
     /// Apply pending database migrations and exit (serve also does this at start).
     Migrate,
     /// Run funding rounds from the terminal (straight on the database).
@@ -103,6 +105,30 @@ pub struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "HORSERACE_WORKERS", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub workers: Option<u16>,
+
+    /// Mark the sign-in cookie Secure: set this when people reach the server over HTTPS
+    /// (through a TLS-terminating proxy).
+    #[arg(long, env = "HORSERACE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// The SQLite file to create.
+    #[arg(long, default_value = "horserace-demo.db")]
+    pub file: PathBuf,
+
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Build the database and exit without serving it.
+    #[arg(long)]
+    pub no_serve: bool,
+
+    /// Address to serve the demo on.
+    #[arg(long, env = "HORSERACE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,6 +163,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        Command::Demo(args) => demo(args),
         Command::Migrate => migrate(&database_url),
         Command::Round { acting_as, command } => {
             match round::run(&database_url, &acting_as, command) {
@@ -170,6 +197,7 @@ fn serve_settings(database_url: DatabaseUrl, args: ServeArgs) -> Result<Settings
         currency,
         pool_size: args.pool_size,
         workers: args.workers.map(usize::from),
+        secure_cookies: args.secure_cookies,
         ..Settings::new(database_url)
     })
 }
@@ -184,6 +212,58 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
         }
         tracing::info!(port = app.port(), database = %backend, "horserace is serving");
         println!("horserace is listening on port {}", app.port());
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn demo(args: DemoArgs) -> anyhow::Result<()> {
+    let path = args.file.to_string_lossy().into_owned();
+    if args.file.exists() {
+        if !args.force {
+            anyhow::bail!(
+                "{path} already exists; pass --force to replace it, or --file to choose another"
+            );
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let file = format!("{path}{suffix}");
+            if std::path::Path::new(&file).exists() {
+                std::fs::remove_file(&file)?;
+            }
+        }
+    }
+    let url = DatabaseUrl::parse(&path).map_err(|e| anyhow::anyhow!(e))?;
+    let started = std::time::Instant::now();
+    let people = {
+        let pool = crate::db::connection::connect(&url, 1)?;
+        let mut conn = pool.get()?;
+        crate::demo::build(&mut conn, &Currency::usd(), crate::domain::time::now())
+            .map_err(|e| anyhow::anyhow!("building the demo failed: {}", e.detail().message))?
+    };
+    println!(
+        "Built the demo portfolio in {path} ({:.1} s).",
+        started.elapsed().as_secs_f64()
+    );
+    if args.no_serve {
+        return Ok(());
+    }
+    let settings = Settings {
+        bind: args.bind,
+        ..Settings::new(url)
+    };
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings).await?;
+        let address = format!("http://127.0.0.1:{}", app.port());
+        println!("\nOpen {address}/login and sign in with one of these tokens:\n");
+        for (role, (name, token)) in [
+            ("committee", &people.committee),
+            ("exec", &people.exec),
+            ("member", &people.member),
+            ("partner", &people.partner),
+        ] {
+            println!("  {role:<10} {name:<6} {}", token.expose());
+        }
+        println!("\nThe API is at {address}/api/v1 (docs: {address}/api/docs). Stop with Ctrl-C.");
         app.run_until_stopped().await?;
         Ok(())
     })

@@ -59,6 +59,7 @@ pub mod arenas;
 pub mod audit;
 pub mod bets;
 pub mod ledger;
+pub mod overview;
 pub mod portfolio;
 pub mod reports;
 pub mod rounds;

@@ -173,6 +173,7 @@ impl EvidencePoint {
         conn: &mut DbConnection,
         after: Option<NaiveDateTime>,
         until: NaiveDateTime,
+        only: Option<&[i64]>,
     ) -> QueryResult<Vec<EvidencePoint>> {
         use super::schema::bets;
         let mut query = reports::table
@@ -189,6 +190,9 @@ impl EvidencePoint {
             .into_boxed();
         if let Some(after) = after {
             query = query.filter(reports::observed_at.gt(after));
+        }
+        if let Some(only) = only {
+            query = query.filter(reports::bet_id.eq_any(only.to_vec()));
         }
         query
             .select((
@@ -207,7 +211,20 @@ impl EvidencePoint {
         conn: &mut DbConnection,
         before: NaiveDateTime,
         per_bet: i64,
+        only: Option<&[i64]>,
     ) -> QueryResult<Vec<EvidencePoint>> {
+        // Ids are integers, so listing them in the SQL text is safe.
+        let filter = only.map_or(String::new(), |ids| {
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            format!(
+                "AND r.bet_id IN ({})",
+                if list.is_empty() {
+                    "NULL".to_owned()
+                } else {
+                    list.join(",")
+                }
+            )
+        });
         // Window functions are in both backends' SQL but not in the multi-backend DSL; only
         // the placeholder syntax differs.
         let sql = |p1: &str, p2: &str| {
@@ -216,7 +233,7 @@ impl EvidencePoint {
                    SELECT r.id, r.bet_id, r.value, r.observed_at, ROW_NUMBER() OVER ( \
                      PARTITION BY r.bet_id ORDER BY r.observed_at DESC, r.id DESC) AS rn \
                    FROM reports r JOIN bets b ON b.id = r.bet_id \
-                   WHERE b.status = 'active' AND r.observed_at <= {p1} \
+                   WHERE b.status = 'active' AND r.observed_at <= {p1} {filter} \
                      AND NOT EXISTS (SELECT 1 FROM reports c WHERE c.supersedes = r.id) \
                  ) recent WHERE rn <= {p2} ORDER BY bet_id, observed_at, id"
             )

@@ -226,3 +226,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_entries,
     audit_log,
 );
+
+diesel::joinable!(round_results -> teams (team_id));
+
+// The page summaries group a round's results by arena and by bet.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    round_results::round_id,
+    arenas::id,
+    arenas::name,
+    bets::id,
+    bets::title,
+    bets::status,
+);

@@ -138,6 +138,22 @@ impl Token {
             .load(conn)
     }
 
+    /// Revokes the live token with this hash (a web session at sign-out).
+    pub fn revoke_by_hash(
+        conn: &mut DbConnection,
+        hash: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        diesel::update(
+            tokens::table
+                .filter(tokens::hash.eq(hash))
+                .filter(tokens::revoked_at.is_null()),
+        )
+        .set(tokens::revoked_at.eq(now))
+        .execute(conn)
+        .map(|n| n > 0)
+    }
+
     /// Revokes a live token; returns whether anything changed.
     pub fn revoke(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
         diesel::update(tokens::table.find(id).filter(tokens::revoked_at.is_null()))

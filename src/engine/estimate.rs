@@ -40,6 +40,8 @@ impl Window {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Estimate {
     pub level: f64,
+    /// The fitted line's change per day (0 when every report shares one instant).
+    pub slope: f64,
     pub se: f64,
     pub nu: u32,
     pub p_beat: f64,
@@ -73,7 +75,7 @@ pub(super) fn estimate(
         points.sort_unstable_by(by_time_then_value);
     }
 
-    let (level, se, nu) = fit(points, n);
+    let (level, slope, se, nu) = fit(points, n);
     let overflow = || EngineError::EstimateOverflow { bet_id: bet.id };
     let margin = bet.direction.sign() * (level - bet.threshold);
     if !level.is_finite() || !se.is_finite() || !margin.is_finite() {
@@ -94,6 +96,7 @@ pub(super) fn estimate(
         n,
         Some(Estimate {
             level,
+            slope,
             se,
             nu,
             p_beat,
@@ -102,8 +105,8 @@ pub(super) fn estimate(
 }
 
 /// Ordinary least squares of y on x, evaluated at x = 0 (`as_of`), or the plain mean when
-/// every point shares one x. Returns (level, se, nu); n >= 3 points, sorted by x.
-fn fit(points: &[(f64, f64)], n: u32) -> (f64, f64, u32) {
+/// every point shares one x. Returns (level, slope, se, nu); n >= 3 points, sorted by x.
+fn fit(points: &[(f64, f64)], n: u32) -> (f64, f64, f64, u32) {
     let nf = count(points.len());
     let (sum_x, sum_y) = points
         .iter()
@@ -133,11 +136,11 @@ fn fit(points: &[(f64, f64)], n: u32) -> (f64, f64, u32) {
             let nu = n - 2;
             let s2 = sse / f64::from(nu);
             let se = (s2 * (1.0 / nf + x_bar * x_bar / sxx)).sqrt();
-            return (level, se, nu);
+            return (level, slope, se, nu);
         }
     }
     let nu = n - 1;
     let ss: f64 = points.iter().map(|&(_, y)| (y - y_bar) * (y - y_bar)).sum();
     let se = (ss / f64::from(nu) / nf).sqrt();
-    (y_bar, se, nu)
+    (y_bar, 0.0, se, nu)
 }

@@ -228,6 +228,7 @@ fn result(facts: &BetFacts<'_>, round: &RoundFacts<'_>) -> BetResult {
         bet_id: bet.id,
         n: a.n,
         level: a.estimate.map(|e| e.level),
+        slope: a.estimate.map(|e| e.slope),
         se: a.estimate.map(|e| e.se),
         nu: a.estimate.map(|e| e.nu),
         threshold: bet.threshold,

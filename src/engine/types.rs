@@ -134,6 +134,9 @@ pub struct BetResult {
     pub n: u32,
     /// L: the estimated level at `as_of`.
     pub level: Option<f64>,
+    /// The fitted line's change per day (0 when every report shares one instant); shown to
+    /// people, not used by the rules.
+    pub slope: Option<f64>,
     pub se: Option<f64>,
     /// Degrees of freedom of the t test.
     pub nu: Option<u32>,

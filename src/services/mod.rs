@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod bets;
+pub mod directory;
 pub mod reports;
 pub mod rounds;
 pub mod users;

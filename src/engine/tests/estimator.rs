@@ -23,6 +23,7 @@ fn estimator_fits_a_noisy_line_by_hand() {
     let r = result(&out, 1);
     assert_eq!(r.n, 3);
     assert!(close(r.level.unwrap(), 29.5));
+    assert!(close(r.slope.unwrap(), 9.5));
     assert!(close(r.se.unwrap(), 1.25_f64.sqrt()));
     assert_eq!(r.nu, Some(1));
     let t = 4.5 / 1.25_f64.sqrt();

@@ -9,7 +9,7 @@ use diesel::connection::SimpleConnection;
 use serde_json::json;
 
 use super::evaluation::{Evaluation, RoundLine, run};
-use super::evidence::{Gathered, gather};
+use super::evidence::{Gathered, Terms, gather};
 use super::id_ranges;
 use super::lifecycle::draft;
 use crate::api::error::ApiError;
@@ -32,7 +32,7 @@ pub fn preview(
     now: DateTime<Utc>,
 ) -> Result<Evaluation, ApiError> {
     let round = draft(conn, round_id)?;
-    let gathered = gather(conn, &round)?;
+    let gathered = gather(conn, &Terms::of(&round)?, None)?;
     let (_, evaluation) = run(&gathered, now)?;
     let stored = serde_json::to_string(&evaluation).map_err(|e| ApiError::internal(&e))?;
     if !Round::save_preview(conn, round_id, &stored, now.naive_utc())? {
@@ -62,7 +62,7 @@ pub fn commit(
             ));
         }
         check_order(conn, &round, now)?;
-        let gathered = gather(conn, &round)?;
+        let gathered = gather(conn, &Terms::of(&round)?, None)?;
         let (outcome, evaluation) = run(&gathered, now)?;
         let form = commit_form(actor, &gathered, &outcome, &evaluation, now)?;
         if !Round::mark_committed(conn, round_id, &form)? {

@@ -63,25 +63,62 @@ pub struct Gathered {
     pub sitting_out: Vec<SittingOut>,
 }
 
-/// The start of a round's window: its own, or the previous committed round's `as_of`.
-pub fn window_start(conn: &mut DbConnection, round: &Round) -> QueryResult<Option<NaiveDateTime>> {
-    if round.window_start.is_some() {
-        return Ok(round.window_start);
-    }
-    Ok(Round::latest_committed(conn, Some(round.as_of))?.map(|r| r.as_of))
+/// What a round is evaluated on: the terms of a stored round, or of a projection that is never
+/// stored (no id, no pins).
+#[derive(Debug, Clone)]
+pub struct Terms {
+    pub round_id: Option<i64>,
+    pub budget: i64,
+    pub as_of: NaiveDateTime,
+    /// The window start the committee set; None takes the previous committed round's `as_of`.
+    pub window_start: Option<NaiveDateTime>,
+    pub policy: Policy,
 }
 
-pub fn gather(conn: &mut DbConnection, round: &Round) -> Result<Gathered, ApiError> {
-    let as_of = round.as_of;
-    let start = window_start(conn, round)?;
-    let policy: Policy = serde_json::from_str(&round.policy).map_err(|e| ApiError::internal(&e))?;
+impl Terms {
+    pub fn of(round: &Round) -> Result<Self, ApiError> {
+        Ok(Self {
+            round_id: Some(round.id),
+            budget: round.budget,
+            as_of: round.as_of,
+            window_start: round.window_start,
+            policy: serde_json::from_str(&round.policy).map_err(|e| ApiError::internal(&e))?,
+        })
+    }
+}
 
-    let active = Bet::active(conn)?;
+/// The start of a round's window: its own, or the previous committed round's `as_of`.
+pub fn window_start(conn: &mut DbConnection, terms: &Terms) -> QueryResult<Option<NaiveDateTime>> {
+    if terms.window_start.is_some() {
+        return Ok(terms.window_start);
+    }
+    Ok(Round::latest_committed(conn, Some(terms.as_of))?.map(|r| r.as_of))
+}
+
+/// Gathers the evidence of every active bet, or only of the bets in `only`.
+pub fn gather(
+    conn: &mut DbConnection,
+    terms: &Terms,
+    only: Option<&[i64]>,
+) -> Result<Gathered, ApiError> {
+    let as_of = terms.as_of;
+    let start = window_start(conn, terms)?;
+    let policy = terms.policy.clone();
+
+    let mut active = Bet::active(conn)?;
+    if let Some(only) = only {
+        active.retain(|b| only.contains(&b.id));
+    }
     let in_force = Threshold::in_force_for_active(conn, as_of)?;
     let standings = RoundResultRow::standings_before(conn, as_of)?;
-    let window = group_by_bet(EvidencePoint::in_window(conn, start, as_of)?);
+    let window = group_by_bet(EvidencePoint::in_window(conn, start, as_of, only)?);
     let history = match start {
-        Some(start) => group_by_bet(EvidencePoint::history_before(conn, start, LOOKBACK as i64)?),
+        Some(start) => group_by_bet(EvidencePoint::history_before(
+            conn,
+            start,
+            LOOKBACK as i64,
+            only,
+        )?),
         None => BTreeMap::new(),
     };
 
@@ -139,7 +176,11 @@ pub fn gather(conn: &mut DbConnection, round: &Round) -> Result<Gathered, ApiErr
     report_ids.sort_unstable();
     // A pin on a bet that left the round meanwhile (killed, closed) no longer applies.
     let taking_part: std::collections::BTreeSet<i64> = input_bets.iter().map(|b| b.id).collect();
-    let pins = RoundPin::for_round(conn, round.id)?
+    let stored_pins = match terms.round_id {
+        Some(id) => RoundPin::for_round(conn, id)?,
+        None => Vec::new(),
+    };
+    let pins = stored_pins
         .into_iter()
         .filter(|p| taking_part.contains(&p.bet_id))
         .map(|p| Pin {
@@ -151,7 +192,7 @@ pub fn gather(conn: &mut DbConnection, round: &Round) -> Result<Gathered, ApiErr
         .collect();
     Ok(Gathered {
         input: RoundInput {
-            budget: round.budget,
+            budget: terms.budget,
             as_of: as_of.and_utc(),
             window_start: start.map(|s| s.and_utc()),
             policy,

@@ -7,6 +7,7 @@ pub mod evaluation;
 pub mod evidence;
 pub mod id_ranges;
 pub mod lifecycle;
+pub mod projection;
 pub mod quality;
 pub mod verify;
 

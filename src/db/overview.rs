@@ -1,0 +1,132 @@
+//! Read models for the pages: the joins and aggregates that summarise the portfolio. Each is
+//! one query shaped for what a page shows.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::DbConnection;
+use super::schema::{arenas, bets, reports, round_results, rounds, teams};
+
+/// One bet's line in a committed round, with the names a page shows.
+#[derive(Debug, Clone, Queryable)]
+pub struct GrantLine {
+    pub bet_id: i64,
+    pub title: String,
+    pub status: String,
+    pub team_id: i64,
+    pub team_name: String,
+    pub arena_id: i64,
+    pub arena_name: String,
+    pub granted: i64,
+    pub prev_grant: i64,
+    pub decision: String,
+    pub outcome: String,
+    pub p_beat: Option<f64>,
+}
+
+/// The lines of a committed round, in bet order.
+pub fn round_lines(conn: &mut DbConnection, round_id: i64) -> QueryResult<Vec<GrantLine>> {
+    round_results::table
+        .inner_join(bets::table.inner_join(arenas::table))
+        .inner_join(teams::table)
+        .filter(round_results::round_id.eq(round_id))
+        .select((
+            round_results::bet_id,
+            bets::title,
+            bets::status,
+            round_results::team_id,
+            teams::name,
+            bets::arena_id,
+            arenas::name,
+            round_results::granted,
+            round_results::prev_grant,
+            round_results::decision,
+            round_results::outcome,
+            round_results::p_beat,
+        ))
+        .order(round_results::bet_id)
+        .load(conn)
+}
+
+/// A committed round, without its large stored documents.
+#[derive(Debug, Clone, Queryable)]
+pub struct RoundHead {
+    pub id: i64,
+    pub as_of: NaiveDateTime,
+    pub budget: i64,
+    pub reserve: Option<i64>,
+}
+
+/// Every committed round, oldest first.
+pub fn committed_rounds(conn: &mut DbConnection) -> QueryResult<Vec<RoundHead>> {
+    rounds::table
+        .filter(rounds::status.eq("committed"))
+        .select((rounds::id, rounds::as_of, rounds::budget, rounds::reserve))
+        .order(rounds::as_of)
+        .load(conn)
+}
+
+/// The bets that received the most over all committed rounds: (bet id, title, status, total).
+pub fn most_funded_bets(
+    conn: &mut DbConnection,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String, String, i64)>> {
+    round_results::table
+        .inner_join(rounds::table)
+        .inner_join(bets::table)
+        .filter(rounds::status.eq("committed"))
+        .group_by((bets::id, bets::title, bets::status))
+        .select((
+            bets::id,
+            bets::title,
+            bets::status,
+            sql::<BigInt>("CAST(SUM(round_results.granted) AS BIGINT)"),
+        ))
+        .order(sql::<BigInt>("CAST(SUM(round_results.granted) AS BIGINT)").desc())
+        .limit(limit)
+        .load(conn)
+}
+
+/// Grants per round of the given bets: (round id, bet id, amount).
+pub fn grants_of_bets(
+    conn: &mut DbConnection,
+    bet_ids: &[i64],
+) -> QueryResult<Vec<(i64, i64, i64)>> {
+    round_results::table
+        .inner_join(rounds::table)
+        .filter(rounds::status.eq("committed"))
+        .filter(round_results::bet_id.eq_any(bet_ids.to_vec()))
+        .select((
+            round_results::round_id,
+            round_results::bet_id,
+            round_results::granted,
+        ))
+        .load(conn)
+}
+
+/// Active bets with no uncorrected-or-not report observed after `since`: (id, title, team id).
+pub fn stale_bets(
+    conn: &mut DbConnection,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<(i64, String, i64)>> {
+    bets::table
+        .filter(bets::status.eq("active"))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            reports::table
+                .filter(reports::bet_id.eq(bets::id))
+                .filter(reports::observed_at.gt(since)),
+        )))
+        .select((bets::id, bets::title, bets::team_id))
+        .order(bets::id)
+        .load(conn)
+}
+
+/// How many bets are in each status.
+pub fn bets_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
+    bets::table
+        .group_by(bets::status)
+        .select((bets::status, sql::<BigInt>("CAST(COUNT(*) AS BIGINT)")))
+        .load(conn)
+}

@@ -1,0 +1,451 @@
+//! `horserace demo`: a living portfolio in one command. Builds six months of history (4
+//! arenas, 12 teams, 30 bets, weekly reports with noise, trends, corrections and outliers, and
+//! four committed rounds with kills, seeds, pins and a waived kill) through the same services
+//! the API uses, from a fixed seed, so the demo is the same every time.
+
+mod portfolio;
+mod rng;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::api::error::ApiError;
+use crate::db::DbConnection;
+use crate::db::bets::Bet;
+use crate::db::users::User;
+use crate::domain::{
+    Actor, ApiToken, BetStatus, Currency, Description, IdempotencyKey, Money, Name, ObservedAt,
+    Reason, Role, SourceNote, Stage, Title, Unit,
+};
+use crate::engine::{Decision, Direction, Policy};
+use crate::services::bets::{self as bets_service, BetForm};
+use crate::services::reports::{self as reports_service, ReportDraft, Subject};
+use crate::services::rounds::{self as rounds_service, PinForm, RoundForm, lifecycle};
+use crate::services::users::{Bootstrap, UserForm, bootstrap, create_user};
+use crate::services::{directory, directory::DEFAULT_MAX_MEMBERS};
+use portfolio::{ARENAS, BETS, BetSpec, DAYS, ROUNDS, TEAMS};
+use rng::Rng;
+
+const SEED: u64 = 0x5EED_2026;
+
+/// Sign-in tokens for one person of each role.
+pub struct DemoPeople {
+    pub committee: (String, ApiToken),
+    pub exec: (String, ApiToken),
+    pub member: (String, ApiToken),
+    pub partner: (String, ApiToken),
+}
+
+/// Builds the demo portfolio on an empty database, as of `now`.
+pub fn build(
+    conn: &mut DbConnection,
+    currency: &Currency,
+    now: DateTime<Utc>,
+) -> Result<DemoPeople, ApiError> {
+    let Bootstrap::Created(admin_token) = bootstrap(conn, currency, None, now)? else {
+        return Err(ApiError::conflict(
+            "not_empty",
+            "the demo needs an empty database",
+        ));
+    };
+    let admin = actor_named(conn, "admin")?;
+    let start = (now - TimeDelta::days(DAYS)).duration_trunc_day();
+    let mut rng = Rng::new(SEED);
+
+    let mut arenas = Vec::new();
+    for (name, description) in ARENAS {
+        let arena = directory::create_arena(
+            conn,
+            &admin,
+            &name_of(name)?,
+            &Description::parse("description", description)?,
+            now,
+        )?;
+        arenas.push(arena.id);
+    }
+    let mut teams = Vec::new();
+    let mut people: Vec<Actor> = Vec::new();
+    let mut first_tokens: BTreeMap<usize, (String, ApiToken)> = BTreeMap::new();
+    for (t, spec) in TEAMS.iter().enumerate() {
+        let team = directory::create_team(
+            conn,
+            &admin,
+            &name_of(spec.name)?,
+            spec.kind,
+            DEFAULT_MAX_MEMBERS,
+            now,
+        )?;
+        teams.push(team.id);
+        let role = if spec.kind == crate::domain::TeamKind::External {
+            Role::Partner
+        } else {
+            Role::Member
+        };
+        for (i, person) in spec.people.iter().enumerate() {
+            let (user, issued) = create_user(
+                conn,
+                &admin,
+                UserForm {
+                    name: name_of(person)?,
+                    role,
+                    team_id: Some(team.id),
+                },
+                now,
+            )?;
+            if i == 0 {
+                first_tokens.insert(t, (user.name.clone(), issued.secret));
+                people.push(actor_of(&user, role));
+            }
+        }
+    }
+    let (exec_user, exec_token) = create_user(
+        conn,
+        &admin,
+        UserForm {
+            name: name_of("erin")?,
+            role: Role::Exec,
+            team_id: None,
+        },
+        now,
+    )?;
+    let (chair_user, _) = create_user(
+        conn,
+        &admin,
+        UserForm {
+            name: name_of("chair")?,
+            role: Role::Committee,
+            team_id: None,
+        },
+        now,
+    )?;
+    let chair = actor_of(&chair_user, Role::Committee);
+
+    // Bets: registered by their teams with the first target (and a harder one later), then
+    // activated by the committee.
+    let round_at = |i: usize| start + TimeDelta::days(ROUNDS[i].0);
+    let mut bet_ids = Vec::new();
+    for spec in &BETS {
+        let team_actor = &people[spec.team];
+        let begins = bet_start(spec, start, &round_at);
+        let mut thresholds = vec![(spec.target, Some(begins))];
+        if spec.later_target != 0.0 {
+            thresholds.push((spec.later_target, Some(round_at(1) + TimeDelta::days(7))));
+        }
+        let (bet, _) = bets_service::create(
+            conn,
+            team_actor,
+            BetForm {
+                arena_id: arenas[spec.arena],
+                team_id: teams[spec.team],
+                title: Title::parse("title", spec.title)?,
+                thesis: Description::parse("thesis", spec.thesis)?,
+                metric_name: name_of(spec.metric)?,
+                metric_unit: Unit::parse("unit", spec.unit)?,
+                direction: spec.direction,
+                baseline: spec.baseline,
+                stage: if spec.starts_before_round > 0 {
+                    Stage::Explore
+                } else {
+                    Stage::Validate
+                },
+                seed_request: spec
+                    .seed_request
+                    .map(|m| Money::parse("seed_request", m))
+                    .transpose()?,
+                thresholds,
+            },
+            now,
+        )?;
+        bets_service::activate(conn, &admin, bet.id, now)?;
+        bet_ids.push(bet.id);
+    }
+
+    // History: weekly reports between rounds, then the round itself.
+    let mut period_start = start;
+    for (r, &(_, budget)) in ROUNDS.iter().enumerate() {
+        let as_of = round_at(r);
+        report_period(
+            conn,
+            &mut rng,
+            &people,
+            &bet_ids,
+            (period_start, as_of),
+            start,
+            &round_at,
+            now,
+        )?;
+        run_round(conn, &admin, &chair, &bet_ids, r, budget, as_of, now)?;
+        period_start = as_of;
+    }
+    // The weeks since the last round: the evidence of the next one.
+    report_period(
+        conn,
+        &mut rng,
+        &people,
+        &bet_ids,
+        (period_start, now - TimeDelta::hours(2)),
+        start,
+        &round_at,
+        now,
+    )?;
+
+    let pick = |t: usize| {
+        first_tokens
+            .get(&t)
+            .cloned()
+            .ok_or_else(|| ApiError::internal(&"demo person missing"))
+    };
+    Ok(DemoPeople {
+        committee: ("admin".to_owned(), admin_token),
+        exec: (exec_user.name, exec_token.secret),
+        member: pick(0)?,
+        partner: pick(10)?,
+    })
+}
+
+trait DayStart {
+    fn duration_trunc_day(self) -> Self;
+}
+
+impl DayStart for DateTime<Utc> {
+    fn duration_trunc_day(self) -> Self {
+        use chrono::DurationRound;
+        self.duration_trunc(TimeDelta::days(1)).unwrap_or(self)
+    }
+}
+
+fn name_of(text: &str) -> Result<Name, ApiError> {
+    Ok(Name::parse("name", text)?)
+}
+
+fn actor_of(user: &User, role: Role) -> Actor {
+    Actor {
+        user_id: user.id,
+        name: user.name.clone(),
+        role,
+        team_id: user.team_id,
+    }
+}
+
+fn actor_named(conn: &mut DbConnection, name: &str) -> Result<Actor, ApiError> {
+    let user =
+        User::find_by_name(conn, name)?.ok_or_else(|| ApiError::internal(&"admin missing"))?;
+    Ok(actor_of(&user, Role::Committee))
+}
+
+/// When a bet's history begins: the start, or a week before the round it joins.
+fn bet_start(
+    spec: &BetSpec,
+    start: DateTime<Utc>,
+    round_at: &dyn Fn(usize) -> DateTime<Utc>,
+) -> DateTime<Utc> {
+    if spec.starts_before_round == 0 {
+        start
+    } else {
+        round_at(spec.starts_before_round - 1) - TimeDelta::days(21)
+    }
+}
+
+/// One report a week per live bet in (from, to]: the true trend plus noise, now and then an
+/// outlier, and now and then a typo that its team corrects a few days later.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, each value distinct"
+)]
+fn report_period(
+    conn: &mut DbConnection,
+    rng: &mut Rng,
+    people: &[Actor],
+    bet_ids: &[i64],
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    start: DateTime<Utc>,
+    round_at: &dyn Fn(usize) -> DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    for (spec, &bet_id) in BETS.iter().zip(bet_ids) {
+        let bet =
+            Bet::find(conn, bet_id)?.ok_or_else(|| ApiError::internal(&"demo bet missing"))?;
+        if bet.status != BetStatus::Active.as_str() {
+            continue;
+        }
+        let begins = bet_start(spec, start, round_at);
+        let actor = &people[spec.team];
+        let mut drafts = Vec::new();
+        let mut typos = Vec::new();
+        let mut week = 0i64;
+        loop {
+            let at = begins + TimeDelta::days(7 * week) + TimeDelta::hours(9 + (bet_id % 8));
+            week += 1;
+            if at > to {
+                break;
+            }
+            if at <= from {
+                continue;
+            }
+            let weeks = (at - begins).num_hours() as f64 / 168.0;
+            let mut value = spec.baseline + spec.drift * weeks + spec.noise * rng.normal();
+            let roll = rng.unit();
+            if roll < 0.03 {
+                value += spec.noise * 9.0 * if rng.unit() < 0.5 { -1.0 } else { 1.0 };
+            }
+            let value = round_sensibly(value, spec);
+            let typo = roll > 0.975;
+            drafts.push(Ok(ReportDraft {
+                subject: Subject::Bet(bet_id),
+                value: if typo { value * 10.0 } else { value },
+                observed_at: Some(ObservedAt::parse("observed_at", at, now)?),
+                source: Some(SourceNote::parse(
+                    "source",
+                    if typo {
+                        "manual entry"
+                    } else {
+                        "weekly export"
+                    },
+                )?),
+                idempotency_key: Some(IdempotencyKey::parse(
+                    "key",
+                    &format!("demo-{bet_id}-{}", at.timestamp()),
+                )?),
+            }));
+            if typo {
+                typos.push((drafts.len() - 1, value));
+            }
+        }
+        if drafts.is_empty() {
+            continue;
+        }
+        let stored = reports_service::store(conn, actor, &drafts, now)?;
+        let corrections: Vec<_> = typos
+            .into_iter()
+            .filter_map(|(i, value)| stored.get(i).map(|s| (s.report.id, value)))
+            .map(|(id, value)| {
+                Ok(ReportDraft {
+                    subject: Subject::Correction(id),
+                    value,
+                    observed_at: None,
+                    source: Some(SourceNote::parse("source", "typo: an extra zero")?),
+                    idempotency_key: None,
+                })
+            })
+            .collect();
+        if !corrections.is_empty() {
+            reports_service::store(conn, actor, &corrections, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// Values with the precision their unit suggests: counts whole, rates to two decimals.
+fn round_sensibly(value: f64, spec: &BetSpec) -> f64 {
+    let scale = if spec.baseline.abs() >= 1_000.0 {
+        1.0
+    } else {
+        100.0
+    };
+    let value = (value * scale).round() / scale;
+    if spec.direction == Direction::HigherIsBetter {
+        value.max(0.0)
+    } else {
+        value
+    }
+}
+
+/// Creates, pins, previews and commits the demo's round `r`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, each value distinct"
+)]
+fn run_round(
+    conn: &mut DbConnection,
+    admin: &Actor,
+    chair: &Actor,
+    bet_ids: &[i64],
+    r: usize,
+    budget: i64,
+    as_of: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let policy = Policy {
+        min_grant: 500_000,
+        ..Policy::default()
+    };
+    let round = lifecycle::create(
+        conn,
+        admin,
+        RoundForm {
+            budget: Money::parse("budget", budget)?,
+            as_of,
+            window_start: None,
+            policy,
+        },
+        now,
+    )?;
+    let bet = |title: &str| {
+        BETS.iter()
+            .position(|b| b.title == title)
+            .map(|i| bet_ids[i])
+            .ok_or_else(|| ApiError::internal(&"demo bet"))
+    };
+    let pin = |grant: Option<i64>, waive_kill: bool, reason: &str| -> Result<PinForm, ApiError> {
+        Ok(PinForm {
+            grant: grant.map(|g| Money::parse("grant", g)).transpose()?,
+            waive_kill,
+            reason: Reason::parse("reason", reason)?,
+        })
+    };
+    match r {
+        1 => {
+            lifecycle::pin(
+                conn,
+                chair,
+                round.id,
+                bet("Group stickers")?,
+                pin(
+                    Some(60_000_000),
+                    false,
+                    "Board priority for the spring campaign: funded at USD 600,000 whatever the evidence says.",
+                )?,
+                now,
+            )?;
+        }
+        2 => {
+            lifecycle::pin(
+                conn,
+                chair,
+                round.id,
+                bet("Drone pilot")?,
+                pin(
+                    Some(15_000_000),
+                    true,
+                    "Regulatory trial committed with the city: keep it running at USD 150,000.",
+                )?,
+                now,
+            )?;
+            let preview = rounds_service::preview(conn, round.id, now)?;
+            let partner = bet("Partner bots")?;
+            if preview
+                .results
+                .iter()
+                .any(|l| l.result.bet_id == partner && l.result.decision == Decision::Killed)
+            {
+                lifecycle::pin(
+                    conn,
+                    chair,
+                    round.id,
+                    partner,
+                    pin(
+                        None,
+                        true,
+                        "Northwind's contract runs to the end of the quarter; judge them then.",
+                    )?,
+                    now,
+                )?;
+            }
+        }
+        _ => {}
+    }
+    rounds_service::preview(conn, round.id, now)?;
+    rounds_service::commit(conn, admin, round.id, now)?;
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! The portfolio's directory: teams (each with a ledger account) and arenas. Committee work.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::api::error::ApiError;
+use crate::db::arenas::{Arena, NewArena};
+use crate::db::teams::{NewTeam, Team};
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::{Actor, Description, Name, TeamKind};
+use crate::services::audit;
+
+/// The size of a pod unless the committee says otherwise.
+pub const DEFAULT_MAX_MEMBERS: i32 = 10;
+
+pub fn create_team(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    name: &Name,
+    kind: TeamKind,
+    max_members: i32,
+    now: DateTime<Utc>,
+) -> Result<Team, ApiError> {
+    if !(1..=1_000).contains(&max_members) {
+        return Err(ApiError::invalid(
+            "max_members",
+            "must be between 1 and 1,000",
+        ));
+    }
+    write_transaction(conn, |conn| {
+        if Team::exists_named(conn, name.as_str())? {
+            return Err(ApiError::conflict(
+                "duplicate_name",
+                format!("a team named {:?} already exists", name.as_str()),
+            )
+            .with_field("name"));
+        }
+        let team = Team::create(
+            conn,
+            &NewTeam {
+                name: name.as_str(),
+                kind: kind.as_str(),
+                max_members,
+                created_at: now.naive_utc(),
+            },
+        )?;
+        audit::record(
+            conn,
+            Some(actor),
+            "team.create",
+            ("team", Some(team.id)),
+            json!({"name": team.name, "kind": team.kind, "max_members": max_members}),
+            now,
+        )?;
+        Ok(team)
+    })
+}
+
+pub fn create_arena(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    name: &Name,
+    description: &Description,
+    now: DateTime<Utc>,
+) -> Result<Arena, ApiError> {
+    write_transaction(conn, |conn| {
+        if Arena::exists_named(conn, name.as_str())? {
+            return Err(ApiError::conflict(
+                "duplicate_name",
+                format!("an arena named {:?} already exists", name.as_str()),
+            )
+            .with_field("name"));
+        }
+        let arena = Arena::create(
+            conn,
+            &NewArena {
+                name: name.as_str(),
+                description: description.as_str(),
+                created_at: now.naive_utc(),
+            },
+        )?;
+        audit::record(
+            conn,
+            Some(actor),
+            "arena.create",
+            ("arena", Some(arena.id)),
+            json!({"name": arena.name}),
+            now,
+        )?;
+        Ok(arena)
+    })
+}

@@ -1,0 +1,113 @@
+//! Where bets stand for the next round, in the engine's own terms: the evidence so far,
+//! evaluated at the next round's instant against the threshold in force then. Nothing is
+//! stored; the teams and the arena leaderboard read it.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+
+use super::evidence::{Terms, gather};
+use crate::api::error::ApiError;
+use crate::db::DbConnection;
+use crate::db::rounds::Round;
+use crate::engine::{BetResult, Outcome, Policy, evaluate};
+
+/// How far apart rounds are when there is no history to tell.
+const DEFAULT_ROUND_INTERVAL: TimeDelta = TimeDelta::days(30);
+
+/// A bet's standing for the next round.
+#[derive(Debug, Clone, Serialize)]
+pub struct Projection {
+    /// The instant the projection evaluates at.
+    pub next_round_at: DateTime<Utc>,
+    /// The engine's result at that instant (level, se, P, outcome, progress, slope).
+    pub result: BetResult,
+    /// d * (L - T): how far the projected level is past its threshold (negative: short of it).
+    pub margin: Option<f64>,
+}
+
+impl Projection {
+    /// `on track`, `at risk`, `uncertain` or `not enough data`.
+    pub fn verdict(&self) -> &'static str {
+        match self.result.outcome {
+            Outcome::Beat => "on track",
+            Outcome::Miss => "at risk",
+            Outcome::Uncertain => "uncertain",
+            Outcome::InsufficientData => "not enough data",
+        }
+    }
+}
+
+/// The next round's instant: a future draft's `as_of`, else the latest committed round's plus
+/// the last interval between rounds (30 days when there is none), never before `now`.
+pub fn next_round_at(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, ApiError> {
+    let rounds = Round::list(conn)?;
+    if let Some(draft) = rounds
+        .iter()
+        .filter(|r| r.status == "draft" && r.as_of.and_utc() > now)
+        .min_by_key(|r| r.as_of)
+    {
+        return Ok(draft.as_of.and_utc());
+    }
+    let mut committed = rounds
+        .iter()
+        .filter(|r| r.status == "committed")
+        .map(|r| r.as_of.and_utc());
+    let next = match (committed.next(), committed.next()) {
+        (Some(latest), Some(before)) => latest + (latest - before).max(TimeDelta::days(1)),
+        (Some(latest), None) => latest + DEFAULT_ROUND_INTERVAL,
+        _ => now + DEFAULT_ROUND_INTERVAL,
+    };
+    Ok(next.max(now + TimeDelta::days(1)))
+}
+
+/// Projects the given bets (those active with a threshold in force at the next round).
+pub fn project(
+    conn: &mut DbConnection,
+    bets: &[i64],
+    now: DateTime<Utc>,
+) -> Result<BTreeMap<i64, Projection>, ApiError> {
+    if bets.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let at = next_round_at(conn, now)?;
+    let policy = match Round::list(conn)?.first() {
+        Some(latest) => serde_json::from_str(&latest.policy).map_err(|e| ApiError::internal(&e))?,
+        None => Policy::default(),
+    };
+    let terms = Terms {
+        round_id: None,
+        budget: 0,
+        as_of: at.naive_utc(),
+        window_start: None,
+        policy,
+    };
+    let gathered = gather(conn, &terms, Some(bets))?;
+    let outcome = evaluate(&gathered.input).map_err(super::evaluation::engine_error)?;
+    let directions: BTreeMap<i64, f64> = gathered
+        .input
+        .bets
+        .iter()
+        .map(|b| (b.id, b.direction.sign()))
+        .collect();
+    Ok(outcome
+        .results
+        .into_iter()
+        .map(|result| {
+            let sign = directions.get(&result.bet_id).copied().unwrap_or(1.0);
+            let margin = result.level.map(|l| sign * (l - result.threshold));
+            (
+                result.bet_id,
+                Projection {
+                    next_round_at: at,
+                    margin,
+                    result,
+                },
+            )
+        })
+        .collect())
+}

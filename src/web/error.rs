@@ -1,0 +1,119 @@
+//! Failures of the pages: a redirect to the sign-in page, or an error page in words. The same
+//! statuses as the API, rendered as HTML.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::api::error::ApiError;
+
+#[derive(Debug)]
+pub enum WebError {
+    /// Not signed in: go to the sign-in page, then come back.
+    SignIn { next: String },
+    /// Anything else: a page that says what went wrong.
+    Page { status: StatusCode, message: String },
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
+
+impl std::fmt::Display for WebError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WebError::SignIn { next } => write!(f, "sign in to see {next}"),
+            WebError::Page { status, message } => write!(f, "{status}: {message}"),
+        }
+    }
+}
+
+impl WebError {
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        WebError::Page {
+            status: StatusCode::FORBIDDEN,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        WebError::Page {
+            status: StatusCode::NOT_FOUND,
+            message: format!("{what} not found"),
+        }
+    }
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            WebError::SignIn { .. } => StatusCode::SEE_OTHER,
+            WebError::Page { status, .. } => *status,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            WebError::SignIn { next } => HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/login?next={}", urlencode(next))))
+                .finish(),
+            WebError::Page { status, message } => {
+                let title = status.canonical_reason().unwrap_or("Error");
+                let body = ErrorPage {
+                    status: status.as_u16(),
+                    title,
+                    message,
+                }
+                .render()
+                .unwrap_or_else(|_| message.clone());
+                HttpResponse::build(*status)
+                    .content_type("text/html; charset=utf-8")
+                    .body(body)
+            }
+        }
+    }
+}
+
+impl From<ApiError> for WebError {
+    fn from(e: ApiError) -> Self {
+        WebError::Page {
+            status: e.status(),
+            message: e.detail().message.clone(),
+        }
+    }
+}
+
+impl From<crate::db::DbError> for WebError {
+    fn from(e: crate::db::DbError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl From<diesel::result::Error> for WebError {
+    fn from(e: diesel::result::Error) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        ApiError::internal(&e).into()
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn urlencode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,248 @@
+//! `GET /arenas` and `GET /arenas/{id}`: the races. An arena's leaderboard ranks its bets by
+//! how far they are toward their threshold (the engine's progress, projected to the next round),
+//! with level against threshold, P(beat), miss streak, funding and a small trend line.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+
+use crate::api::AppState;
+use crate::api::error::ApiError;
+use crate::db;
+use crate::db::arenas::Arena;
+use crate::db::bets::{Bet, BetFilter};
+use crate::db::reports::EvidencePoint;
+use crate::db::rounds::RoundResultRow;
+use crate::db::teams::Team;
+use crate::services::rounds::projection::{Projection, project};
+use crate::web::charts;
+use crate::web::chrome::Chrome;
+use crate::web::error::WebError;
+use crate::web::format;
+use crate::web::session::Viewer;
+use crate::web::view::{Chip, chip};
+
+/// The reports a trend line shows.
+const SPARK_POINTS: i64 = 12;
+
+pub struct ArenaRow {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub active: usize,
+    pub teams: usize,
+}
+
+#[derive(Template)]
+#[template(path = "arenas.html")]
+struct ArenasPage {
+    chrome: Chrome,
+    arenas: Vec<ArenaRow>,
+}
+
+#[get("/arenas")]
+pub async fn list_page(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+) -> Result<HttpResponse, WebError> {
+    let actor = viewer.actor.clone();
+    let (arenas, bets) = db::run(&state.pool, move |conn| {
+        let mut filter = BetFilter::default();
+        if !actor.reads_all_teams() {
+            filter.team_id = actor.team_id.or(Some(-1));
+        }
+        Ok::<_, ApiError>((Arena::list(conn)?, Bet::page(conn, &filter, 0, i64::MAX)?.0))
+    })
+    .await?;
+    let rows = arenas
+        .into_iter()
+        .map(|a| {
+            let in_arena: Vec<&Bet> = bets.iter().filter(|b| b.arena_id == a.id).collect();
+            let mut teams: Vec<i64> = in_arena.iter().map(|b| b.team_id).collect();
+            teams.sort_unstable();
+            teams.dedup();
+            ArenaRow {
+                active: in_arena.iter().filter(|b| b.status == "active").count(),
+                teams: teams.len(),
+                id: a.id,
+                name: a.name,
+                description: a.description,
+            }
+        })
+        .collect();
+    let page = ArenasPage {
+        chrome: Chrome::load(&state, &viewer, "arenas", None).await?,
+        arenas: rows,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+pub struct LeaderRow {
+    pub rank: usize,
+    pub id: i64,
+    pub title: String,
+    pub team_id: i64,
+    pub team: String,
+    pub status: Chip,
+    pub closed: bool,
+    pub level: String,
+    pub threshold: String,
+    pub progress: String,
+    pub p_beat: String,
+    pub verdict: Option<Chip>,
+    pub streak: i32,
+    pub funding: String,
+    pub spark: String,
+}
+
+#[derive(Template)]
+#[template(path = "arena.html")]
+struct ArenaPage {
+    chrome: Chrome,
+    name: String,
+    description: String,
+    next_round: Option<String>,
+    leaders: Vec<LeaderRow>,
+    others: Vec<LeaderRow>,
+}
+
+struct Loaded {
+    arena: Arena,
+    bets: Vec<Bet>,
+    teams: BTreeMap<i64, String>,
+    projections: BTreeMap<i64, Projection>,
+    results: BTreeMap<i64, Vec<RoundResultRow>>,
+    sparks: BTreeMap<i64, Vec<f64>>,
+}
+
+#[get("/arenas/{id}")]
+pub async fn show_page(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, WebError> {
+    let id = path.into_inner();
+    let actor = viewer.actor.clone();
+    let now = crate::domain::time::now();
+    let loaded = db::run(&state.pool, move |conn| {
+        let arena = Arena::find(conn, id)?.ok_or_else(|| ApiError::not_found("arena"))?;
+        let mut filter = BetFilter {
+            arena_id: Some(id),
+            ..BetFilter::default()
+        };
+        if !actor.reads_all_teams() {
+            filter.team_id = actor.team_id.or(Some(-1));
+        }
+        let bets = Bet::page(conn, &filter, 0, i64::MAX)?.0;
+        let active: Vec<i64> = bets
+            .iter()
+            .filter(|b| b.status == "active")
+            .map(|b| b.id)
+            .collect();
+        let mut results: BTreeMap<i64, Vec<RoundResultRow>> = BTreeMap::new();
+        for b in &bets {
+            results.insert(
+                b.id,
+                RoundResultRow::for_bet(conn, b.id)?
+                    .into_iter()
+                    .map(|(r, _)| r)
+                    .collect(),
+            );
+        }
+        let mut sparks: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
+        for p in EvidencePoint::history_before(conn, now.naive_utc(), SPARK_POINTS, Some(&active))?
+        {
+            sparks.entry(p.bet_id).or_default().push(p.value);
+        }
+        Ok::<_, ApiError>(Loaded {
+            projections: project(conn, &active, now)?,
+            teams: Team::list(conn, None)?
+                .into_iter()
+                .map(|t| (t.id, t.name))
+                .collect(),
+            arena,
+            bets,
+            results,
+            sparks,
+        })
+    })
+    .await?;
+    let c = &state.currency;
+    let mut rows: Vec<(f64, LeaderRow)> = loaded
+        .bets
+        .iter()
+        .map(|b| {
+            let p = loaded.projections.get(&b.id);
+            let results = loaded
+                .results
+                .get(&b.id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let funded: i64 = results.iter().map(|r| r.granted).sum();
+            let unit = &b.metric_unit;
+            let progress = p.and_then(|p| p.result.progress);
+            let row = LeaderRow {
+                rank: 0,
+                id: b.id,
+                title: b.title.clone(),
+                team_id: b.team_id,
+                team: loaded.teams.get(&b.team_id).cloned().unwrap_or_default(),
+                status: chip(&b.status),
+                closed: b.status == "killed" || b.status == "graduated",
+                level: p
+                    .and_then(|p| p.result.level)
+                    .map_or("–".to_owned(), |l| format!("{} {unit}", format::sig3(l))),
+                threshold: p.map_or("–".to_owned(), |p| {
+                    format!("{} {unit}", format::sig3(p.result.threshold))
+                }),
+                progress: progress.map_or("–".to_owned(), |q| {
+                    format!("{}%", format::sig3(q * 100.0))
+                }),
+                p_beat: p
+                    .and_then(|p| p.result.p_beat)
+                    .map_or("–".to_owned(), format::percent),
+                verdict: p.map(|p| chip(p.verdict())),
+                streak: results.last().map_or(0, |r| r.streak),
+                funding: c.format_amount(funded),
+                spark: loaded.sparks.get(&b.id).map_or(String::new(), |v| {
+                    charts::sparkline(v, p.map(|p| p.result.threshold))
+                }),
+            };
+            (progress.unwrap_or(f64::NEG_INFINITY), row)
+        })
+        .collect();
+    // Best progress first; closed bets last, in id order.
+    rows.sort_by(|(qa, a), (qb, b)| {
+        a.closed
+            .cmp(&b.closed)
+            .then(qb.total_cmp(qa))
+            .then(a.id.cmp(&b.id))
+    });
+    let (mut leaders, mut others): (Vec<LeaderRow>, Vec<LeaderRow>) = (Vec::new(), Vec::new());
+    for (i, (_, mut row)) in rows.into_iter().enumerate() {
+        row.rank = i + 1;
+        if row.closed {
+            others.push(row)
+        } else {
+            leaders.push(row)
+        }
+    }
+    let page = ArenaPage {
+        chrome: Chrome::load(&state, &viewer, "arenas", None).await?,
+        next_round: loaded
+            .projections
+            .values()
+            .next()
+            .map(|p| format::date(p.next_round_at)),
+        name: loaded.arena.name,
+        description: loaded.arena.description,
+        leaders,
+        others,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}

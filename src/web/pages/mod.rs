@@ -1,0 +1,10 @@
+//! One module per page: its route handlers, its template struct and the data it loads.
+
+pub mod arenas;
+pub mod audit;
+pub mod bet;
+pub mod login;
+pub mod portfolio;
+pub mod reporting;
+pub mod rounds;
+pub mod teams;

@@ -1,0 +1,313 @@
+//! `GET /`: the portfolio, for executives: where the latest round's money went (by arena and by
+//! team), money per bet over all rounds, the biggest moves, kills and seeds, concentration, stale
+//! bets, and the totals from the ledger.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use chrono::TimeDelta;
+use serde::Deserialize;
+
+use crate::api::AppState;
+use crate::db;
+use crate::db::overview::{self, GrantLine, RoundHead};
+use crate::domain::{Currency, Role};
+use crate::web::charts::{self, Bar, Bars, Series, StackedBars};
+use crate::web::chrome::Chrome;
+use crate::web::error::WebError;
+use crate::web::format;
+use crate::web::session::Viewer;
+use crate::web::view::{Change, Chip, change, chip};
+
+/// How many bets the money chart names; the rest are summed as "other bets".
+const NAMED_BETS: i64 = 8;
+/// How many rows the move and stale lists show.
+const LIST_ROWS: usize = 8;
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+pub struct MoveRow {
+    pub bet_id: i64,
+    pub title: String,
+    pub team: String,
+    pub grant: String,
+    pub change: Change,
+    pub chip: Chip,
+}
+
+pub struct NameRow {
+    pub bet_id: i64,
+    pub title: String,
+    pub team: String,
+    pub amount: String,
+}
+
+pub struct Latest {
+    pub id: i64,
+    pub as_of: String,
+    pub budget: String,
+    pub granted: String,
+    pub reserve: String,
+    pub funded: usize,
+    pub concentration: String,
+    pub by_arena: String,
+    pub by_team: String,
+    pub increases: Vec<MoveRow>,
+    pub cuts: Vec<MoveRow>,
+    pub killed: Vec<NameRow>,
+    pub seeded: Vec<NameRow>,
+}
+
+#[derive(Template)]
+#[template(path = "portfolio.html")]
+struct PortfolioPage {
+    chrome: Chrome,
+    latest: Option<Latest>,
+    money_chart: Option<String>,
+    rounds: usize,
+    total_granted: String,
+    active_bets: i64,
+    killed_bets: i64,
+    stale: Vec<NameRow>,
+    stale_total: usize,
+}
+
+struct Loaded {
+    rounds: Vec<RoundHead>,
+    lines: Vec<GrantLine>,
+    top: Vec<(i64, String, String, i64)>,
+    top_grants: Vec<(i64, i64, i64)>,
+    stale: Vec<(i64, String, i64)>,
+    statuses: Vec<(String, i64)>,
+    team_names: BTreeMap<i64, String>,
+}
+
+#[get("/")]
+pub async fn portfolio(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, WebError> {
+    if viewer.role == Role::Partner {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header(("Location", viewer.home()))
+            .finish());
+    }
+    let chrome = Chrome::load(&state, &viewer, "portfolio", query.notice.as_deref()).await?;
+    let now = crate::domain::time::now();
+    let loaded = db::run(&state.pool, move |conn| {
+        let rounds = overview::committed_rounds(conn)?;
+        let lines = match rounds.last() {
+            Some(r) => overview::round_lines(conn, r.id)?,
+            None => Vec::new(),
+        };
+        let top = overview::most_funded_bets(conn, NAMED_BETS)?;
+        let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
+        Ok::<_, db::DbError>(Loaded {
+            top_grants: overview::grants_of_bets(conn, &ids)?,
+            top,
+            stale: overview::stale_bets(conn, (now - TimeDelta::days(14)).naive_utc())?,
+            statuses: overview::bets_by_status(conn)?,
+            team_names: db::teams::Team::list(conn, None)?
+                .into_iter()
+                .map(|t| (t.id, t.name))
+                .collect(),
+            rounds,
+            lines,
+        })
+    })
+    .await?;
+    let c = &state.currency;
+    let count = |status: &str| {
+        loaded
+            .statuses
+            .iter()
+            .find(|(s, _)| s == status)
+            .map_or(0, |(_, n)| *n)
+    };
+    let total_granted: i64 = loaded
+        .rounds
+        .iter()
+        .map(|r| r.budget - r.reserve.unwrap_or(r.budget))
+        .sum();
+    let page = PortfolioPage {
+        latest: loaded.rounds.last().map(|r| latest(c, r, &loaded.lines)),
+        money_chart: (!loaded.rounds.is_empty()).then(|| money_chart(c, &loaded)),
+        rounds: loaded.rounds.len(),
+        total_granted: c.format(total_granted),
+        active_bets: count("active"),
+        killed_bets: count("killed"),
+        stale_total: loaded.stale.len(),
+        stale: loaded
+            .stale
+            .iter()
+            .take(LIST_ROWS)
+            .map(|(id, title, team)| NameRow {
+                bet_id: *id,
+                title: title.clone(),
+                team: loaded.team_names.get(team).cloned().unwrap_or_default(),
+                amount: String::new(),
+            })
+            .collect(),
+        chrome,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+fn latest(c: &Currency, round: &RoundHead, lines: &[GrantLine]) -> Latest {
+    let granted: i64 = lines.iter().map(|l| l.granted).sum();
+    let mut amounts: Vec<i64> = lines.iter().map(|l| l.granted).collect();
+    amounts.sort_unstable_by(|a, b| b.cmp(a));
+    let top3: i64 = amounts.iter().take(3).sum();
+    let concentration = if granted > 0 {
+        format!(
+            "{} of the grants went to the top three bets",
+            format::percent(top3 as f64 / granted as f64)
+        )
+    } else {
+        "nothing was granted".to_owned()
+    };
+    let sum_by = |key: fn(&GrantLine) -> (i64, String)| {
+        let mut sums: BTreeMap<i64, (String, i64)> = BTreeMap::new();
+        for l in lines {
+            let (id, name) = key(l);
+            sums.entry(id).or_insert((name, 0)).1 += l.granted;
+        }
+        let mut bars: Vec<Bar> = sums
+            .into_values()
+            .map(|(label, value)| Bar {
+                note: (granted > 0).then(|| format::percent(value as f64 / granted as f64)),
+                label,
+                value,
+            })
+            .collect();
+        bars.sort_by(|a, b| b.value.cmp(&a.value).then(a.label.cmp(&b.label)));
+        bars
+    };
+    let arenas = sum_by(|l| (l.arena_id, l.arena_name.clone()));
+    let teams = sum_by(|l| (l.team_id, l.team_name.clone()));
+    let date = format::date(round.as_of.and_utc());
+    let moves = |mut picked: Vec<&GrantLine>| -> Vec<MoveRow> {
+        picked.truncate(LIST_ROWS);
+        picked
+            .into_iter()
+            .map(|l| MoveRow {
+                bet_id: l.bet_id,
+                title: l.title.clone(),
+                team: l.team_name.clone(),
+                grant: c.format_amount(l.granted),
+                change: change(c, l.granted - l.prev_grant),
+                chip: chip(&l.decision),
+            })
+            .collect()
+    };
+    let mut up: Vec<&GrantLine> = lines.iter().filter(|l| l.granted > l.prev_grant).collect();
+    up.sort_by_key(|l| std::cmp::Reverse(l.granted - l.prev_grant));
+    let mut down: Vec<&GrantLine> = lines.iter().filter(|l| l.granted < l.prev_grant).collect();
+    down.sort_by_key(|l| l.granted - l.prev_grant);
+    let names = |decision: &str| -> Vec<NameRow> {
+        lines
+            .iter()
+            .filter(|l| l.decision == decision)
+            .map(|l| NameRow {
+                bet_id: l.bet_id,
+                title: l.title.clone(),
+                team: l.team_name.clone(),
+                amount: c.format_amount(if decision == "killed" {
+                    l.prev_grant
+                } else {
+                    l.granted
+                }),
+            })
+            .collect()
+    };
+    Latest {
+        id: round.id,
+        as_of: date.clone(),
+        budget: c.format(round.budget),
+        granted: c.format(granted),
+        reserve: c.format(round.reserve.unwrap_or(0)),
+        funded: lines.iter().filter(|l| l.granted > 0).count(),
+        concentration,
+        by_arena: charts::bars(&Bars {
+            title: &format!("Where round {}'s money went, by arena", round.id),
+            bars: &arenas,
+            currency: c.code(),
+            exponent: c.exponent(),
+        }),
+        by_team: charts::bars(&Bars {
+            title: &format!("Round {} by team", round.id),
+            bars: &teams,
+            currency: c.code(),
+            exponent: c.exponent(),
+        }),
+        increases: moves(up),
+        cuts: moves(down),
+        killed: names("killed"),
+        seeded: names("seed"),
+    }
+}
+
+/// Money per bet over all rounds: the most funded bets by name, the rest together.
+fn money_chart(c: &Currency, loaded: &Loaded) -> String {
+    let index: BTreeMap<i64, usize> = loaded
+        .rounds
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i))
+        .collect();
+    let categories: Vec<String> = loaded
+        .rounds
+        .iter()
+        .map(|r| format!("R{} {}", r.id, format::date(r.as_of.and_utc())))
+        .collect();
+    let mut series: Vec<Series> = loaded
+        .top
+        .iter()
+        .map(|(id, title, status, _)| {
+            let mut values = vec![0; categories.len()];
+            for (round, bet, amount) in &loaded.top_grants {
+                if bet == id
+                    && let Some(&i) = index.get(round)
+                {
+                    values[i] += amount;
+                }
+            }
+            let last = values.iter().rposition(|v| *v > 0);
+            Series {
+                name: title.clone(),
+                ended_after: (status == "killed").then_some(last).flatten(),
+                values,
+            }
+        })
+        .collect();
+    let totals: Vec<i64> = loaded
+        .rounds
+        .iter()
+        .map(|r| r.budget - r.reserve.unwrap_or(r.budget))
+        .collect();
+    let named: Vec<i64> = (0..categories.len())
+        .map(|i| series.iter().map(|s| s.values[i]).sum())
+        .collect();
+    let others: Vec<i64> = totals.iter().zip(&named).map(|(t, n)| t - n).collect();
+    if others.iter().any(|v| *v > 0) {
+        series.push(Series {
+            name: "other bets".to_owned(),
+            values: others,
+            ended_after: None,
+        });
+    }
+    charts::stacked_bars(&StackedBars {
+        title: "Money per bet over all rounds",
+        categories: &categories,
+        series: &series,
+        currency: c.code(),
+        exponent: c.exponent(),
+    })
+}

@@ -47,3 +47,12 @@ pub fn chip(word: &str) -> Chip {
         text: format!("{glyph}{}", word.replace('_', " ")),
     }
 }
+
+/// "1 bet", "2 bets".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

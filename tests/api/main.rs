@@ -7,6 +7,7 @@ mod auth;
 mod bad_input;
 mod bets;
 mod health;
+mod pages;
 mod reports;
 mod rounds;
 mod teams_and_users;

@@ -1,6 +1,7 @@
-//! Where bets stand for the next round, in the engine's own terms: the evidence so far,
-//! evaluated at the next round's instant against the threshold in force then. Nothing is
-//! stored; the teams and the arena leaderboard read it.
+//! Where bets stand for the next round, in the engine's own terms: the last round-length of
+//! evidence, evaluated at the next round's instant against the threshold in force then (the
+//! fitted trend extended to that instant). Nothing is stored; the teams, the bet page and the
+//! arena leaderboard read it.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,8 @@ const DEFAULT_ROUND_INTERVAL: TimeDelta = TimeDelta::days(30);
 pub struct Projection {
     /// The instant the projection evaluates at.
     pub next_round_at: DateTime<Utc>,
+    /// The evidence it reads: reports observed after this instant.
+    pub window_start: DateTime<Utc>,
     /// The engine's result at that instant (level, se, P, outcome, progress, slope).
     pub result: BetResult,
     /// d * (L - T): how far the projected level is past its threshold (negative: short of it).
@@ -75,15 +78,26 @@ pub fn project(
         return Ok(BTreeMap::new());
     }
     let at = next_round_at(conn, now)?;
-    let policy = match Round::list(conn)?.first() {
+    let rounds = Round::list(conn)?;
+    let policy = match rounds.first() {
         Some(latest) => serde_json::from_str(&latest.policy).map_err(|e| ApiError::internal(&e))?,
         None => Policy::default(),
+    };
+    // A full round's worth of evidence, ending now: just after a round the new window holds too
+    // few reports to read a trend from, so the projection looks back one round length.
+    let last = rounds
+        .iter()
+        .find(|r| r.status == "committed")
+        .map(|r| r.as_of.and_utc());
+    let window_start = match last {
+        Some(last) => last.min(now - (at - last)),
+        None => now - DEFAULT_ROUND_INTERVAL,
     };
     let terms = Terms {
         round_id: None,
         budget: 0,
         as_of: at.naive_utc(),
-        window_start: None,
+        window_start: Some(window_start.naive_utc()),
         policy,
     };
     let gathered = gather(conn, &terms, Some(bets))?;
@@ -104,6 +118,7 @@ pub fn project(
                 result.bet_id,
                 Projection {
                     next_round_at: at,
+                    window_start,
                     margin,
                     result,
                 },

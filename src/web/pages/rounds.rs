@@ -21,7 +21,7 @@ use crate::web::error::WebError;
 use crate::web::format;
 use crate::web::forms::{FieldErrors, instant, local_value, money, number};
 use crate::web::session::Viewer;
-use crate::web::view::{Change, Chip, change, chip};
+use crate::web::view::{Change, Chip, change, chip, count};
 
 pub struct RoundRow {
     pub id: i64,
@@ -374,7 +374,7 @@ pub struct Totals {
     pub reports: usize,
     pub killed: usize,
     pub seeded: usize,
-    pub funded: usize,
+    pub funded: String,
     pub adds_up: bool,
 }
 
@@ -488,7 +488,10 @@ async fn render_round(
         reports: e.reports_used,
         killed: e.killed,
         seeded: e.seeded,
-        funded: e.results.iter().filter(|l| l.result.grant > 0).count(),
+        funded: count(
+            e.results.iter().filter(|l| l.result.grant > 0).count(),
+            "bet",
+        ),
         adds_up: e.total_granted + e.reserve == e.budget,
     });
     let lines = evaluation

@@ -8,6 +8,9 @@ use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
+
+use crate::metrics::METRICS;
 
 use crate::api::fallback::RouteTable;
 use crate::api::{self, AppState};
@@ -49,6 +52,25 @@ impl Application {
         let openapi = web::Data::new(openapi);
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap_fn(|req, srv| {
+                    let started = std::time::Instant::now();
+                    let method = req.method().to_string();
+                    let call = actix_web::dev::Service::call(srv, req);
+                    async move {
+                        let response = call.await?;
+                        let route = response
+                            .request()
+                            .match_pattern()
+                            .unwrap_or_else(|| "unmatched".to_owned());
+                        METRICS.observe_request(
+                            &route,
+                            &method,
+                            response.status().as_u16(),
+                            started.elapsed(),
+                        );
+                        Ok(response)
+                    }
+                })
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(routes.clone())
@@ -58,6 +80,10 @@ impl Application {
                 .into_utoipa_app()
                 .configure(api::mount)
                 .into_app()
+                .service(
+                    SwaggerUi::new("/api/docs/{_:.*}")
+                        .config(SwaggerConfig::from("/api/v1/openapi.json")),
+                )
                 .default_service(web::to(api::fallback::not_routed))
         })
         .listen(listener)?;

@@ -35,3 +35,13 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     .await?;
     Ok(HttpResponse::Ok().json(Health { status: "ready" }))
 }
+
+/// Prometheus metrics: requests and latency by route, reports ingested, rounds committed, the
+/// database pool.
+#[utoipa::path(tag = "health", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(crate::metrics::METRICS.render(&state.pool))
+}

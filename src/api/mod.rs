@@ -13,6 +13,7 @@ pub mod pagination;
 pub mod reports;
 pub mod rounds;
 pub mod teams;
+pub mod transfer;
 pub mod users;
 
 use actix_web::{HttpResponse, get, web};
@@ -43,6 +44,7 @@ pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
 pub fn mount(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
+        .service(health::metrics)
         .service(utoipa_actix_web::scope("/api/v1").configure(routes));
 }
 
@@ -93,6 +95,11 @@ fn routes(cfg: &mut ServiceConfig) {
         .service(reports::create_batch)
         .service(reports::correct_report)
         .service(reports::get_report)
+        .service(transfer::import)
+        .service(transfer::round_results)
+        .service(transfer::portfolio)
+        .service(transfer::ledger)
+        .service(transfer::audit)
         .service(rounds::create_round)
         .service(rounds::list_rounds)
         .service(rounds::get_round)
@@ -116,7 +123,7 @@ fn routes(cfg: &mut ServiceConfig) {
     modifiers(&BearerAuth),
     tags(
         (name = "teams"), (name = "users"), (name = "arenas"), (name = "bets"),
-        (name = "reports"), (name = "rounds"), (name = "ledger"), (name = "audit"),
+        (name = "reports"), (name = "rounds"), (name = "ledger"), (name = "exports"), (name = "audit"),
         (name = "health")
     )
 )]

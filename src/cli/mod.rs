@@ -2,6 +2,7 @@
 
 mod round;
 mod table;
+mod transfer;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -77,6 +78,33 @@ pub enum Command {
         #[command(subcommand)]
         command: round::RoundCommand,
     },
+    /// Import reports from a CSV file (a progress bar shows how far it is).
+    Import {
+        /// The user the import acts as (its team's bets, or a committee member for any).
+        #[arg(long = "as", env = "HORSERACE_ACTOR", default_value = "admin")]
+        acting_as: String,
+        #[command(subcommand)]
+        command: transfer::ImportCommand,
+    },
+    /// Export a round's results, the portfolio, the ledger or the audit log as CSV or JSON.
+    Export {
+        #[arg(
+            long = "as",
+            env = "HORSERACE_ACTOR",
+            default_value = "admin",
+            global = true
+        )]
+        acting_as: String,
+        #[arg(long, value_enum, default_value = "csv", global = true)]
+        format: transfer::Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, global = true)]
+        output: Option<PathBuf>,
+        #[command(subcommand)]
+        command: transfer::ExportCommand,
+    },
+    /// Copy a SQLite database to FILE while the server runs (online and consistent).
+    Backup { file: PathBuf },
     /// The funding-round engine on its own.
     #[command(subcommand)]
     Engine(EngineCommand),
@@ -172,6 +200,20 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(e) => Err(e),
             }
         }
+        Command::Import { acting_as, command } => {
+            match transfer::import(&database_url, &acting_as, command) {
+                Ok(true) => Ok(()),
+                Ok(false) => return ExitCode::FAILURE,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Export {
+            acting_as,
+            format,
+            output,
+            command,
+        } => transfer::export(&database_url, &acting_as, command, format, output),
+        Command::Backup { file } => transfer::backup(&database_url, file),
         Command::Engine(EngineCommand::Run { file }) => engine_run(file),
     };
     match result {

@@ -133,6 +133,23 @@ impl Bet {
         Ok(found)
     }
 
+    /// The ids of the bets with these slugs: (slug, id).
+    pub fn ids_by_slug(
+        conn: &mut DbConnection,
+        slugs: &[String],
+    ) -> QueryResult<Vec<(String, i64)>> {
+        let mut found = Vec::new();
+        for chunk in slugs.chunks(500) {
+            found.extend(
+                bets::table
+                    .filter(bets::slug.eq_any(chunk))
+                    .select((bets::slug, bets::id))
+                    .load::<(String, i64)>(conn)?,
+            );
+        }
+        Ok(found)
+    }
+
     /// Every active bet, in id order.
     pub fn active(conn: &mut DbConnection) -> QueryResult<Vec<ActiveBet>> {
         bets::table

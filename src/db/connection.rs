@@ -178,7 +178,9 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
 /// SQLite's default deferred transaction takes the write lock only at its first write, and if
 /// another connection wrote in between it fails at once instead of waiting (SQLITE_BUSY, which
 /// the busy timeout does not cover). `BEGIN IMMEDIATE` waits its turn instead. PostgreSQL uses
-/// a plain transaction; row locks and constraints handle concurrent writers there.
+/// a plain transaction; row locks and constraints handle concurrent writers there. Inside an
+/// enclosing transaction it is a savepoint, so use cases compose (an import stores many batches
+/// in one transaction).
 pub fn write_transaction<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -186,6 +188,12 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
+    let depth =
+        <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()?;
+    if depth.is_some() {
+        return conn.transaction(f);
+    }
     match conn {
         DbConnection::Sqlite(c) => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?

@@ -130,3 +130,112 @@ pub fn bets_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>
         .select((bets::status, sql::<BigInt>("CAST(COUNT(*) AS BIGINT)")))
         .load(conn)
 }
+
+/// A bet with its names, its latest committed result and its total funding.
+pub struct PortfolioLine {
+    pub bet_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub team_id: i64,
+    pub team: String,
+    pub arena: String,
+    pub status: String,
+    pub stage: String,
+    pub metric: String,
+    pub unit: String,
+    pub direction: String,
+    pub baseline: f64,
+    pub latest: Option<super::rounds::RoundResultRow>,
+    pub total_granted: i64,
+}
+
+/// Every bet with its latest committed result and total funding, in id order.
+pub fn portfolio_lines(conn: &mut DbConnection) -> QueryResult<Vec<PortfolioLine>> {
+    use super::rounds::RoundResultRow;
+    #[expect(
+        clippy::type_complexity,
+        reason = "one query's columns, named in the struct below"
+    )]
+    let bets: Vec<(
+        i64,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        f64,
+    )> = bets::table
+        .inner_join(teams::table)
+        .inner_join(arenas::table)
+        .select((
+            bets::id,
+            bets::slug,
+            bets::title,
+            bets::team_id,
+            teams::name,
+            arenas::name,
+            bets::status,
+            bets::stage,
+            bets::metric_name,
+            bets::metric_unit,
+            bets::direction,
+            bets::baseline,
+        ))
+        .order(bets::id)
+        .load(conn)?;
+    let results: Vec<RoundResultRow> = round_results::table
+        .inner_join(rounds::table)
+        .filter(rounds::status.eq("committed"))
+        .select(RoundResultRow::as_select())
+        .order((round_results::bet_id, rounds::as_of))
+        .load(conn)?;
+    let mut by_bet: std::collections::BTreeMap<i64, (Option<RoundResultRow>, i64)> =
+        std::collections::BTreeMap::new();
+    for r in results {
+        let entry = by_bet.entry(r.bet_id).or_insert((None, 0));
+        entry.1 += r.granted;
+        entry.0 = Some(r);
+    }
+    Ok(bets
+        .into_iter()
+        .map(
+            |(
+                bet_id,
+                slug,
+                title,
+                team_id,
+                team,
+                arena,
+                status,
+                stage,
+                metric,
+                unit,
+                direction,
+                baseline,
+            )| {
+                let (latest, total_granted) = by_bet.remove(&bet_id).unwrap_or((None, 0));
+                PortfolioLine {
+                    bet_id,
+                    slug,
+                    title,
+                    team_id,
+                    team,
+                    arena,
+                    status,
+                    stage,
+                    metric,
+                    unit,
+                    direction,
+                    baseline,
+                    latest,
+                    total_granted,
+                }
+            },
+        )
+        .collect())
+}

@@ -38,6 +38,36 @@ pub fn schedule_instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>,
     Ok(to_micros(at))
 }
 
+/// An instant written by a person or a spreadsheet, read as UTC when it names no offset:
+/// RFC 3339 (`2026-06-30T14:05:00Z`), `2026-06-30T14:05[:00]`, `2026-06-30 14:05[:00]`, or a
+/// bare date (midnight).
+pub fn parse_text(field: &str, text: &str) -> Result<DateTime<Utc>, DomainError> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.to_utc());
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, format) {
+            return Ok(t.and_utc());
+        }
+    }
+    if let Some(t) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+    {
+        return Ok(t.and_utc());
+    }
+    Err(DomainError::new(
+        field,
+        "must be a date and time in UTC, like 2026-06-30T14:05:00Z",
+    ))
+}
+
 /// When a metric value was observed: not before 1970 and not after now plus the clock skew.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ObservedAt(DateTime<Utc>);
@@ -71,6 +101,24 @@ mod tests {
         assert!(ObservedAt::parse("observed_at", now + TimeDelta::minutes(4), now).is_ok());
         assert!(ObservedAt::parse("observed_at", now + TimeDelta::minutes(6), now).is_err());
         assert!(ObservedAt::parse("observed_at", DateTime::<Utc>::MIN_UTC, now).is_err());
+    }
+
+    #[test]
+    fn text_instants_are_read_as_utc() {
+        let want = "2026-06-30T14:05:00+00:00";
+        for text in [
+            "2026-06-30T14:05:00Z",
+            "2026-06-30T16:05:00+02:00",
+            "2026-06-30T14:05",
+            "2026-06-30 14:05:00",
+        ] {
+            assert_eq!(parse_text("t", text).unwrap().to_rfc3339(), want, "{text}");
+        }
+        assert_eq!(
+            parse_text("t", "2026-06-30").unwrap().to_rfc3339(),
+            "2026-06-30T00:00:00+00:00"
+        );
+        assert!(parse_text("t", "30/06/2026").is_err());
     }
 
     #[test]

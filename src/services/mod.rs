@@ -5,6 +5,8 @@
 pub mod audit;
 pub mod bets;
 pub mod directory;
+pub mod export;
+pub mod import;
 pub mod reports;
 pub mod rounds;
 pub mod users;

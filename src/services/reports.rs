@@ -78,8 +78,34 @@ pub type Row = Result<ReportDraft, DomainError>;
 
 /// Checks and stores the rows atomically. A single row's error comes back as is; a batch's
 /// errors come back as one error listing every bad row, whether its values did not parse or the
-/// database refused it.
+/// database refused it. One audit row records the write.
 pub fn store(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    rows: &[Row],
+    now: DateTime<Utc>,
+) -> Result<Vec<Stored>, ApiError> {
+    let stored = write_transaction(conn, |conn| {
+        let stored = store_unaudited(conn, actor, rows, now)?;
+        let inserted: Vec<&Report> = stored
+            .iter()
+            .filter(|s| !s.replayed)
+            .map(|s| &s.report)
+            .collect();
+        if !inserted.is_empty() {
+            audit(conn, actor, rows.len(), &inserted, now)?;
+        }
+        Ok::<_, ApiError>(stored)
+    })?;
+    let new = stored.iter().filter(|s| !s.replayed).count();
+    crate::metrics::METRICS
+        .reports_ingested
+        .inc_by(u64::try_from(new).unwrap_or(0));
+    Ok(stored)
+}
+
+/// [`store`] without the audit row, for callers that audit a larger operation once (an import).
+pub fn store_unaudited(
     conn: &mut DbConnection,
     actor: &Actor,
     rows: &[Row],
@@ -97,7 +123,7 @@ pub fn store(
     write_transaction(conn, |conn| {
         let plan = plan(conn, actor, rows, now)?;
         let inserted = Report::insert_many(conn, &plan.to_insert)?;
-        let stored: Vec<Stored> = plan
+        Ok(plan
             .rows
             .iter()
             .map(|row| match row {
@@ -114,11 +140,7 @@ pub fn store(
                     replayed: true,
                 },
             })
-            .collect();
-        if !inserted.is_empty() {
-            audit(conn, actor, rows.len(), &inserted, now)?;
-        }
-        Ok(stored)
+            .collect())
     })
 }
 
@@ -394,7 +416,7 @@ fn audit(
     conn: &mut DbConnection,
     actor: &Actor,
     requested: usize,
-    inserted: &[Report],
+    inserted: &[&Report],
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let corrections = inserted.iter().filter(|r| r.supersedes.is_some()).count();

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::domain::{Currency, DomainError};
 
@@ -95,19 +95,8 @@ pub fn money(text: &str, currency: &Currency) -> Result<i64, String> {
 /// An instant typed in a `datetime-local` field, read as UTC ("2026-06-30T14:05"), or a full
 /// RFC 3339 instant.
 pub fn instant(text: &str) -> Result<DateTime<Utc>, String> {
-    let text = text.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.to_utc());
-    }
-    for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            return Ok(t.and_utc());
-        }
-    }
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
-    }
-    Err("must be a date and time in UTC, like 2026-06-30T14:05".to_owned())
+    crate::domain::time::parse_text("instant", text)
+        .map_err(|_| "must be a date and time in UTC, like 2026-06-30T14:05".to_owned())
 }
 
 /// The value a `datetime-local` field shows for an instant.

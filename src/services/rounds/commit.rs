@@ -50,7 +50,7 @@ pub fn commit(
     round_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Evaluation, ApiError> {
-    write_transaction(conn, |conn| {
+    let evaluation = write_transaction(conn, |conn| {
         if let DbConnection::Postgresql(pg) = conn {
             pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({COMMIT_LOCK_KEY})"))?;
         }
@@ -99,8 +99,10 @@ pub fn commit(
             }),
             now,
         )?;
-        Ok(evaluation)
-    })
+        Ok::<_, ApiError>(evaluation)
+    })?;
+    crate::metrics::METRICS.rounds_committed.inc();
+    Ok(evaluation)
 }
 
 /// Rounds commit in `as_of` order, and only once their instant has passed.

@@ -1,0 +1,133 @@
+//! Prometheus metrics of this process: requests and their latency by route, reports ingested,
+//! rounds committed, and the database pool. Served as text at `GET /metrics`.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
+};
+
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    pub reports_ingested: IntCounter,
+    pub rounds_committed: IntCounter,
+    pool_connections: IntGauge,
+    pool_idle: IntGauge,
+}
+
+/// Builds and registers the metrics. Their names and labels are fixed and valid (the test below
+/// builds them), so construction cannot fail at run time.
+fn build() -> Metrics {
+    let registry = Registry::new();
+    let requests = IntCounterVec::new(
+        Opts::new(
+            "horserace_http_requests_total",
+            "HTTP requests by route, method and status",
+        ),
+        &["route", "method", "status"],
+    )
+    .unwrap_or_else(|_| unreachable_metrics());
+    let latency = HistogramVec::new(
+        HistogramOpts::new(
+            "horserace_http_request_duration_seconds",
+            "HTTP request latency by route and method",
+        )
+        .buckets(vec![
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+        ]),
+        &["route", "method"],
+    )
+    .unwrap_or_else(|_| unreachable_metrics());
+    let counter = |name: &str, help: &str| {
+        IntCounter::new(name, help).unwrap_or_else(|_| unreachable_metrics())
+    };
+    let gauge = |name: &str, help: &str| {
+        IntGauge::new(name, help).unwrap_or_else(|_| unreachable_metrics())
+    };
+    let metrics = Metrics {
+        reports_ingested: counter(
+            "horserace_reports_ingested_total",
+            "Reports stored (replays not counted)",
+        ),
+        rounds_committed: counter(
+            "horserace_rounds_committed_total",
+            "Funding rounds committed",
+        ),
+        pool_connections: gauge(
+            "horserace_db_pool_connections",
+            "Database connections open in the pool",
+        ),
+        pool_idle: gauge(
+            "horserace_db_pool_idle_connections",
+            "Database connections idle in the pool",
+        ),
+        requests,
+        latency,
+        registry,
+    };
+    for collector in [
+        Box::new(metrics.requests.clone()) as Box<dyn prometheus::core::Collector>,
+        Box::new(metrics.latency.clone()),
+        Box::new(metrics.reports_ingested.clone()),
+        Box::new(metrics.rounds_committed.clone()),
+        Box::new(metrics.pool_connections.clone()),
+        Box::new(metrics.pool_idle.clone()),
+    ] {
+        let _ = metrics.registry.register(collector);
+    }
+    metrics
+}
+
+/// Only reachable with a malformed metric definition above, which `every_metric_registers`
+/// rules out.
+fn unreachable_metrics<T>() -> T {
+    unreachable!("metric definitions are static and valid")
+}
+
+pub static METRICS: LazyLock<Metrics> = LazyLock::new(build);
+
+impl Metrics {
+    pub fn observe_request(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
+        self.requests
+            .with_label_values(&[route, method, &status.to_string()])
+            .inc();
+        self.latency
+            .with_label_values(&[route, method])
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// The text exposition, with the pool's current state.
+    pub fn render(&self, pool: &crate::db::Pool) -> String {
+        let state = pool.state();
+        self.pool_connections.set(i64::from(state.connections));
+        self.pool_idle.set(i64::from(state.idle_connections));
+        let mut out = Vec::new();
+        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_registers() {
+        let metrics = build();
+        metrics.observe_request("/healthz", "GET", 200, Duration::from_millis(3));
+        metrics.reports_ingested.inc_by(2);
+        let families = metrics.registry.gather();
+        let names: Vec<&str> = families.iter().map(|f| f.name()).collect();
+        for name in [
+            "horserace_http_requests_total",
+            "horserace_http_request_duration_seconds",
+            "horserace_reports_ingested_total",
+        ] {
+            assert!(names.contains(&name), "{name} missing from {names:?}");
+        }
+    }
+}

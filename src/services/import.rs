@@ -1,0 +1,364 @@
+//! Importing reports from CSV, a file of any length in bounded memory: rows are read as a
+//! stream and stored a chunk at a time inside one transaction. Every bad row is reported with its
+//! line number and reason. All or nothing by default (one bad row and nothing is kept); in
+//! partial mode the good rows are kept. Idempotency keys make a re-import store nothing twice.
+//!
+//! Columns (a header row names them, in any order): `bet_id` or `bet` (an id or a bet's slug),
+//! `value`, `observed_at` (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC), and optionally `source` and
+//! `idempotency_key`.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::api::error::{ApiError, RowError};
+use crate::db::bets::Bet;
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::{
+    Actor, DomainError, IdempotencyKey, ObservedAt, SourceNote, metric_value, time,
+};
+use crate::services::audit;
+use crate::services::reports::{ReportDraft, Row, Subject, store_unaudited};
+
+/// Rows stored per statement batch.
+const CHUNK: usize = 1_000;
+/// How many bad rows an answer lists (all are counted).
+pub const MAX_LISTED_ERRORS: usize = 1_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    AllOrNothing,
+    Partial,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ImportSummary {
+    /// Data rows read (the header not counted).
+    pub rows: usize,
+    /// Reports newly stored.
+    pub stored: usize,
+    /// Rows that repeated a stored report (same idempotency key and content).
+    pub replayed: usize,
+    /// Rows refused.
+    pub refused: usize,
+    /// Whether anything was kept: false when an all-or-nothing import met a bad row.
+    pub committed: bool,
+    /// The first 1,000 refused rows; `index` is the line number in the file.
+    pub errors: Vec<RowError>,
+}
+
+impl ImportSummary {
+    fn refuse(&mut self, line: usize, code: &str, message: String, field: Option<String>) {
+        self.refused += 1;
+        if self.errors.len() < MAX_LISTED_ERRORS {
+            self.errors.push(RowError {
+                index: line,
+                code: code.to_owned(),
+                message,
+                field,
+            });
+        }
+    }
+}
+
+/// Why an import stopped early: the file is unreadable, or the database failed.
+enum Stop {
+    /// All or nothing, and some rows were bad: roll back, then report them.
+    Refused(ImportSummary),
+    Failed(ApiError),
+}
+
+impl From<diesel::result::Error> for Stop {
+    fn from(e: diesel::result::Error) -> Self {
+        Stop::Failed(e.into())
+    }
+}
+
+impl From<ApiError> for Stop {
+    fn from(e: ApiError) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+/// The columns of the file, by position.
+struct Columns {
+    bet: usize,
+    value: usize,
+    observed_at: usize,
+    source: Option<usize>,
+    key: Option<usize>,
+}
+
+fn columns(headers: &csv::StringRecord) -> Result<Columns, ApiError> {
+    let find = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.contains(&h.trim().to_ascii_lowercase().as_str()))
+    };
+    for h in headers {
+        let name = h.trim().to_ascii_lowercase();
+        if ![
+            "bet_id",
+            "bet",
+            "bet_slug",
+            "value",
+            "observed_at",
+            "source",
+            "idempotency_key",
+        ]
+        .contains(&name.as_str())
+        {
+            return Err(ApiError::invalid(
+                "header",
+                format!(
+                    "unknown column {h:?}; the columns are bet_id (or bet), value, observed_at, source, idempotency_key"
+                ),
+            ));
+        }
+    }
+    let need = |names: &[&str], what: &str| {
+        find(names)
+            .ok_or_else(|| ApiError::invalid("header", format!("the file has no {what} column")))
+    };
+    Ok(Columns {
+        bet: need(&["bet_id", "bet", "bet_slug"], "bet_id (or bet)")?,
+        value: need(&["value"], "value")?,
+        observed_at: need(&["observed_at"], "observed_at")?,
+        source: find(&["source"]),
+        key: find(&["idempotency_key"]),
+    })
+}
+
+/// One CSV record as a draft, or why not. Slugs are resolved by the caller.
+enum BetRef {
+    Id(i64),
+    Slug(String),
+}
+
+fn parse_record(
+    record: &csv::StringRecord,
+    cols: &Columns,
+    now: DateTime<Utc>,
+) -> Result<(BetRef, ReportDraft), DomainError> {
+    let cell = |i: usize| record.get(i).unwrap_or("").trim();
+    let bet_text = cell(cols.bet);
+    let bet = match bet_text.parse::<i64>() {
+        Ok(id) => BetRef::Id(id),
+        Err(_) if !bet_text.is_empty() => BetRef::Slug(bet_text.to_owned()),
+        Err(_) => return Err(DomainError::new("bet_id", "must name a bet by id or slug")),
+    };
+    let value = cell(cols.value)
+        .parse::<f64>()
+        .map_err(|_| DomainError::new("value", "must be a number"))
+        .and_then(|v| metric_value("value", v))?;
+    let observed_at = ObservedAt::parse(
+        "observed_at",
+        time::parse_text("observed_at", cell(cols.observed_at))?,
+        now,
+    )?;
+    let optional = |i: Option<usize>| i.map(cell).filter(|s| !s.is_empty());
+    let source = optional(cols.source)
+        .map(|s| SourceNote::parse("source", s))
+        .transpose()?;
+    let key = optional(cols.key)
+        .map(|k| IdempotencyKey::parse("idempotency_key", k))
+        .transpose()?;
+    Ok((
+        bet,
+        ReportDraft {
+            subject: Subject::Bet(0),
+            value,
+            observed_at: Some(observed_at),
+            source,
+            idempotency_key: key,
+        },
+    ))
+}
+
+/// Imports the CSV `input`. `progress` is told how many bytes have been read after each chunk.
+pub fn import_reports(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: impl Read,
+    mode: Mode,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ImportSummary, ApiError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(input);
+    let headers = reader
+        .headers()
+        .map_err(|e| ApiError::invalid("header", format!("the file cannot be read as CSV: {e}")))?
+        .clone();
+    let cols = columns(&headers)?;
+    let outcome = write_transaction(conn, |conn| {
+        let mut summary = ImportSummary::default();
+        let mut chunk: Vec<(usize, BetRef, ReportDraft)> = Vec::with_capacity(CHUNK);
+        let mut record = csv::StringRecord::new();
+        loop {
+            let more = match reader.read_record(&mut record) {
+                Ok(more) => more,
+                Err(e) => {
+                    let line = e.position().map_or(summary.rows + 2, |p| p.line() as usize);
+                    summary.rows += 1;
+                    summary.refuse(
+                        line,
+                        "invalid_csv",
+                        format!("the row cannot be read: {e}"),
+                        None,
+                    );
+                    continue;
+                }
+            };
+            if more {
+                summary.rows += 1;
+                let line = record
+                    .position()
+                    .map_or(summary.rows + 1, |p| p.line() as usize);
+                match parse_record(&record, &cols, now) {
+                    Ok((bet, draft)) => chunk.push((line, bet, draft)),
+                    Err(e) => summary.refuse(line, "invalid_value", e.message, Some(e.field)),
+                }
+            }
+            if chunk.len() >= CHUNK || (!more && !chunk.is_empty()) {
+                store_chunk(
+                    conn,
+                    actor,
+                    std::mem::take(&mut chunk),
+                    mode,
+                    now,
+                    &mut summary,
+                )?;
+                progress(reader.position().byte());
+            }
+            if !more {
+                break;
+            }
+        }
+        // Rows refused while reading come first; list them all in file order.
+        summary.errors.sort_by_key(|e| e.index);
+        if summary.refused > 0 && mode == Mode::AllOrNothing {
+            summary.stored = 0;
+            summary.replayed = 0;
+            return Err(Stop::Refused(summary));
+        }
+        summary.committed = true;
+        audit::record(
+            conn,
+            Some(actor),
+            "report.import",
+            ("report", None),
+            json!({"rows": summary.rows, "stored": summary.stored, "replayed": summary.replayed,
+                   "refused": summary.refused, "partial": mode == Mode::Partial}),
+            now,
+        )?;
+        Ok(summary)
+    });
+    match outcome {
+        Ok(summary) => {
+            crate::metrics::METRICS
+                .reports_ingested
+                .inc_by(u64::try_from(summary.stored).unwrap_or(0));
+            Ok(summary)
+        }
+        Err(Stop::Refused(summary)) => Ok(summary),
+        Err(Stop::Failed(e)) => Err(e),
+    }
+}
+
+/// Resolves slugs, stores the chunk, and in partial mode stores again without the rows the
+/// database refused.
+fn store_chunk(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    chunk: Vec<(usize, BetRef, ReportDraft)>,
+    mode: Mode,
+    now: DateTime<Utc>,
+    summary: &mut ImportSummary,
+) -> Result<(), Stop> {
+    let slugs: Vec<String> = chunk
+        .iter()
+        .filter_map(|(_, b, _)| match b {
+            BetRef::Slug(s) => Some(s.clone()),
+            BetRef::Id(_) => None,
+        })
+        .collect();
+    let by_slug: BTreeMap<String, i64> = Bet::ids_by_slug(conn, &slugs)?.into_iter().collect();
+    let mut lines = Vec::with_capacity(chunk.len());
+    let mut rows: Vec<Row> = Vec::with_capacity(chunk.len());
+    for (line, bet, mut draft) in chunk {
+        let id = match bet {
+            BetRef::Id(id) => Some(id),
+            BetRef::Slug(slug) => by_slug.get(&slug).copied(),
+        };
+        match id {
+            Some(id) => {
+                draft.subject = Subject::Bet(id);
+                lines.push(line);
+                rows.push(Ok(draft));
+            }
+            None => summary.refuse(
+                line,
+                "not_found",
+                "no bet has this slug".to_owned(),
+                Some("bet".to_owned()),
+            ),
+        }
+    }
+    while !rows.is_empty() {
+        match store_unaudited(conn, actor, &rows, now) {
+            Ok(stored) => {
+                summary.replayed += stored.iter().filter(|s| s.replayed).count();
+                summary.stored += stored.iter().filter(|s| !s.replayed).count();
+                return Ok(());
+            }
+            Err(e) if e.status().is_client_error() => {
+                let bad: Vec<(usize, String, String, Option<String>)> = match &e.detail().details {
+                    Some(details) => details
+                        .iter()
+                        .map(|d| (d.index, d.code.clone(), d.message.clone(), d.field.clone()))
+                        .collect(),
+                    None => vec![(
+                        0,
+                        e.detail().code.clone(),
+                        e.detail().message.clone(),
+                        e.detail().field.clone(),
+                    )],
+                };
+                let mut refused_indexes: Vec<usize> = Vec::with_capacity(bad.len());
+                for (index, code, message, field) in bad {
+                    // "reports[7].value" names the batch's row; the line number says it better.
+                    let field = field
+                        .filter(|f| f.contains('.'))
+                        .map(|f| f.rsplit('.').next().unwrap_or(&f).to_owned());
+                    summary.refuse(
+                        lines.get(index).copied().unwrap_or(0),
+                        &code,
+                        message,
+                        field,
+                    );
+                    refused_indexes.push(index);
+                }
+                if mode == Mode::AllOrNothing {
+                    return Ok(());
+                }
+                refused_indexes.sort_unstable();
+                for index in refused_indexes.into_iter().rev() {
+                    if index < rows.len() {
+                        drop(rows.remove(index));
+                        lines.remove(index);
+                    }
+                }
+            }
+            Err(e) => return Err(Stop::Failed(e)),
+        }
+    }
+    Ok(())
+}

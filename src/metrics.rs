@@ -111,6 +111,26 @@ impl Metrics {
     }
 }
 
+/// Middleware: counts and times every request by its route pattern, and logs one line for it
+/// inside the request's span (which carries the request id).
+pub async fn observe(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let method = req.method().to_string();
+    let response = next.call(req).await?;
+    let route = response
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let status = response.status().as_u16();
+    let elapsed = started.elapsed();
+    METRICS.observe_request(&route, &method, status, elapsed);
+    tracing::info!(%route, status, latency_ms = elapsed.as_secs_f64() * 1e3, "request");
+    Ok(response)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

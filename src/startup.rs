@@ -5,12 +5,11 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
-
-use crate::metrics::METRICS;
 
 use crate::api::fallback::RouteTable;
 use crate::api::{self, AppState};
@@ -52,25 +51,7 @@ impl Application {
         let openapi = web::Data::new(openapi);
         let mut server = HttpServer::new(move || {
             App::new()
-                .wrap_fn(|req, srv| {
-                    let started = std::time::Instant::now();
-                    let method = req.method().to_string();
-                    let call = actix_web::dev::Service::call(srv, req);
-                    async move {
-                        let response = call.await?;
-                        let route = response
-                            .request()
-                            .match_pattern()
-                            .unwrap_or_else(|| "unmatched".to_owned());
-                        METRICS.observe_request(
-                            &route,
-                            &method,
-                            response.status().as_u16(),
-                            started.elapsed(),
-                        );
-                        Ok(response)
-                    }
-                })
+                .wrap(from_fn(crate::metrics::observe))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(routes.clone())
@@ -86,7 +67,9 @@ impl Application {
                 )
                 .default_service(web::to(api::fallback::not_routed))
         })
-        .listen(listener)?;
+        .listen(listener)?
+        // On SIGTERM or Ctrl-C: stop accepting, let requests in flight finish.
+        .shutdown_timeout(30);
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }

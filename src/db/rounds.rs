@@ -28,6 +28,21 @@ pub struct Round {
     pub outcome: Option<String>,
 }
 
+/// A round without its stored documents (preview, input, outcome), which can be megabytes for
+/// a large portfolio: what listings and lookups need.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = rounds)]
+pub struct RoundListing {
+    pub id: i64,
+    pub budget: i64,
+    pub currency: String,
+    pub as_of: NaiveDateTime,
+    pub policy: String,
+    pub status: String,
+    pub committed_at: Option<NaiveDateTime>,
+    pub reserve: Option<i64>,
+}
+
 #[derive(Debug, Insertable)]
 #[diesel(table_name = rounds)]
 pub struct NewRound<'a> {
@@ -125,9 +140,10 @@ impl Round {
             .optional()
     }
 
-    pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<Round>> {
+    /// Every round, newest `as_of` first, without the stored documents.
+    pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<RoundListing>> {
         rounds::table
-            .select(Round::as_select())
+            .select(RoundListing::as_select())
             .order(rounds::as_of.desc())
             .load(conn)
     }
@@ -143,7 +159,7 @@ impl Round {
     pub fn latest_committed(
         conn: &mut DbConnection,
         before: Option<NaiveDateTime>,
-    ) -> QueryResult<Option<Round>> {
+    ) -> QueryResult<Option<RoundListing>> {
         let mut query = rounds::table
             .filter(rounds::status.eq("committed"))
             .into_boxed();
@@ -151,7 +167,7 @@ impl Round {
             query = query.filter(rounds::as_of.lt(before));
         }
         query
-            .select(Round::as_select())
+            .select(RoundListing::as_select())
             .order(rounds::as_of.desc())
             .first(conn)
             .optional()

@@ -2,7 +2,7 @@
 //! at `as_of`, their uncorrected reports in the window, their previous grants and streaks, the
 //! committee's pins, and the evidence-quality flags.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -111,7 +111,16 @@ pub fn gather(
     }
     let in_force = Threshold::in_force_for_active(conn, as_of)?;
     let standings = RoundResultRow::standings_before(conn, as_of)?;
-    let window = group_by_bet(EvidencePoint::in_window(conn, start, as_of, only)?);
+    let corrected: std::collections::HashSet<i64> = EvidencePoint::corrected_ids(conn)?.into_iter().collect();
+    let mut window = group_by_bet(
+        EvidencePoint::in_window(conn, start, as_of, only)?
+            .into_iter()
+            .filter(|p| !corrected.contains(&p.id)),
+    );
+    // The table scan returns rows in storage order; each bet's evidence reads in time order.
+    for points in window.values_mut() {
+        points.sort_unstable_by_key(|p| (p.observed_at, p.id));
+    }
     let history = match start {
         Some(start) => group_by_bet(EvidencePoint::history_before(
             conn,
@@ -119,7 +128,7 @@ pub fn gather(
             LOOKBACK as i64,
             only,
         )?),
-        None => BTreeMap::new(),
+        None => HashMap::new(),
     };
 
     let mut input_bets = Vec::with_capacity(active.len());
@@ -206,8 +215,10 @@ pub fn gather(
     })
 }
 
-fn group_by_bet(points: Vec<EvidencePoint>) -> BTreeMap<i64, Vec<EvidencePoint>> {
-    let mut grouped: BTreeMap<i64, Vec<EvidencePoint>> = BTreeMap::new();
+/// Points by bet. A hash map: it is only looked up by bet id, never iterated in an order that
+/// could reach the computation.
+fn group_by_bet(points: impl IntoIterator<Item = EvidencePoint>) -> HashMap<i64, Vec<EvidencePoint>> {
+    let mut grouped: HashMap<i64, Vec<EvidencePoint>> = HashMap::new();
     for p in points {
         grouped.entry(p.bet_id).or_default().push(p);
     }
@@ -223,15 +234,9 @@ fn assess(
     let last = window.last().or(before.last()).map(|p| p.observed_at);
     let days = last.map(|t| (as_of - t).num_seconds() as f64 / 86_400.0);
     let values: Vec<f64> = before.iter().chain(window).map(|p| p.value).collect();
-    let offset = before.len();
-    let outliers = window
-        .iter()
-        .enumerate()
-        .filter(|(i, p)| {
-            let at = offset + i;
-            quality::is_outlier(p.value, &values[at.saturating_sub(LOOKBACK)..at])
-        })
-        .map(|(_, p)| p.id)
+    let outliers = quality::outliers(&values, before.len())
+        .into_iter()
+        .filter_map(|i| values.get(i).and(window.get(i - before.len())).map(|p| p.id))
         .collect();
     EvidenceQuality {
         reports_in_window: u32::try_from(window.len()).unwrap_or(u32::MAX),

@@ -1,0 +1,253 @@
+//! Fixtures: a fresh database (a SQLite file, or a PostgreSQL database made for the run) and a
+//! portfolio of any size, written with multi-row inserts so that building a million reports
+//! takes seconds. The numbers come from a fixed seed.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use horserace::db::bets::{NewBet, NewThreshold};
+use horserace::db::reports::NewReport;
+use horserace::db::schema::{bets, ledger_entries, reports, round_results, rounds, thresholds};
+use horserace::db::{DatabaseUrl, DbConnection, Pool};
+use horserace::domain::{Actor, ApiToken, Currency, Description, Name, Role, TeamKind};
+use horserace::services::directory;
+use horserace::services::users::{UserForm, bootstrap, create_user};
+
+pub const ADMIN: &str = "bench-admin-token-0123456789";
+
+/// SplitMix64: the same data every run.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A database that lives as long as the value.
+pub struct Database {
+    pub url: DatabaseUrl,
+    pub text: String,
+    _dir: Option<tempfile::TempDir>,
+    drop_pg: Option<(String, String)>,
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Some((server, name)) = &self.drop_pg
+            && let Ok(mut conn) = PgConnection::establish(&format!("{server}/postgres"))
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
+        }
+    }
+}
+
+pub fn database(postgres: Option<&str>, label: &str) -> Database {
+    match postgres {
+        Some(url) => {
+            let after = url.find("://").map_or(0, |i| i + 3);
+            let server = match url[after..].find('/') {
+                Some(slash) => url[..after + slash].to_owned(),
+                None => url.trim_end_matches('/').to_owned(),
+            };
+            let name = format!("hr_bench_{label}_{}", std::process::id());
+            let mut conn = PgConnection::establish(&format!("{server}/postgres")).expect("the PostgreSQL server answers");
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
+            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create the bench database");
+            let text = format!("{server}/{name}");
+            Database { url: DatabaseUrl::parse(&text).unwrap(), text, _dir: None, drop_pg: Some((server, name)) }
+        }
+        None => {
+            let dir = tempfile::tempdir().unwrap();
+            let text = dir.path().join(format!("{label}.db")).to_str().unwrap().to_owned();
+            Database { url: DatabaseUrl::parse(&text).unwrap(), text, _dir: Some(dir), drop_pg: None }
+        }
+    }
+}
+
+/// What a built portfolio holds.
+pub struct Portfolio {
+    pub bets: Vec<i64>,
+    pub members: Vec<(i64, String)>,
+    pub bet_team: Vec<i64>,
+    pub start: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+}
+
+fn exec_batch<T>(conn: &mut DbConnection, rows: &[T], insert: impl Fn(&mut DbConnection, &[T]) -> diesel::QueryResult<usize>) {
+    for chunk in rows.chunks(1_000) {
+        insert(conn, chunk).expect("fixture insert");
+    }
+}
+
+macro_rules! insert_all {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        exec_batch($conn, $rows, |conn, chunk| match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c),
+            DbConnection::Postgresql(c) => diesel::insert_into($table).values(chunk).execute(c),
+        })
+    };
+}
+
+/// `bets` active bets over `teams` teams, each with `reports_per_bet` reports in the last 90
+/// days (higher is better, baseline 100, threshold 120, trends that beat, miss or wander).
+pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: usize) -> Portfolio {
+    let mut conn = pool.get().unwrap();
+    let conn = &mut *conn;
+    let now = horserace::domain::time::now();
+    let start = now - TimeDelta::days(90);
+    bootstrap(conn, &Currency::usd(), Some(ApiToken::parse("t", ADMIN).unwrap()), now).unwrap();
+    let admin = Actor { user_id: 1, name: "admin".into(), role: Role::Committee, team_id: None };
+    let arena = directory::create_arena(conn, &admin, &Name::parse("n", "Bench arena").unwrap(), &Description::parse("d", "").unwrap(), now).unwrap();
+    let mut members = Vec::new();
+    for t in 0..teams_n {
+        let team = directory::create_team(conn, &admin, &Name::parse("n", &format!("Team {t}")).unwrap(), TeamKind::Internal, 10, now).unwrap();
+        let (_, issued) = create_user(conn, &admin, UserForm { name: Name::parse("n", &format!("member{t}")).unwrap(), role: Role::Member, team_id: Some(team.id) }, now).unwrap();
+        members.push((team.id, issued.secret.expose().to_owned()));
+    }
+    let forms: Vec<NewBet> = (0..bets_n)
+        .map(|i| NewBet {
+            slug: format!("bet-{i}"),
+            arena_id: arena.id,
+            team_id: members[i % teams_n].0,
+            title: "A bench bet",
+            thesis: "",
+            metric_name: "users",
+            metric_unit: "users",
+            direction: "higher_is_better",
+            baseline: 100.0,
+            seed_request: None,
+            stage: "explore",
+            status: "active",
+            created_by: 1,
+            created_at: now.naive_utc(),
+        })
+        .collect();
+    insert_all!(conn, bets::table, &forms);
+    let ids: Vec<i64> = (1..=bets_n as i64).collect();
+    let thresholds_rows: Vec<NewThreshold> = ids
+        .iter()
+        .map(|&bet_id| NewThreshold { bet_id, target: 120.0, effective_from: (start - TimeDelta::days(1)).naive_utc(), created_by: 1, created_at: now.naive_utc() })
+        .collect();
+    insert_all!(conn, thresholds::table, &thresholds_rows);
+    let mut rng = Rng(0x5EED_BE4C);
+    let mut batch = Vec::with_capacity(100_000);
+    for (i, &bet_id) in ids.iter().enumerate() {
+        let slope = (rng.unit() - 0.3) * 0.6;
+        let noise = 1.0 + rng.unit() * 5.0;
+        for k in 0..reports_per_bet {
+            let at = start + TimeDelta::seconds((90 * 86_400 - 3_600) * (k as i64 + 1) / reports_per_bet as i64);
+            let days = (at - start).num_seconds() as f64 / 86_400.0;
+            batch.push(NewReport {
+                bet_id,
+                value: 100.0 + slope * days + noise * (rng.unit() - 0.5),
+                observed_at: at.naive_utc(),
+                reported_by: 1,
+                received_at: now.naive_utc(),
+                source: None,
+                idempotency_key: None,
+                request_digest: None,
+                supersedes: None,
+            });
+        }
+        if batch.len() >= 100_000 || i + 1 == ids.len() {
+            horserace::db::write_transaction(conn, |c| {
+                insert_all!(c, reports::table, &batch);
+                Ok::<_, diesel::result::Error>(())
+            })
+            .unwrap();
+            batch.clear();
+        }
+    }
+    let bet_team = ids.iter().map(|i| members[(*i as usize - 1) % teams_n].0).collect();
+    Portfolio { bets: ids, members, bet_team, start, now }
+}
+
+/// `count` committed rounds of history over every bet: results and ledger entries, written
+/// directly (the portfolio page reads them; it does not recompute them).
+pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
+    let mut conn = pool.get().unwrap();
+    let conn = &mut *conn;
+    let mut rng = Rng(0x5EED_4157);
+    let accounts = horserace::db::ledger::Account::list(conn).unwrap();
+    let portfolio_account = accounts.iter().find(|a| a.kind == "portfolio").unwrap().id;
+    let team_account = |team: i64| accounts.iter().find(|a| a.team_id == Some(team)).unwrap().id;
+    let policy = serde_json::to_string(&horserace::engine::Policy::default()).unwrap();
+    for r in 0..count {
+        let as_of = portfolio.start - TimeDelta::days(7 * (count - r) as i64);
+        let budget = 1_000_000_000i64;
+        let mut results = Vec::with_capacity(portfolio.bets.len());
+        let mut entries = Vec::new();
+        let mut granted_total = 0;
+        for (i, &bet) in portfolio.bets.iter().enumerate() {
+            let granted = if rng.unit() < 0.9 { (rng.unit() * 150_000.0) as i64 } else { 0 };
+            granted_total += granted;
+            results.push(horserace::db::rounds::RoundResultRow {
+                round_id: r as i64 + 1,
+                bet_id: bet,
+                team_id: portfolio.bet_team[i],
+                n: 10,
+                level: Some(110.0),
+                se: Some(2.0),
+                nu: Some(8),
+                threshold: 120.0,
+                p_beat: Some(rng.unit()),
+                outcome: "uncertain".into(),
+                streak: 0,
+                progress: Some(0.5),
+                fitness: 0.5,
+                weight: 1.0,
+                prev_grant: 0,
+                target: granted as f64,
+                granted,
+                pinned: false,
+                kill_waived: false,
+                decision: if granted > 0 { "increase" } else { "cut" }.into(),
+                reasons: "[]".into(),
+                last_report_at: None,
+                stale: false,
+                outlier_report_ids: "[]".into(),
+            });
+            if granted > 0 {
+                entries.push(horserace::db::ledger::NewEntry {
+                    from_account: portfolio_account,
+                    to_account: team_account(portfolio.bet_team[i]),
+                    amount: granted,
+                    round_id: Some(r as i64 + 1),
+                    bet_id: Some(bet),
+                    memo: format!("round {}", r + 1),
+                    created_at: as_of.naive_utc(),
+                });
+            }
+        }
+        horserace::db::write_transaction(conn, |c| {
+            diesel::insert_into(rounds::table)
+                .values((
+                    rounds::id.eq(r as i64 + 1),
+                    rounds::budget.eq(budget),
+                    rounds::currency.eq("USD"),
+                    rounds::as_of.eq(as_of.naive_utc()),
+                    rounds::policy.eq(&policy),
+                    rounds::status.eq("committed"),
+                    rounds::created_by.eq(1),
+                    rounds::created_at.eq(as_of.naive_utc()),
+                    rounds::committed_by.eq(1),
+                    rounds::committed_at.eq(as_of.naive_utc()),
+                    rounds::reserve.eq(budget - granted_total),
+                ))
+                .execute(c)?;
+            insert_all!(c, round_results::table, &results);
+            insert_all!(c, ledger_entries::table, &entries);
+            Ok::<_, diesel::result::Error>(())
+        })
+        .unwrap();
+    }
+}
+
+use diesel::ExpressionMethods;

@@ -1,0 +1,267 @@
+//! The bank's checks, shared by the crash and simulation tests: a round is committed whole or
+//! not at all, and the books always balance.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+use horserace::db::DbConnection;
+use horserace::db::ledger::{Account, Entry};
+use horserace::db::rounds::{Round, RoundResultRow};
+use horserace::db::schema::{audit_log, bets, rounds};
+use serde_json::Value;
+
+use crate::harness::Api;
+
+/// Every bet's status, by id.
+pub fn bet_statuses(conn: &mut DbConnection) -> BTreeMap<i64, String> {
+    bets::table
+        .select((bets::id, bets::status))
+        .load::<(i64, String)>(conn)
+        .expect("bet statuses")
+        .into_iter()
+        .collect()
+}
+
+fn commits_audited(conn: &mut DbConnection, round_id: i64) -> i64 {
+    audit_log::table
+        .filter(audit_log::action.eq("round.commit"))
+        .filter(audit_log::object_id.eq(round_id))
+        .count()
+        .get_result(conn)
+        .expect("count audit rows")
+}
+
+/// The accounts: the portfolio's id, and each team's account id.
+fn accounts(conn: &mut DbConnection) -> (i64, BTreeMap<i64, i64>) {
+    let all = Account::list(conn).expect("accounts");
+    let portfolio = all
+        .iter()
+        .find(|a| a.kind == "portfolio")
+        .expect("a portfolio account")
+        .id;
+    let teams = all
+        .iter()
+        .filter_map(|a| Some((a.team_id?, a.id)))
+        .collect();
+    (portfolio, teams)
+}
+
+/// Whether a round ended committed: checks that it is either fully committed (its results, its
+/// ledger entries, its killed bets, its audit row, all matching what it decided) or still a
+/// draft with nothing of a commit written. `before` is every bet's status before the commit.
+pub fn round_is_committed_whole_or_not_at_all(
+    conn: &mut DbConnection,
+    round_id: i64,
+    before: &BTreeMap<i64, String>,
+) -> bool {
+    let round = Round::find(conn, round_id)
+        .expect("load the round")
+        .expect("the round exists");
+    let results = RoundResultRow::for_round(conn, round_id).expect("results");
+    let entries = Entry::for_round(conn, round_id).expect("entries");
+    let audited = commits_audited(conn, round_id);
+    let after = bet_statuses(conn);
+    match round.status.as_str() {
+        "draft" => {
+            assert!(
+                results.is_empty(),
+                "draft round {round_id} has {} results",
+                results.len()
+            );
+            assert!(
+                entries.is_empty(),
+                "draft round {round_id} has {} ledger entries",
+                entries.len()
+            );
+            assert_eq!(audited, 0, "draft round {round_id} has a commit audit row");
+            assert!(
+                round.committed_at.is_none()
+                    && round.committed_by.is_none()
+                    && round.reserve.is_none()
+                    && round.engine_input.is_none()
+                    && round.report_ids.is_none()
+                    && round.outcome.is_none(),
+                "draft round {round_id} carries commit fields: {round:?}"
+            );
+            assert_eq!(
+                &after, before,
+                "a round that did not commit changed bet statuses"
+            );
+            false
+        }
+        "committed" => {
+            let evaluation: Value = serde_json::from_str(
+                round
+                    .preview
+                    .as_deref()
+                    .expect("a committed round keeps its evaluation"),
+            )
+            .expect("the evaluation is JSON");
+            let lines = evaluation["results"].as_array().expect("results");
+            assert_eq!(
+                results.len(),
+                lines.len(),
+                "round {round_id}: one result row per bet evaluated"
+            );
+            let by_bet: BTreeMap<i64, &RoundResultRow> =
+                results.iter().map(|r| (r.bet_id, r)).collect();
+            let (portfolio, team_accounts) = accounts(conn);
+            let mut granted = 0;
+            for line in lines {
+                let bet = line["bet_id"].as_i64().unwrap();
+                let grant = line["grant"].as_i64().unwrap();
+                let row = by_bet
+                    .get(&bet)
+                    .unwrap_or_else(|| panic!("round {round_id}: no result row for bet {bet}"));
+                assert_eq!(row.granted, grant, "round {round_id} bet {bet}");
+                granted += grant;
+                let paid: Vec<&Entry> = entries.iter().filter(|e| e.bet_id == Some(bet)).collect();
+                if grant > 0 {
+                    assert_eq!(
+                        paid.len(),
+                        1,
+                        "round {round_id} bet {bet}: one ledger entry"
+                    );
+                    assert_eq!(paid[0].amount, grant);
+                    assert_eq!(paid[0].from_account, portfolio);
+                    assert_eq!(Some(&paid[0].to_account), team_accounts.get(&row.team_id));
+                } else {
+                    assert!(
+                        paid.is_empty(),
+                        "round {round_id} bet {bet}: paid without a grant"
+                    );
+                }
+                let decision = line["decision"].as_str().unwrap();
+                if decision == "killed" {
+                    assert_eq!(after[&bet], "killed", "round {round_id} killed bet {bet}");
+                    assert_eq!(before[&bet], "active");
+                }
+            }
+            assert_eq!(
+                entries.len(),
+                lines
+                    .iter()
+                    .filter(|l| l["grant"].as_i64() > Some(0))
+                    .count()
+            );
+            assert_eq!(
+                round.reserve,
+                Some(round.budget - granted),
+                "round {round_id}: grants + reserve == budget"
+            );
+            for (bet, status) in &after {
+                let killed_here = lines
+                    .iter()
+                    .any(|l| l["bet_id"] == *bet && l["decision"] == "killed");
+                if !killed_here {
+                    assert_eq!(
+                        before.get(bet),
+                        Some(status),
+                        "round {round_id} changed bet {bet}"
+                    );
+                }
+            }
+            assert_eq!(audited, 1, "round {round_id}: one commit audit row");
+            assert!(
+                round.engine_input.is_some()
+                    && round.report_ids.is_some()
+                    && round.outcome.is_some()
+            );
+            true
+        }
+        other => panic!("round {round_id} has status {other}"),
+    }
+}
+
+/// The whole bank: the ledger sums to zero; each committed round's grants plus reserve equal
+/// its budget, no grant is negative and none above the cap unless pinned; the ledger pays each
+/// grant once to the right team; every account's balance is what the rounds granted; and the
+/// server's own verification passes for every committed round.
+pub async fn check_books(api: &Api, admin: &str, conn: &mut DbConnection) {
+    let ledger = api
+        .get("/api/v1/ledger?per_page=1", admin)
+        .await
+        .expect(200);
+    assert_eq!(ledger.body["sum_of_balances"], 0, "{}", ledger.body);
+    let balances: BTreeMap<i64, i64> = ledger.body["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["id"].as_i64().unwrap(), a["balance"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(balances.values().sum::<i64>(), 0);
+
+    let (portfolio, team_accounts) = accounts(conn);
+    let committed: Vec<Round> = rounds::table
+        .filter(rounds::status.eq("committed"))
+        .order(rounds::as_of)
+        .select(Round::as_select())
+        .load(conn)
+        .expect("committed rounds");
+    let mut expected: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut entries_total = 0;
+    for round in &committed {
+        let id = round.id;
+        let results = RoundResultRow::for_round(conn, id).expect("results");
+        let entries = Entry::for_round(conn, id).expect("entries");
+        let policy: Value = serde_json::from_str(&round.policy).expect("a policy");
+        let share = policy["max_share"].as_f64().unwrap_or(0.4);
+        let cap = (share * round.budget as f64).floor() as i64;
+        let mut granted = 0;
+        for r in &results {
+            assert!(
+                r.granted >= 0,
+                "round {id} bet {}: negative grant {}",
+                r.bet_id,
+                r.granted
+            );
+            assert!(
+                r.pinned || r.granted <= cap,
+                "round {id} bet {}: {} is over the cap {cap}",
+                r.bet_id,
+                r.granted
+            );
+            granted += r.granted;
+            if r.granted > 0 {
+                *expected.entry(team_accounts[&r.team_id]).or_default() += r.granted;
+                *expected.entry(portfolio).or_default() -= r.granted;
+            }
+        }
+        assert_eq!(
+            Some(granted + round.reserve.expect("a reserve")),
+            Some(round.budget),
+            "round {id}: grants + reserve == budget"
+        );
+        let paid: i64 = entries.iter().map(|e| e.amount).sum();
+        assert_eq!(
+            paid, granted,
+            "round {id}: the ledger pays exactly the grants"
+        );
+        assert_eq!(
+            entries.len(),
+            results.iter().filter(|r| r.granted > 0).count()
+        );
+        entries_total += entries.len();
+        let verdict = api
+            .get(&format!("/api/v1/rounds/{id}/verification"), admin)
+            .await
+            .expect(200);
+        assert_eq!(
+            verdict.body["matches"], true,
+            "round {id}: {}",
+            verdict.body
+        );
+    }
+    assert_eq!(
+        ledger.body["entries"]["total"].as_u64(),
+        Some(entries_total as u64),
+        "every ledger entry belongs to a committed round"
+    );
+    for (account, balance) in &balances {
+        assert_eq!(
+            expected.get(account).copied().unwrap_or(0),
+            *balance,
+            "account {account}'s balance is what the rounds granted"
+        );
+    }
+}

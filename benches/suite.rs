@@ -33,8 +33,26 @@ pub struct Scale {
     pub page_requests: usize,
 }
 
-const FULL: Scale = Scale { bets: 10_000, reports_per_bet: 100, rounds: 20, runs: 3, ingest_rows: 200_000, load_seconds: 5, import_rows: 1_000_000, page_requests: 40 };
-const QUICK: Scale = Scale { bets: 500, reports_per_bet: 20, rounds: 3, runs: 2, ingest_rows: 10_000, load_seconds: 1, import_rows: 20_000, page_requests: 10 };
+const FULL: Scale = Scale {
+    bets: 10_000,
+    reports_per_bet: 100,
+    rounds: 20,
+    runs: 3,
+    ingest_rows: 200_000,
+    load_seconds: 5,
+    import_rows: 1_000_000,
+    page_requests: 40,
+};
+const QUICK: Scale = Scale {
+    bets: 500,
+    reports_per_bet: 20,
+    rounds: 3,
+    runs: 2,
+    ingest_rows: 10_000,
+    load_seconds: 1,
+    import_rows: 20_000,
+    page_requests: 10,
+};
 
 /// One line of the table.
 pub struct Line {
@@ -51,19 +69,46 @@ pub struct Line {
 }
 
 fn fmt(v: f64) -> String {
-    if v >= 100.0 { format!("{v:.0}") } else if v >= 10.0 { format!("{v:.1}") } else { format!("{v:.2}") }
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
 }
 
 fn table(backend: &str, lines: &[Line]) -> String {
-    let mut out = format!("### {backend}\n\n| path | measured: median (min–max) | ceiling: median (min–max) | ratio | target | met |\n|---|---|---|---|---|---|\n");
+    let mut out = format!(
+        "### {backend}\n\n| path | measured: median (min–max) | ceiling: median (min–max) | ratio | target | met |\n|---|---|---|---|---|---|\n"
+    );
     for l in lines {
-        let measured = format!("{} {} ({}–{})", fmt(l.measured.median()), l.unit, fmt(l.measured.min()), fmt(l.measured.max()));
+        let measured = format!(
+            "{} {} ({}–{})",
+            fmt(l.measured.median()),
+            l.unit,
+            fmt(l.measured.min()),
+            fmt(l.measured.max())
+        );
         let ceiling = match &l.ceiling {
-            Some(c) => format!("{}: {} {} ({}–{})", l.ceiling_name, fmt(c.median()), l.unit, fmt(c.min()), fmt(c.max())),
+            Some(c) => format!(
+                "{}: {} {} ({}–{})",
+                l.ceiling_name,
+                fmt(c.median()),
+                l.unit,
+                fmt(c.min()),
+                fmt(c.max())
+            ),
             None => l.ceiling_name.to_owned(),
         };
         let ratio = l.ratio.map_or("–".to_owned(), |r| format!("{r:.2}"));
-        let _ = writeln!(out, "| {} | {measured} | {ceiling} | {ratio} | {} | {} |", l.path, l.target, if l.met { "yes" } else { "**no**" });
+        let _ = writeln!(
+            out,
+            "| {} | {measured} | {ceiling} | {ratio} | {} | {} |",
+            l.path,
+            l.target,
+            if l.met { "yes" } else { "**no**" }
+        );
     }
     let notes: Vec<&Line> = lines.iter().filter(|l| !l.note.is_empty()).collect();
     if !notes.is_empty() {
@@ -77,13 +122,27 @@ fn table(backend: &str, lines: &[Line]) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let quick = args.iter().any(|a| a == "--quick");
     let postgres = value("--postgres");
     let only = value("--only");
-    let out = value("--out").unwrap_or_else(|| if quick { "target/BENCHMARKS-quick.md".into() } else { "BENCHMARKS.md".into() });
+    let out = value("--out").unwrap_or_else(|| {
+        if quick {
+            "target/BENCHMARKS-quick.md".into()
+        } else {
+            "BENCHMARKS.md".into()
+        }
+    });
     let scale = if quick { QUICK } else { FULL };
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let started = std::time::Instant::now();
     let mut report = String::new();
     let mut all_met = true;
@@ -102,7 +161,11 @@ fn main() {
         report.push_str(&t);
         report.push('\n');
     }
-    let command = if quick { "cargo bench --bench suite -- --quick" } else { "cargo bench --bench suite -- --postgres postgres://postgres@127.0.0.1:5432" };
+    let command = if quick {
+        "cargo bench --bench suite -- --quick"
+    } else {
+        "cargo bench --bench suite -- --postgres postgres://postgres@127.0.0.1:5432"
+    };
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
     let header = format!(
         "# Benchmarks\n\nMeasured by `{command}` in {:.0} s on a {cores}-core machine, {}. Each path runs beside its ceiling in the same run; the ratio is what the target reads. Data comes from a fixed seed.\n\n",
@@ -110,8 +173,12 @@ fn main() {
         chrono::Utc::now().format("%Y-%m-%d")
     );
     let existing = std::fs::read_to_string(&out).unwrap_or_default();
-    let findings = existing.find("\n## ").map(|i| existing[i..].to_owned()).unwrap_or_default();
-    std::fs::write(&out, format!("{header}{report}{findings}")).expect("write the benchmark report");
+    let findings = existing
+        .find("\n## ")
+        .map(|i| existing[i..].to_owned())
+        .unwrap_or_default();
+    std::fs::write(&out, format!("{header}{report}{findings}"))
+        .expect("write the benchmark report");
     eprintln!("wrote {out} in {:.0} s", started.elapsed().as_secs_f64());
     if !all_met && !quick {
         eprintln!("some targets were not met on SQLite");

@@ -43,7 +43,8 @@ impl Drop for Database {
         if let Some((server, name)) = &self.drop_pg
             && let Ok(mut conn) = PgConnection::establish(&format!("{server}/postgres"))
         {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn);
         }
     }
 }
@@ -57,16 +58,35 @@ pub fn database(postgres: Option<&str>, label: &str) -> Database {
                 None => url.trim_end_matches('/').to_owned(),
             };
             let name = format!("hr_bench_{label}_{}", std::process::id());
-            let mut conn = PgConnection::establish(&format!("{server}/postgres")).expect("the PostgreSQL server answers");
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
-            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create the bench database");
+            let mut conn = PgConnection::establish(&format!("{server}/postgres"))
+                .expect("the PostgreSQL server answers");
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn);
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .expect("create the bench database");
             let text = format!("{server}/{name}");
-            Database { url: DatabaseUrl::parse(&text).unwrap(), text, _dir: None, drop_pg: Some((server, name)) }
+            Database {
+                url: DatabaseUrl::parse(&text).unwrap(),
+                text,
+                _dir: None,
+                drop_pg: Some((server, name)),
+            }
         }
         None => {
             let dir = tempfile::tempdir().unwrap();
-            let text = dir.path().join(format!("{label}.db")).to_str().unwrap().to_owned();
-            Database { url: DatabaseUrl::parse(&text).unwrap(), text, _dir: Some(dir), drop_pg: None }
+            let text = dir
+                .path()
+                .join(format!("{label}.db"))
+                .to_str()
+                .unwrap()
+                .to_owned();
+            Database {
+                url: DatabaseUrl::parse(&text).unwrap(),
+                text,
+                _dir: Some(dir),
+                drop_pg: None,
+            }
         }
     }
 }
@@ -74,13 +94,16 @@ pub fn database(postgres: Option<&str>, label: &str) -> Database {
 /// What a built portfolio holds.
 pub struct Portfolio {
     pub bets: Vec<i64>,
-    pub members: Vec<(i64, String)>,
     pub bet_team: Vec<i64>,
     pub start: DateTime<Utc>,
     pub now: DateTime<Utc>,
 }
 
-fn exec_batch<T>(conn: &mut DbConnection, rows: &[T], insert: impl Fn(&mut DbConnection, &[T]) -> diesel::QueryResult<usize>) {
+fn exec_batch<T>(
+    conn: &mut DbConnection,
+    rows: &[T],
+    insert: impl Fn(&mut DbConnection, &[T]) -> diesel::QueryResult<usize>,
+) {
     for chunk in rows.chunks(1_000) {
         insert(conn, chunk).expect("fixture insert");
     }
@@ -102,13 +125,49 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
     let conn = &mut *conn;
     let now = horserace::domain::time::now();
     let start = now - TimeDelta::days(90);
-    bootstrap(conn, &Currency::usd(), Some(ApiToken::parse("t", ADMIN).unwrap()), now).unwrap();
-    let admin = Actor { user_id: 1, name: "admin".into(), role: Role::Committee, team_id: None };
-    let arena = directory::create_arena(conn, &admin, &Name::parse("n", "Bench arena").unwrap(), &Description::parse("d", "").unwrap(), now).unwrap();
+    bootstrap(
+        conn,
+        &Currency::usd(),
+        Some(ApiToken::parse("t", ADMIN).unwrap()),
+        now,
+    )
+    .unwrap();
+    let admin = Actor {
+        user_id: 1,
+        name: "admin".into(),
+        role: Role::Committee,
+        team_id: None,
+    };
+    let arena = directory::create_arena(
+        conn,
+        &admin,
+        &Name::parse("n", "Bench arena").unwrap(),
+        &Description::parse("d", "").unwrap(),
+        now,
+    )
+    .unwrap();
     let mut members = Vec::new();
     for t in 0..teams_n {
-        let team = directory::create_team(conn, &admin, &Name::parse("n", &format!("Team {t}")).unwrap(), TeamKind::Internal, 10, now).unwrap();
-        let (_, issued) = create_user(conn, &admin, UserForm { name: Name::parse("n", &format!("member{t}")).unwrap(), role: Role::Member, team_id: Some(team.id) }, now).unwrap();
+        let team = directory::create_team(
+            conn,
+            &admin,
+            &Name::parse("n", &format!("Team {t}")).unwrap(),
+            TeamKind::Internal,
+            10,
+            now,
+        )
+        .unwrap();
+        let (_, issued) = create_user(
+            conn,
+            &admin,
+            UserForm {
+                name: Name::parse("n", &format!("member{t}")).unwrap(),
+                role: Role::Member,
+                team_id: Some(team.id),
+            },
+            now,
+        )
+        .unwrap();
         members.push((team.id, issued.secret.expose().to_owned()));
     }
     let forms: Vec<NewBet> = (0..bets_n)
@@ -133,7 +192,13 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
     let ids: Vec<i64> = (1..=bets_n as i64).collect();
     let thresholds_rows: Vec<NewThreshold> = ids
         .iter()
-        .map(|&bet_id| NewThreshold { bet_id, target: 120.0, effective_from: (start - TimeDelta::days(1)).naive_utc(), created_by: 1, created_at: now.naive_utc() })
+        .map(|&bet_id| NewThreshold {
+            bet_id,
+            target: 120.0,
+            effective_from: (start - TimeDelta::days(1)).naive_utc(),
+            created_by: 1,
+            created_at: now.naive_utc(),
+        })
         .collect();
     insert_all!(conn, thresholds::table, &thresholds_rows);
     let mut rng = Rng(0x5EED_BE4C);
@@ -142,7 +207,10 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
         let slope = (rng.unit() - 0.3) * 0.6;
         let noise = 1.0 + rng.unit() * 5.0;
         for k in 0..reports_per_bet {
-            let at = start + TimeDelta::seconds((90 * 86_400 - 3_600) * (k as i64 + 1) / reports_per_bet as i64);
+            let at = start
+                + TimeDelta::seconds(
+                    (90 * 86_400 - 3_600) * (k as i64 + 1) / reports_per_bet as i64,
+                );
             let days = (at - start).num_seconds() as f64 / 86_400.0;
             batch.push(NewReport {
                 bet_id,
@@ -165,8 +233,16 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
             batch.clear();
         }
     }
-    let bet_team = ids.iter().map(|i| members[(*i as usize - 1) % teams_n].0).collect();
-    Portfolio { bets: ids, members, bet_team, start, now }
+    let bet_team = ids
+        .iter()
+        .map(|i| members[(*i as usize - 1) % teams_n].0)
+        .collect();
+    Portfolio {
+        bets: ids,
+        bet_team,
+        start,
+        now,
+    }
 }
 
 /// `count` committed rounds of history over every bet: results and ledger entries, written
@@ -177,7 +253,13 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
     let mut rng = Rng(0x5EED_4157);
     let accounts = horserace::db::ledger::Account::list(conn).unwrap();
     let portfolio_account = accounts.iter().find(|a| a.kind == "portfolio").unwrap().id;
-    let team_account = |team: i64| accounts.iter().find(|a| a.team_id == Some(team)).unwrap().id;
+    let team_account = |team: i64| {
+        accounts
+            .iter()
+            .find(|a| a.team_id == Some(team))
+            .unwrap()
+            .id
+    };
     let policy = serde_json::to_string(&horserace::engine::Policy::default()).unwrap();
     for r in 0..count {
         let as_of = portfolio.start - TimeDelta::days(7 * (count - r) as i64);
@@ -186,7 +268,11 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
         let mut entries = Vec::new();
         let mut granted_total = 0;
         for (i, &bet) in portfolio.bets.iter().enumerate() {
-            let granted = if rng.unit() < 0.9 { (rng.unit() * 150_000.0) as i64 } else { 0 };
+            let granted = if rng.unit() < 0.9 {
+                (rng.unit() * 150_000.0) as i64
+            } else {
+                0
+            };
             granted_total += granted;
             results.push(horserace::db::rounds::RoundResultRow {
                 round_id: r as i64 + 1,

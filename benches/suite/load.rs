@@ -14,7 +14,14 @@ pub struct LoadResult {
     pub per_second: f64,
 }
 
-pub async fn run(base: &str, token: &str, connections: usize, duration: Duration, request: RequestFn, expect: u16) -> LoadResult {
+pub async fn run(
+    base: &str,
+    token: &str,
+    connections: usize,
+    duration: Duration,
+    request: RequestFn,
+    expect: u16,
+) -> LoadResult {
     let counter = Arc::new(AtomicU64::new(0));
     let ok = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
@@ -23,16 +30,24 @@ pub async fn run(base: &str, token: &str, connections: usize, duration: Duration
     let mut tasks = Vec::new();
     for _ in 0..connections {
         // One client per connection, like separate users, each keeping its connection alive.
-        let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().unwrap();
-        let (counter, ok, failed, request) = (counter.clone(), ok.clone(), failed.clone(), request.clone());
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(1)
+            .build()
+            .unwrap();
+        let (counter, ok, failed, request) =
+            (counter.clone(), ok.clone(), failed.clone(), request.clone());
         let (base, token) = (base.to_owned(), token.to_owned());
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let (method, path, body) = request(n);
-                let mut builder = client.request(method, format!("{base}{path}")).bearer_auth(&token);
+                let mut builder = client
+                    .request(method, format!("{base}{path}"))
+                    .bearer_auth(&token);
                 if let Some(body) = body {
-                    builder = builder.header("content-type", "application/json").body(body);
+                    builder = builder
+                        .header("content-type", "application/json")
+                        .body(body);
                 }
                 match builder.send().await {
                     Ok(r) if r.status().as_u16() == expect => {
@@ -55,5 +70,9 @@ pub async fn run(base: &str, token: &str, connections: usize, duration: Duration
     }
     let elapsed = started.elapsed().as_secs_f64();
     let ok = ok.load(Ordering::Relaxed);
-    LoadResult { ok, failed: failed.load(Ordering::Relaxed), per_second: ok as f64 / elapsed }
+    LoadResult {
+        ok,
+        failed: failed.load(Ordering::Relaxed),
+        per_second: ok as f64 / elapsed,
+    }
 }

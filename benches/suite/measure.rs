@@ -1,6 +1,6 @@
 //! Timing: each measurement runs several times; the table shows median, min and max.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[derive(Debug, Clone)]
 pub struct Samples(pub Vec<f64>);
@@ -43,8 +43,4 @@ pub fn millis(f: impl FnOnce()) -> f64 {
     let started = Instant::now();
     f();
     started.elapsed().as_secs_f64() * 1e3
-}
-
-pub fn secs(d: Duration) -> f64 {
-    d.as_secs_f64()
 }

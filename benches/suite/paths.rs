@@ -23,13 +23,20 @@ use crate::measure::{Samples, millis, repeat};
 use crate::{Line, Scale};
 
 fn admin() -> Actor {
-    Actor { user_id: 1, name: "admin".into(), role: Role::Committee, team_id: None }
+    Actor {
+        user_id: 1,
+        name: "admin".into(),
+        role: Role::Committee,
+        team_id: None,
+    }
 }
 
 async fn serve(db: &Database) -> String {
     let mut settings = Settings::new(db.url.clone());
     settings.bind = "127.0.0.1:0".into();
-    let app = Application::build(settings).await.expect("the server starts");
+    let app = Application::build(settings)
+        .await
+        .expect("the server starts");
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     base
@@ -68,15 +75,25 @@ fn scan(conn: &mut DbConnection, after: NaiveDateTime, until: NaiveDateTime) -> 
 fn round_and_engine(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
     let db = data::database(postgres, "round");
     let pool = connect(&db.url, 4).unwrap();
-    eprintln!("building {} bets x {} reports", scale.bets, scale.reports_per_bet);
-    let p = data::portfolio(&pool, scale.bets, scale.reports_per_bet, 100.min(scale.bets));
+    eprintln!(
+        "building {} bets x {} reports",
+        scale.bets, scale.reports_per_bet
+    );
+    let p = data::portfolio(
+        &pool,
+        scale.bets,
+        scale.reports_per_bet,
+        100.min(scale.bets),
+    );
     let mut conn = pool.get().unwrap();
     let conn = &mut *conn;
     let window_start = p.start - TimeDelta::seconds(1);
-    let scans = repeat(scale.runs, || millis(|| {
-        let n = scan(conn, window_start.naive_utc(), p.now.naive_utc());
-        assert_eq!(n, scale.bets * scale.reports_per_bet);
-    }));
+    let scans = repeat(scale.runs, || {
+        millis(|| {
+            let n = scan(conn, window_start.naive_utc(), p.now.naive_utc());
+            assert_eq!(n, scale.bets * scale.reports_per_bet);
+        })
+    });
     let form = |minutes: i64| RoundForm {
         budget: Money::parse("b", 100_000_000_000).unwrap(),
         as_of: p.now - TimeDelta::minutes(minutes),
@@ -84,23 +101,78 @@ fn round_and_engine(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
         policy: Policy::default(),
     };
     let draft = lifecycle::create(conn, &admin(), form(30), p.now).unwrap();
-    let previews = repeat(scale.runs, || millis(|| { rounds::preview(conn, draft.id, p.now).unwrap(); }));
+    let previews = repeat(scale.runs, || {
+        millis(|| {
+            rounds::preview(conn, draft.id, p.now).unwrap();
+        })
+    });
     // The engine alone, on the evidence the round gathered.
-    let terms = Terms::of(&horserace::db::rounds::Round::find(conn, draft.id).unwrap().unwrap()).unwrap();
+    let terms = Terms::of(
+        &horserace::db::rounds::Round::find(conn, draft.id)
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
     let gathered = gather(conn, &terms, None).unwrap();
-    let engine = repeat(5, || millis(|| { evaluate(&gathered.input).unwrap(); }));
+    let engine = repeat(5, || {
+        millis(|| {
+            evaluate(&gathered.input).unwrap();
+        })
+    });
     // Commits: each a new round over the same window, in as_of order.
     let mut commits = Vec::new();
     for k in 0..scale.runs {
-        let id = if k == 0 { draft.id } else { lifecycle::create(conn, &admin(), form(30 - 5 * k as i64), p.now).unwrap().id };
-        commits.push(millis(|| { rounds::commit(conn, &admin(), id, p.now).unwrap(); }));
+        let id = if k == 0 {
+            draft.id
+        } else {
+            lifecycle::create(conn, &admin(), form(30 - 5 * k as i64), p.now)
+                .unwrap()
+                .id
+        };
+        commits.push(millis(|| {
+            rounds::commit(conn, &admin(), id, p.now).unwrap();
+        }));
     }
     let commits = Samples(commits);
     let ratio = |s: &Samples| s.median() / scans.median();
     vec![
-        Line { path: "round preview end to end", ratio: Some(ratio(&previews)), met: ratio(&previews) <= 1.5, measured: previews, unit: "ms", ceiling_name: "bare SQL scan of the same reports", ceiling: Some(scans.clone()), target: "<= 1.5 x the scan", note: format!("{} bets, {} reports in the window", scale.bets, scale.bets * scale.reports_per_bet) },
-        Line { path: "round commit end to end", ratio: Some(ratio(&commits)), met: ratio(&commits) <= 1.5, measured: commits, unit: "ms", ceiling_name: "bare SQL scan of the same reports", ceiling: Some(scans), target: "<= 1.5 x the scan", note: String::new() },
-        Line { path: "engine alone", ratio: None, met: engine.median() < 100.0, measured: engine, unit: "ms", ceiling_name: "(absolute, one core)", ceiling: None, target: "< 100 ms", note: String::new() },
+        Line {
+            path: "round preview end to end",
+            ratio: Some(ratio(&previews)),
+            met: ratio(&previews) <= 1.5,
+            measured: previews,
+            unit: "ms",
+            ceiling_name: "bare SQL scan of the same reports",
+            ceiling: Some(scans.clone()),
+            target: "<= 1.5 x the scan",
+            note: format!(
+                "{} bets, {} reports in the window",
+                scale.bets,
+                scale.bets * scale.reports_per_bet
+            ),
+        },
+        Line {
+            path: "round commit end to end",
+            ratio: Some(ratio(&commits)),
+            met: ratio(&commits) <= 1.5,
+            measured: commits,
+            unit: "ms",
+            ceiling_name: "bare SQL scan of the same reports",
+            ceiling: Some(scans),
+            target: "<= 1.5 x the scan",
+            note: String::new(),
+        },
+        Line {
+            path: "engine alone",
+            ratio: None,
+            met: engine.median() < 100.0,
+            measured: engine,
+            unit: "ms",
+            ceiling_name: "(absolute, one core)",
+            ceiling: None,
+            target: "< 100 ms",
+            note: String::new(),
+        },
     ]
 }
 
@@ -149,7 +221,14 @@ async fn ingest(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
             tasks.push(tokio::spawn(async move {
                 let client = reqwest::Client::new();
                 for body in bodies.iter().skip(c).step_by(8) {
-                    let r = client.post(format!("{base}/api/v1/reports/batch")).bearer_auth(ADMIN).header("content-type", "application/json").body(body.clone()).send().await.unwrap();
+                    let r = client
+                        .post(format!("{base}/api/v1/reports/batch"))
+                        .bearer_auth(ADMIN)
+                        .header("content-type", "application/json")
+                        .body(body.clone())
+                        .send()
+                        .await
+                        .unwrap();
                     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
                 }
             }));
@@ -163,8 +242,12 @@ async fn ingest(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
         let started = std::time::Instant::now();
         for chunk in direct.chunks(1_000) {
             horserace::db::write_transaction(&mut conn, |c| match c {
-                DbConnection::Sqlite(c) => diesel::insert_into(reports::table).values(chunk).execute(c),
-                DbConnection::Postgresql(c) => diesel::insert_into(reports::table).values(chunk).execute(c),
+                DbConnection::Sqlite(c) => {
+                    diesel::insert_into(reports::table).values(chunk).execute(c)
+                }
+                DbConnection::Postgresql(c) => {
+                    diesel::insert_into(reports::table).values(chunk).execute(c)
+                }
             })
             .unwrap();
         }
@@ -175,7 +258,15 @@ async fn ingest(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
 
     // Single reports under 64 connections, beside /healthz under the same load.
     let duration = Duration::from_secs(scale.load_seconds);
-    let health = load::run(&base, ADMIN, 64, duration, Arc::new(|_| (reqwest::Method::GET, "/healthz".into(), None)), 200).await;
+    let health = load::run(
+        &base,
+        ADMIN,
+        64,
+        duration,
+        Arc::new(|_| (reqwest::Method::GET, "/healthz".into(), None)),
+        200,
+    )
+    .await;
     let bets = Arc::new(p.bets.clone());
     let stamp = p.now.timestamp();
     let single = load::run(
@@ -185,14 +276,31 @@ async fn ingest(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
         duration,
         Arc::new(move |n| {
             let bet = bets[(n as usize) % bets.len()];
-            (reqwest::Method::POST, format!("/api/v1/bets/{bet}/reports"), Some(json!({"value": 101.5, "idempotency_key": format!("load-{stamp}-{n}")}).to_string()))
+            (
+                reqwest::Method::POST,
+                format!("/api/v1/bets/{bet}/reports"),
+                Some(
+                    json!({"value": 101.5, "idempotency_key": format!("load-{stamp}-{n}")})
+                        .to_string(),
+                ),
+            )
         }),
         201,
     )
     .await;
     let single_ratio = single.per_second / health.per_second;
     vec![
-        Line { path: "batch ingest (8 clients x 1,000 a request)", ratio: Some(batch_ratio), met: batch_ratio >= 0.5, measured: api, unit: "rows/s", ceiling_name: "diesel multi-row insert, 1,000 a transaction", ceiling: Some(ceiling), target: ">= 0.5 x the ceiling", note: String::new() },
+        Line {
+            path: "batch ingest (8 clients x 1,000 a request)",
+            ratio: Some(batch_ratio),
+            met: batch_ratio >= 0.5,
+            measured: api,
+            unit: "rows/s",
+            ceiling_name: "diesel multi-row insert, 1,000 a transaction",
+            ceiling: Some(ceiling),
+            target: ">= 0.5 x the ceiling",
+            note: String::new(),
+        },
         Line {
             path: "single reports (64 connections)",
             ratio: Some(single_ratio),
@@ -202,7 +310,10 @@ async fn ingest(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
             ceiling_name: "GET /healthz under the same load",
             ceiling: Some(Samples(vec![health.per_second])),
             target: ">= 0.5 x healthz, no errors",
-            note: format!("{} reports stored, {} failed; healthz {} ok, {} failed", single.ok, single.failed, health.ok, health.failed),
+            note: format!(
+                "{} reports stored, {} failed; healthz {} ok, {} failed",
+                single.ok, single.failed, health.ok, health.failed
+            ),
         },
     ]
 }
@@ -214,14 +325,28 @@ async fn portfolio_page(scale: Scale, postgres: Option<&str>) -> Line {
     data::round_history(&pool, &p, scale.rounds);
     let cookie = {
         let mut conn = pool.get().unwrap();
-        let issued = horserace::services::users::issue_token(&mut conn, 1, "bench", horserace::services::users::TokenKind::Session, None, None, p.now).unwrap();
+        let issued = horserace::services::users::issue_token(
+            &mut conn,
+            1,
+            "bench",
+            horserace::services::users::TokenKind::Session,
+            None,
+            None,
+            p.now,
+        )
+        .unwrap();
         format!("hr_session={}", issued.secret.expose())
     };
     let base = serve(&db).await;
     let client = reqwest::Client::new();
     let get = || async {
         let started = std::time::Instant::now();
-        let r = client.get(format!("{base}/")).header("cookie", &cookie).send().await.unwrap();
+        let r = client
+            .get(format!("{base}/"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         let _ = r.text().await.unwrap();
         started.elapsed().as_secs_f64() * 1e3
@@ -244,15 +369,26 @@ async fn portfolio_page(scale: Scale, postgres: Option<&str>) -> Line {
         ceiling_name: "(absolute)",
         ceiling: None,
         target: "p95 < 100 ms",
-        note: format!("p95 {p95:.1} ms over {} requests; {} bets, {} rounds", scale.page_requests, scale.bets, scale.rounds),
+        note: format!(
+            "p95 {p95:.1} ms over {} requests; {} bets, {} rounds",
+            scale.page_requests, scale.bets, scale.rounds
+        ),
     }
 }
 
 /// Peak memory of a finished child process, in MiB (from wait4's rusage).
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also reports its peak memory"
+)]
 fn run_measured(mut command: std::process::Command) -> (f64, f64, String) {
     use std::os::unix::process::ExitStatusExt;
     let started = std::time::Instant::now();
-    let child = command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -265,7 +401,10 @@ fn run_measured(mut command: std::process::Command) -> (f64, f64, String) {
         use std::io::Read;
         let _ = stdout.read_to_string(&mut out);
     }
-    assert!(std::process::ExitStatus::from_raw(status).success(), "the import failed: {out}");
+    assert!(
+        std::process::ExitStatus::from_raw(status).success(),
+        "the import failed: {out}"
+    );
     (seconds, usage.ru_maxrss as f64 / 1024.0, out)
 }
 
@@ -282,14 +421,22 @@ async fn import(scale: Scale, postgres: Option<&str>) -> Line {
         let mut rng = data::Rng(0x77);
         for i in 0..n {
             let bet = p.bets[(rng.next() % p.bets.len() as u64) as usize];
-            let at = (p.now - TimeDelta::seconds(60 + (i % 100_000) as i64)).format("%Y-%m-%dT%H:%M:%SZ");
-            writeln!(f, "{bet},{:.3},{at},{prefix}-{i}", 100.0 + rng.unit() * 10.0).unwrap();
+            let at = (p.now - TimeDelta::seconds(60 + (i % 100_000) as i64))
+                .format("%Y-%m-%dT%H:%M:%SZ");
+            writeln!(
+                f,
+                "{bet},{:.3},{at},{prefix}-{i}",
+                100.0 + rng.unit() * 10.0
+            )
+            .unwrap();
         }
         path
     };
     let importer = |path: &std::path::Path| {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_horserace"));
-        c.args(["import", "reports", path.to_str().unwrap()]).env("DATABASE_URL", &db.text).env("HORSERACE_LOG", "warn");
+        c.args(["import", "reports", path.to_str().unwrap()])
+            .env("DATABASE_URL", &db.text)
+            .env("HORSERACE_LOG", "warn");
         run_measured(c)
     };
     let small = write_csv("small.csv", scale.import_rows / 4, "s");
@@ -302,18 +449,30 @@ async fn import(scale: Scale, postgres: Option<&str>) -> Line {
     let text = std::fs::read_to_string(&full).unwrap();
     let started = std::time::Instant::now();
     let mut batch = Vec::with_capacity(1_000);
-    let mut send = |batch: &mut Vec<serde_json::Value>| {
+    let send = |batch: &mut Vec<serde_json::Value>| {
         let body = json!({"reports": std::mem::take(batch)}).to_string();
         let client = client.clone();
         let url = format!("{base}/api/v1/reports/batch");
         async move {
-            let r = client.post(url).bearer_auth(ADMIN).header("content-type", "application/json").body(body).send().await.unwrap();
+            let r = client
+                .post(url)
+                .bearer_auth(ADMIN)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), 201);
         }
     };
     for line in text.lines().skip(1) {
         let mut cells = line.split(',');
-        let (bet, value, at, key) = (cells.next().unwrap(), cells.next().unwrap(), cells.next().unwrap(), cells.next().unwrap());
+        let (bet, value, at, key) = (
+            cells.next().unwrap(),
+            cells.next().unwrap(),
+            cells.next().unwrap(),
+            cells.next().unwrap(),
+        );
         batch.push(json!({"bet_id": bet.parse::<i64>().unwrap(), "value": value.parse::<f64>().unwrap(), "observed_at": at, "idempotency_key": format!("b{key}")}));
         if batch.len() == 1_000 {
             send(&mut batch).await;

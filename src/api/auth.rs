@@ -114,6 +114,17 @@ impl Caller {
         }
     }
 
+    /// Executives read; they never write.
+    pub fn require_writer(&self) -> Result<(), ApiError> {
+        if self.role == Role::Exec {
+            Err(ApiError::forbidden(
+                "executives read the portfolio; they change nothing",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn require_write_team(&self, team_id: i64) -> Result<(), ApiError> {
         if self.can_write_team(team_id) {
             Ok(())

@@ -103,7 +103,7 @@ fn view(
     pins: Vec<RoundPin>,
     fresh: Option<Evaluation>,
 ) -> Result<RoundView, ApiError> {
-    let mut evaluation = match fresh {
+    let evaluation = match fresh {
         Some(e) => Some(e),
         None => round
             .preview
@@ -111,13 +111,8 @@ fn view(
             .map(serde_json::from_str::<Evaluation>)
             .transpose()
             .map_err(|e| ApiError::internal(&e))?,
-    };
-    if let Some(e) = &mut evaluation
-        && !actor.reads_all_teams()
-    {
-        e.results
-            .retain(|line| Some(line.bet.team_id) == actor.team_id);
     }
+    .map(|e| e.for_viewer(actor));
     let pins = pins
         .into_iter()
         .filter(|p| {
@@ -141,7 +136,7 @@ fn view(
         previewed_at: round.previewed_at.map(utc),
         committed_by: round.committed_by,
         committed_at: round.committed_at.map(utc),
-        reserve: round.reserve,
+        reserve: round.reserve.filter(|_| actor.reads_all_teams()),
         pins,
         evaluation,
     })

@@ -49,6 +49,7 @@ pub async fn import(
     query: web::Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_writer()?;
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -86,25 +87,35 @@ pub async fn import(
     Ok(HttpResponse::Created().json(summary))
 }
 
-/// Reads a request body of at most `limit` bytes; a larger one is refused with 413 as soon as it
-/// passes the limit.
+/// Reads a request body of at most `limit` bytes. A larger one is refused with 413; the rest of
+/// it is read and dropped (up to 8 times the limit) so that the client, still sending, gets the
+/// answer rather than a reset connection.
 async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Bytes, ApiError> {
     use futures_util::StreamExt;
     let mut body = web::BytesMut::new();
+    let mut seen = 0usize;
     while let Some(chunk) = payload.next().await {
         let chunk =
             chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                format!(
-                    "the file is larger than {} MiB; import it with the CLI (horserace import reports FILE)",
-                    limit / 1024 / 1024
-                ),
-            ));
+        seen += chunk.len();
+        if seen <= limit {
+            body.extend_from_slice(&chunk);
+        } else {
+            body.clear();
+            if seen > limit.saturating_mul(8) {
+                break;
+            }
         }
-        body.extend_from_slice(&chunk);
+    }
+    if seen > limit {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!(
+                "the file is larger than {} MiB; import it with the CLI (horserace import reports FILE)",
+                limit / 1024 / 1024
+            ),
+        ));
     }
     Ok(body.freeze())
 }

@@ -175,8 +175,8 @@ pub fn run(url: &DatabaseUrl, acting_as: &str, command: RoundCommand) -> anyhow:
             print_round(conn, id, &evaluation, &currency)?;
             println!(
                 "\nCommitted round {id}: {} granted, {} in reserve.",
-                currency.format(evaluation.total_granted),
-                currency.format(evaluation.reserve)
+                currency.format(totals(&evaluation).0),
+                currency.format(totals(&evaluation).1)
             );
         }
         RoundCommand::Show { id, json } => {
@@ -252,13 +252,13 @@ fn confirm(
     println!(
         "\nCommit round {id} ({}): {} to {} bets, {} in reserve, {} killed? This cannot be undone. [y/N] ",
         currency.format(evaluation.budget),
-        currency.format(evaluation.total_granted),
+        currency.format(totals(&evaluation).0),
         evaluation
             .results
             .iter()
             .filter(|l| l.result.grant > 0)
             .count(),
-        currency.format(evaluation.reserve),
+        currency.format(totals(&evaluation).1),
         evaluation.killed,
     );
     let mut answer = String::new();
@@ -300,8 +300,8 @@ fn print_round(
     println!(
         "Round {id}: budget {}, granted {}, reserve {}, {} reports in the window{}",
         currency.format(e.budget),
-        currency.format(e.total_granted),
-        currency.format(e.reserve),
+        currency.format(totals(e).0),
+        currency.format(totals(e).1),
         e.reports_used,
         e.window_start
             .map_or(String::new(), |w| format!(" after {}", date(w))),
@@ -317,6 +317,13 @@ fn print_round(
         );
     }
     Ok(())
+}
+
+/// (granted, reserve) of a round the committee sees whole.
+fn totals(e: &Evaluation) -> (i64, i64) {
+    e.money
+        .as_ref()
+        .map_or((0, 0), |m| (m.total_granted, m.reserve))
 }
 
 fn signed(currency: &Currency, amount: i64) -> String {

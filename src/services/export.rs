@@ -91,7 +91,11 @@ pub fn round_rows(
             }
         })
         .collect();
-    if actor.reads_all_teams() {
+    if let Some(money) = evaluation
+        .money
+        .as_ref()
+        .filter(|_| actor.reads_all_teams())
+    {
         rows.push(RoundRow {
             round_id,
             as_of,
@@ -107,8 +111,8 @@ pub fn round_rows(
             streak: None,
             progress: None,
             prev_grant_minor: 0,
-            grant_minor: evaluation.reserve,
-            grant: currency.format_amount(evaluation.reserve).replace(',', ""),
+            grant_minor: money.reserve,
+            grant: currency.format_amount(money.reserve).replace(',', ""),
             change_minor: 0,
             currency: currency.code().to_owned(),
             decision: "reserve".to_owned(),

@@ -186,6 +186,12 @@ fn plan(
                 continue;
             }
         };
+        // A retry of a stored request replays it whatever happened since (the bet closed, the
+        // report was corrected): the client must learn that its first attempt was stored.
+        if let Some(stored) = replay_of(actor, draft, &corrected, &bets, &keyed) {
+            rows.push(Planned::Replay(stored.clone()));
+            continue;
+        }
         let form = match check(actor, draft, &corrected, &bets, now) {
             Ok(form) => form,
             Err(e) => {
@@ -293,6 +299,26 @@ fn stored_by_key(
         .collect())
 }
 
+/// The stored report a draft repeats (same bet, key and content), if the actor may write it.
+fn replay_of<'a>(
+    actor: &Actor,
+    draft: &ReportDraft,
+    corrected: &BTreeMap<i64, (Report, Option<i64>)>,
+    bets: &BTreeMap<i64, Bet>,
+    keyed: &'a BTreeMap<(i64, String), Report>,
+) -> Option<&'a Report> {
+    let key = draft.idempotency_key.as_ref()?;
+    let bet_id = match draft.subject {
+        Subject::Bet(id) => id,
+        Subject::Correction(id) => corrected.get(&id)?.0.bet_id,
+    };
+    if !actor.can_write_team(bets.get(&bet_id)?.team_id) {
+        return None;
+    }
+    let stored = keyed.get(&(bet_id, key.as_str().to_owned()))?;
+    (stored.request_digest.as_deref() == Some(draft.digest().as_str())).then_some(stored)
+}
+
 /// One row's checks: the bet exists and is visible, the actor may write to it, it is open, and
 /// a corrected report exists and was not corrected before.
 fn check(
@@ -318,7 +344,11 @@ fn check(
     let bet = bets
         .get(&bet_id)
         .filter(|b| actor.can_read_team(b.team_id))
-        .ok_or_else(|| ApiError::not_found(&format!("bet {bet_id}")).with_field("bet_id"))?;
+        .ok_or_else(|| match draft.subject {
+            // Another team's report does not exist for someone who cannot see that team.
+            Subject::Correction(id) => ApiError::not_found(&format!("report {id}")),
+            Subject::Bet(_) => ApiError::not_found(&format!("bet {bet_id}")).with_field("bet_id"),
+        })?;
     if !actor.can_write_team(bet.team_id) {
         return Err(ApiError::forbidden(format!(
             "bet {bet_id} belongs to another team; you may report only on your own team's bets"

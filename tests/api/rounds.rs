@@ -59,12 +59,12 @@ async fn assert_round_adds_up(app: &TestApp, round: &Value) {
         .map(|l| l["grant"].as_i64().unwrap())
         .sum();
     assert_eq!(
-        granted + e["reserve"].as_i64().unwrap(),
+        granted + e["money"]["reserve"].as_i64().unwrap(),
         round["budget"].as_i64().unwrap(),
         "round {}",
         round["id"]
     );
-    assert_eq!(e["total_granted"].as_i64().unwrap(), granted);
+    assert_eq!(e["money"]["total_granted"].as_i64().unwrap(), granted);
     let ledger = app
         .get("/api/v1/ledger?per_page=500", &app.admin)
         .await
@@ -169,7 +169,7 @@ async fn three_rounds_move_the_money_to_the_evidence() {
         [333_334, 333_333, 333_333],
         "largest remainder, ties to the lower id"
     );
-    assert_eq!(round1["evaluation"]["reserve"], 0);
+    assert_eq!(round1["evaluation"]["money"]["reserve"], 0);
     assert_round_adds_up(&app, &round1).await;
 
     // Round 2 (30 days ago): A beats and is pinned; B and C miss once.
@@ -253,7 +253,7 @@ async fn three_rounds_move_the_money_to_the_evidence() {
     // A: capped at 40%; D: seeded with the 10% exploration pool plus the spill, up to the cap.
     assert_eq!(line(&round3, w.bet_a)["grant"], 400_000);
     assert_eq!(line(&round3, bet_d)["grant"], 400_000);
-    assert_eq!(round3["evaluation"]["reserve"], 200_000);
+    assert_eq!(round3["evaluation"]["money"]["reserve"], 200_000);
     assert_round_adds_up(&app, &round3).await;
 
     let b = app
@@ -908,6 +908,6 @@ async fn a_pin_on_a_bet_killed_meanwhile_does_not_block_the_commit() {
         .body;
     let lines = round["evaluation"]["results"].as_array().unwrap();
     assert!(lines.iter().all(|l| l["bet_id"] != w.bet_a));
-    assert_eq!(round["evaluation"]["pinned_total"], 0);
+    assert_eq!(round["evaluation"]["money"]["pinned_total"], 0);
     assert_round_adds_up(&app, &round).await;
 }

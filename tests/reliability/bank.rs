@@ -480,7 +480,7 @@ impl Sim {
             .map(|l| l["grant"].as_i64().unwrap())
             .sum();
         assert_eq!(
-            granted + e["reserve"].as_i64().unwrap(),
+            granted + e["money"]["reserve"].as_i64().unwrap(),
             draft.budget,
             "a preview adds up"
         );

@@ -415,7 +415,6 @@ async fn a_correction_key_conflicts_with_other_content_on_its_bet() {
 }
 
 #[tokio::test]
-#[ignore = "bug: a retried correction (same key, same body) answers 409 already_corrected instead of replaying the first correction (services/reports.rs checks the corrected report before looking up the key)"]
 async fn a_retried_correction_replays_the_first() {
     let (app, w, mut conn) = setup().await;
     let wrong = app
@@ -442,7 +441,6 @@ async fn a_retried_correction_replays_the_first() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: concurrent retries of one correction get 409 already_corrected instead of the stored correction (services/reports.rs checks the corrected report before looking up the key)"]
 async fn concurrent_corrections_with_one_key_store_one_and_answer_it_to_all() {
     let (app, w, mut conn) = setup().await;
     let api = Api::of(&app);
@@ -479,7 +477,6 @@ async fn concurrent_corrections_with_one_key_store_one_and_answer_it_to_all() {
 }
 
 #[tokio::test]
-#[ignore = "gap: a retry of a stored report answers 403 bet_closed once the bet is killed, so a client whose first answer was lost concludes its report was refused although it is stored; the key lookup should come before the open-bet check"]
 async fn a_retry_after_the_bet_was_closed_still_replays() {
     let (app, w, mut conn) = setup().await;
     let body = json!({"value": 1.0, "observed_at": "2026-02-01T00:00:00Z", "idempotency_key": "late-retry"});

@@ -108,6 +108,9 @@ enum Rule {
     SelfOrOversight,
     /// A user themself and the committee; anyone else (execs too) 404.
     SelfOrCommittee,
+    /// A CSV import: the committee and the rows' own team store; execs are refused outright
+    /// (403); another team's member or partner sees every row refused (422, nothing stored).
+    Import,
 }
 
 fn expected(rule: Rule, relation: Relation, success: u16) -> u16 {
@@ -131,6 +134,9 @@ fn expected(rule: Rule, relation: Relation, success: u16) -> u16 {
         (Rule::SelfOrOversight, _) => 404,
         (Rule::SelfOrCommittee, Committee | OwnMember | OwnPartner) => success,
         (Rule::SelfOrCommittee, _) => 404,
+        (Rule::Import, Committee | OwnMember | OwnPartner) => success,
+        (Rule::Import, Exec) => 403,
+        (Rule::Import, OtherMember | OtherPartner) => 422,
     }
 }
 
@@ -239,6 +245,32 @@ const ROUTES: &[Route] = &[
     ),
     route("GET", "/api/v1/ledger", Rule::SignedIn, 200),
     route("GET", "/api/v1/audit", Rule::Oversight, 200),
+    route("GET", "/metrics", Rule::Public, 200),
+    route("POST", "/api/v1/reports/import", Rule::Import, 201),
+    route(
+        "GET",
+        "/api/v1/rounds/{id}/results.{format}",
+        Rule::SignedIn,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/exports/portfolio.{format}",
+        Rule::SignedIn,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/exports/ledger.{format}",
+        Rule::SignedIn,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/exports/audit.{format}",
+        Rule::Oversight,
+        200,
+    ),
 ];
 
 /// Every (METHOD, path) the server documents.
@@ -402,7 +434,7 @@ impl Ctx {
         let report = self.report(owner);
         let p = |s: String| (s, None);
         match (route.method, route.path) {
-            (_, "/healthz" | "/readyz" | "/api/v1/openapi.json")
+            (_, "/healthz" | "/readyz" | "/api/v1/openapi.json" | "/metrics")
             | (
                 "GET",
                 "/api/v1/teams" | "/api/v1/users" | "/api/v1/users/me" | "/api/v1/arenas"
@@ -539,6 +571,20 @@ impl Ctx {
                 let draft = self.only_draft().await;
                 p(format!("/api/v1/rounds/{draft}/commit"))
             }
+            ("POST", "/api/v1/reports/import") => {
+                // A CSV file, sent as text/csv (see `send`).
+                let csv = format!("bet_id,value,observed_at\n{bet},103,2026-01-02T00:00:00Z\n");
+                (route.path.to_owned(), Some(Value::String(csv)))
+            }
+            ("GET", "/api/v1/rounds/{id}/results.{format}") => p(format!(
+                "/api/v1/rounds/{}/results.json",
+                self.committed_round
+            )),
+            ("GET", "/api/v1/exports/portfolio.{format}") => {
+                p("/api/v1/exports/portfolio.csv".into())
+            }
+            ("GET", "/api/v1/exports/ledger.{format}") => p("/api/v1/exports/ledger.json".into()),
+            ("GET", "/api/v1/exports/audit.{format}") => p("/api/v1/exports/audit.csv".into()),
             ("GET", "/api/v1/rounds/{id}/verification") => p(format!(
                 "/api/v1/rounds/{}/verification",
                 self.committed_round
@@ -583,8 +629,12 @@ impl Ctx {
             if let Some(h) = header {
                 request = request.header("authorization", h);
             }
-            if let Some(body) = body {
-                request = request.json(body);
+            match body {
+                Some(Value::String(csv)) => {
+                    request = request.header("content-type", "text/csv").body(csv.clone());
+                }
+                Some(body) => request = request.json(body),
+                None => {}
             }
             let reply = crate::harness::read_reply(request.send().await.expect("an answer"))
                 .await

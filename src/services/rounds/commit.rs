@@ -92,8 +92,8 @@ pub fn commit(
             "round.commit",
             ("round", Some(round_id)),
             json!({
-                "budget": evaluation.budget, "granted": evaluation.total_granted,
-                "reserve": evaluation.reserve, "bets": evaluation.results.len(),
+                "budget": evaluation.budget, "granted": evaluation.budget - outcome.reserve,
+                "reserve": outcome.reserve, "bets": evaluation.results.len(),
                 "killed": evaluation.killed, "seeded": evaluation.seeded,
                 "reports": evaluation.reports_used,
             }),

@@ -20,6 +20,20 @@ pub struct RoundLine {
     pub quality: EvidenceQuality,
 }
 
+/// Where a round's money went as a whole. Portfolio-wide figures: a partner, who sees only its
+/// own team's lines, does not see these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RoundMoney {
+    pub pinned_total: i64,
+    /// B' = budget - pinned_total.
+    pub available: i64,
+    pub exploration_pool: i64,
+    pub main_pool: f64,
+    pub spilled: f64,
+    pub total_granted: i64,
+    pub reserve: i64,
+}
+
 /// What a round decided (or would decide, for a preview), with why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Evaluation {
@@ -28,22 +42,33 @@ pub struct Evaluation {
     pub window_start: Option<DateTime<Utc>>,
     pub reports_used: usize,
     pub budget: i64,
-    pub pinned_total: i64,
-    /// B' = budget - pinned_total.
-    pub available: i64,
     /// floor(max_share * budget): the most an unpinned bet can get.
     pub max_grant: i64,
-    pub exploration_pool: i64,
-    pub main_pool: f64,
-    pub spilled: f64,
-    pub total_granted: i64,
-    pub reserve: i64,
+    /// The round's totals; absent in a partner's view.
+    pub money: Option<RoundMoney>,
     pub killed: usize,
     pub seeded: usize,
     pub results: Vec<RoundLine>,
     /// Active bets that take no part in this round, and why.
     #[serde(default)]
     pub sitting_out: Vec<SittingOut>,
+}
+
+impl Evaluation {
+    /// The round as `actor` may see it: partners only their own team's lines and bets sitting
+    /// out, and none of the portfolio-wide totals.
+    pub fn for_viewer(mut self, actor: &crate::domain::Actor) -> Self {
+        if !actor.reads_all_teams() {
+            self.results
+                .retain(|l| Some(l.bet.team_id) == actor.team_id);
+            self.sitting_out
+                .retain(|s| Some(s.bet.team_id) == actor.team_id);
+            self.money = None;
+            self.killed = 0;
+            self.seeded = 0;
+        }
+        self
+    }
 }
 
 /// Runs the engine on gathered evidence.
@@ -76,14 +101,16 @@ pub fn run(gathered: &Gathered, at: DateTime<Utc>) -> Result<(RoundOutcome, Eval
         window_start: gathered.input.window_start,
         reports_used: gathered.report_ids.len(),
         budget: outcome.budget,
-        pinned_total: outcome.pinned_total,
-        available: outcome.available,
         max_grant: outcome.max_grant,
-        exploration_pool: outcome.exploration_pool,
-        main_pool: outcome.main_pool,
-        spilled: outcome.spilled,
-        total_granted: outcome.results.iter().map(|r| r.grant).sum(),
-        reserve: outcome.reserve,
+        money: Some(RoundMoney {
+            pinned_total: outcome.pinned_total,
+            available: outcome.available,
+            exploration_pool: outcome.exploration_pool,
+            main_pool: outcome.main_pool,
+            spilled: outcome.spilled,
+            total_granted: outcome.results.iter().map(|r| r.grant).sum(),
+            reserve: outcome.reserve,
+        }),
         killed: count(crate::engine::Decision::Killed),
         seeded: count(crate::engine::Decision::Seed),
         results,

@@ -111,7 +111,8 @@ pub fn gather(
     }
     let in_force = Threshold::in_force_for_active(conn, as_of)?;
     let standings = RoundResultRow::standings_before(conn, as_of)?;
-    let corrected: std::collections::HashSet<i64> = EvidencePoint::corrected_ids(conn)?.into_iter().collect();
+    let corrected: std::collections::HashSet<i64> =
+        EvidencePoint::corrected_ids(conn)?.into_iter().collect();
     let mut window = group_by_bet(
         EvidencePoint::in_window(conn, start, as_of, only)?
             .into_iter()
@@ -217,7 +218,9 @@ pub fn gather(
 
 /// Points by bet. A hash map: it is only looked up by bet id, never iterated in an order that
 /// could reach the computation.
-fn group_by_bet(points: impl IntoIterator<Item = EvidencePoint>) -> HashMap<i64, Vec<EvidencePoint>> {
+fn group_by_bet(
+    points: impl IntoIterator<Item = EvidencePoint>,
+) -> HashMap<i64, Vec<EvidencePoint>> {
     let mut grouped: HashMap<i64, Vec<EvidencePoint>> = HashMap::new();
     for p in points {
         grouped.entry(p.bet_id).or_default().push(p);
@@ -236,7 +239,12 @@ fn assess(
     let values: Vec<f64> = before.iter().chain(window).map(|p| p.value).collect();
     let outliers = quality::outliers(&values, before.len())
         .into_iter()
-        .filter_map(|i| values.get(i).and(window.get(i - before.len())).map(|p| p.id))
+        .filter_map(|i| {
+            values
+                .get(i)
+                .and(window.get(i - before.len()))
+                .map(|p| p.id)
+        })
         .collect();
     EvidenceQuality {
         reports_in_window: u32::try_from(window.len()).unwrap_or(u32::MAX),

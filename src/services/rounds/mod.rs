@@ -12,6 +12,6 @@ pub mod quality;
 pub mod verify;
 
 pub use commit::{commit, preview};
-pub use evaluation::{Evaluation, RoundLine};
+pub use evaluation::{Evaluation, RoundLine, RoundMoney};
 pub use lifecycle::{PinForm, RoundForm};
 pub use verify::{Verification, verify};

@@ -71,7 +71,11 @@ pub fn outliers(values: &[f64], from: usize) -> Vec<usize> {
 /// [`robust_z`] over an already sorted, non-empty window.
 fn z_sorted(value: f64, sorted: &[f64]) -> f64 {
     let n = sorted.len();
-    let center = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
+    let center = if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    };
     // Deviations from the center, smallest first: walk outward from it on both sides.
     let split = sorted.partition_point(|&w| w < center);
     let (mut left, mut right) = (split, split);
@@ -95,7 +99,11 @@ fn z_sorted(value: f64, sorted: &[f64]) -> f64 {
             (None, None) => 0.0,
         };
     }
-    let mad = if n % 2 == 1 { deviations[n / 2] } else { (deviations[n / 2 - 1] + deviations[n / 2]) / 2.0 };
+    let mad = if n % 2 == 1 {
+        deviations[n / 2]
+    } else {
+        (deviations[n / 2 - 1] + deviations[n / 2]) / 2.0
+    };
     let distance = value - center;
     if mad > 0.0 {
         return MAD_SCALE * distance / mad;
@@ -104,7 +112,11 @@ fn z_sorted(value: f64, sorted: &[f64]) -> f64 {
     if mean_ad > 0.0 {
         return distance / (MEAN_AD_SCALE * mean_ad);
     }
-    if distance == 0.0 { 0.0 } else { f64::INFINITY.copysign(distance) }
+    if distance == 0.0 {
+        0.0
+    } else {
+        f64::INFINITY.copysign(distance)
+    }
 }
 
 fn median(values: &mut [f64]) -> f64 {

@@ -460,40 +460,36 @@ async fn render_round(
 ) -> Result<String, WebError> {
     let c = &state.currency;
     let actor: &Actor = viewer;
-    let mut evaluation = evaluation;
-    if let Some(e) = &mut evaluation
-        && !actor.reads_all_teams()
-    {
-        e.results.retain(|l| Some(l.bet.team_id) == actor.team_id);
-        e.sitting_out
-            .retain(|s| Some(s.bet.team_id) == actor.team_id);
-    }
+    let evaluation = evaluation.map(|e| e.for_viewer(actor));
     let policy: Policy = serde_json::from_str(&round.policy).map_err(|e| ApiError::internal(&e))?;
-    let totals = evaluation.as_ref().map(|e| Totals {
-        evaluated_at: format::datetime(e.evaluated_at),
-        window: match e.window_start {
-            Some(w) => format!(
-                "reports observed after {} up to {}",
-                format::datetime(w),
-                format::datetime(round.as_of.and_utc())
+    let totals = evaluation
+        .as_ref()
+        .and_then(|e| e.money.as_ref().map(|m| (e, m)))
+        .map(|(e, m)| Totals {
+            evaluated_at: format::datetime(e.evaluated_at),
+            window: match e.window_start {
+                Some(w) => format!(
+                    "reports observed after {} up to {}",
+                    format::datetime(w),
+                    format::datetime(round.as_of.and_utc())
+                ),
+                None => format!(
+                    "every report up to {}",
+                    format::datetime(round.as_of.and_utc())
+                ),
+            },
+            granted: c.format(m.total_granted),
+            reserve: c.format(m.reserve),
+            pinned: c.format(m.pinned_total),
+            reports: e.reports_used,
+            killed: e.killed,
+            seeded: e.seeded,
+            funded: count(
+                e.results.iter().filter(|l| l.result.grant > 0).count(),
+                "bet",
             ),
-            None => format!(
-                "every report up to {}",
-                format::datetime(round.as_of.and_utc())
-            ),
-        },
-        granted: c.format(e.total_granted),
-        reserve: c.format(e.reserve),
-        pinned: c.format(e.pinned_total),
-        reports: e.reports_used,
-        killed: e.killed,
-        seeded: e.seeded,
-        funded: count(
-            e.results.iter().filter(|l| l.result.grant > 0).count(),
-            "bet",
-        ),
-        adds_up: e.total_granted + e.reserve == e.budget,
-    });
+            adds_up: m.total_granted + m.reserve == e.budget,
+        });
     let lines = evaluation
         .as_ref()
         .map(|e| {

@@ -48,8 +48,8 @@ pub async fn all(scale: Scale, postgres: Option<&str>, only: Option<&str>) -> Ve
     if wanted("round") {
         lines.extend(round_and_engine(scale, postgres));
     }
-    if wanted("ingest") {
-        lines.extend(ingest(scale, postgres).await);
+    if wanted("ingest") || wanted("single") {
+        lines.extend(ingest(scale, postgres, !wanted("single") || wanted("ingest")).await);
     }
     if wanted("page") {
         lines.push(portfolio_page(scale, postgres).await);
@@ -193,7 +193,7 @@ fn rows(p: &data::Portfolio, rng: &mut data::Rng, n: usize) -> Vec<NewReport> {
         .collect()
 }
 
-async fn ingest(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
+async fn ingest(scale: Scale, postgres: Option<&str>, with_batches: bool) -> Vec<Line> {
     let db = data::database(postgres, "ingest");
     let pool: Pool = connect(&db.url, 4).unwrap();
     let p = data::portfolio(&pool, 1_000.min(scale.bets), 2, 50.min(scale.bets));
@@ -203,7 +203,7 @@ async fn ingest(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
     let batches = scale.ingest_rows / 1_000;
     let mut api = Vec::new();
     let mut ceiling = Vec::new();
-    for _ in 0..scale.runs {
+    for _ in 0..if with_batches { scale.runs } else { 0 } {
         let bodies: Vec<String> = (0..batches)
             .map(|_| {
                 let reports: Vec<_> = rows(&p, &mut rng, 1_000)
@@ -255,6 +255,7 @@ async fn ingest(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
     }
     let (api, ceiling) = (Samples(api), Samples(ceiling));
     let batch_ratio = api.median() / ceiling.median();
+    let mut lines: Vec<Line> = Vec::new();
 
     // Single reports under 64 connections, beside /healthz under the same load.
     let duration = Duration::from_secs(scale.load_seconds);
@@ -289,8 +290,8 @@ async fn ingest(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
     )
     .await;
     let single_ratio = single.per_second / health.per_second;
-    vec![
-        Line {
+    if with_batches {
+        lines.push(Line {
             path: "batch ingest (8 clients x 1,000 a request)",
             ratio: Some(batch_ratio),
             met: batch_ratio >= 0.5,
@@ -300,22 +301,23 @@ async fn ingest(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
             ceiling: Some(ceiling),
             target: ">= 0.5 x the ceiling",
             note: String::new(),
-        },
-        Line {
-            path: "single reports (64 connections)",
-            ratio: Some(single_ratio),
-            met: single_ratio >= 0.5 && single.failed == 0,
-            measured: Samples(vec![single.per_second]),
-            unit: "req/s",
-            ceiling_name: "GET /healthz under the same load",
-            ceiling: Some(Samples(vec![health.per_second])),
-            target: ">= 0.5 x healthz, no errors",
-            note: format!(
-                "{} reports stored, {} failed; healthz {} ok, {} failed",
-                single.ok, single.failed, health.ok, health.failed
-            ),
-        },
-    ]
+        });
+    }
+    lines.push(Line {
+        path: "single reports (64 connections)",
+        ratio: Some(single_ratio),
+        met: single_ratio >= 0.5 && single.failed == 0,
+        measured: Samples(vec![single.per_second]),
+        unit: "req/s",
+        ceiling_name: "GET /healthz under the same load",
+        ceiling: Some(Samples(vec![health.per_second])),
+        target: ">= 0.5 x healthz, no errors",
+        note: format!(
+            "{} reports stored, {} failed; healthz {} ok, {} failed",
+            single.ok, single.failed, health.ok, health.failed
+        ),
+    });
+    lines
 }
 
 async fn portfolio_page(scale: Scale, postgres: Option<&str>) -> Line {

@@ -173,6 +173,9 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
     Ok(())
 }
 
+/// The one writer of this process's SQLite database at a time.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in a transaction that holds the write lock from its first statement.
 ///
 /// SQLite's default deferred transaction takes the write lock only at its first write, and if
@@ -194,12 +197,22 @@ where
     if depth.is_some() {
         return conn.transaction(f);
     }
-    match conn {
+    // SQLite has one writer. Writers of this process queue here rather than on the database
+    // lock, whose busy handler sleeps in steps of milliseconds and so wastes most of the time
+    // under contention; the busy timeout still serves writers in other processes.
+    let _writer = match conn {
         DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            let guard = SQLITE_WRITER
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            Some(guard)
         }
-        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
-    }
+        DbConnection::Postgresql(c) => {
+            AnsiTransactionManager::begin_transaction(c)?;
+            None
+        }
+    };
     match f(conn) {
         Ok(value) => {
             <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;

@@ -14,6 +14,7 @@ macro_rules! on_each_backend {
 }
 
 pub mod connection;
+pub mod instant;
 pub mod schema;
 
 pub use connection::{DatabaseUrl, DbConnection, Pool, write_transaction};

@@ -92,16 +92,25 @@ impl Report {
             .optional()
     }
 
-    /// Stored reports carrying any of these idempotency keys (callers match the bet).
-    pub fn find_by_keys(conn: &mut DbConnection, keys: &[&str]) -> QueryResult<Vec<Report>> {
+    /// Stored reports with these (bet, idempotency key) pairs, looked up bet by bet so that the
+    /// (bet, key) index answers.
+    pub fn find_by_keys(conn: &mut DbConnection, keys: &[(i64, &str)]) -> QueryResult<Vec<Report>> {
+        let mut by_bet: std::collections::BTreeMap<i64, Vec<&str>> =
+            std::collections::BTreeMap::new();
+        for (bet, key) in keys {
+            by_bet.entry(*bet).or_default().push(key);
+        }
         let mut found = Vec::new();
-        for chunk in keys.chunks(500) {
-            found.extend(
-                reports::table
-                    .filter(reports::idempotency_key.eq_any(chunk))
-                    .select(Report::as_select())
-                    .load(conn)?,
-            );
+        for (bet, keys) in by_bet {
+            for chunk in keys.chunks(500) {
+                found.extend(
+                    reports::table
+                        .filter(reports::bet_id.eq(bet))
+                        .filter(reports::idempotency_key.eq_any(chunk))
+                        .select(Report::as_select())
+                        .load(conn)?,
+                );
+            }
         }
         Ok(found)
     }
@@ -162,8 +171,14 @@ pub struct EvidencePoint {
     pub bet_id: i64,
     #[diesel(sql_type = diesel::sql_types::Double)]
     pub value: f64,
-    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    #[diesel(sql_type = diesel::sql_types::Timestamp, deserialize_as = super::instant::StoredInstant)]
     pub observed_at: NaiveDateTime,
+}
+
+impl From<super::instant::StoredInstant> for NaiveDateTime {
+    fn from(at: super::instant::StoredInstant) -> Self {
+        at.0
+    }
 }
 
 impl EvidencePoint {

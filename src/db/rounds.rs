@@ -25,10 +25,9 @@ pub struct Round {
     pub reserve: Option<i64>,
     pub engine_input: Option<String>,
     pub report_ids: Option<String>,
-    pub outcome: Option<String>,
 }
 
-/// A round without its stored documents (preview, input, outcome), which can be megabytes for
+/// A round without its stored documents (evaluation, input, report ids), which can be megabytes for
 /// a large portfolio: what listings and lookups need.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = rounds)]
@@ -66,7 +65,6 @@ pub struct CommitForm<'a> {
     pub reserve: i64,
     pub engine_input: String,
     pub report_ids: String,
-    pub outcome: String,
     pub preview: Option<String>,
 }
 

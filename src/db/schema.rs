@@ -119,7 +119,6 @@ diesel::table! {
         reserve -> Nullable<BigInt>,
         engine_input -> Nullable<Text>,
         report_ids -> Nullable<Text>,
-        outcome -> Nullable<Text>,
     }
 }
 

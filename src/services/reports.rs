@@ -168,7 +168,7 @@ fn plan(
     let drafts: Vec<&ReportDraft> = rows_in.iter().filter_map(|r| r.as_ref().ok()).collect();
     let corrected = corrected_reports(conn, &drafts)?;
     let bets = bets_of(conn, &drafts, &corrected)?;
-    let keyed = stored_by_key(conn, &drafts)?;
+    let keyed = stored_by_key(conn, &drafts, &corrected)?;
 
     let mut errors: Vec<(usize, ApiError)> = Vec::new();
     let mut rows = Vec::with_capacity(rows_in.len());
@@ -283,10 +283,18 @@ fn bets_of(
 fn stored_by_key(
     conn: &mut DbConnection,
     drafts: &[&ReportDraft],
+    corrected: &BTreeMap<i64, (Report, Option<i64>)>,
 ) -> Result<BTreeMap<(i64, String), Report>, ApiError> {
-    let mut keys: Vec<&str> = drafts
+    let mut keys: Vec<(i64, &str)> = drafts
         .iter()
-        .filter_map(|d| d.idempotency_key.as_ref().map(IdempotencyKey::as_str))
+        .filter_map(|d| {
+            let key = d.idempotency_key.as_ref()?.as_str();
+            let bet = match d.subject {
+                Subject::Bet(id) => id,
+                Subject::Correction(id) => corrected.get(&id)?.0.bet_id,
+            };
+            Some((bet, key))
+        })
         .collect();
     if keys.is_empty() {
         return Ok(BTreeMap::new());

@@ -114,11 +114,11 @@ CREATE TABLE rounds (
     committed_by INTEGER REFERENCES users (id),
     committed_at TIMESTAMP,
     reserve BIGINT,
-    -- Set at commit: the engine's input without its observations, the ids of the reports
-    -- it used (as ranges, "1-500,502"), and its outcome, so anyone can recompute the round.
+    -- Set at commit: the engine's input without its observations and the ids of the reports
+    -- it used (as ranges, "1-500,502"), so anyone can recompute the round and compare it with
+    -- what `preview` (then the committed evaluation) and round_results hold.
     engine_input TEXT,
-    report_ids TEXT,
-    outcome TEXT
+    report_ids TEXT
 );
 
 CREATE TABLE round_pins (

@@ -153,7 +153,6 @@ fn commit_form<'a>(
         reserve: outcome.reserve,
         engine_input: to_json(&input)?,
         report_ids: id_ranges::encode(&gathered.report_ids),
-        outcome: to_json(outcome)?,
         preview: Some(to_json(evaluation)?),
     })
 }

@@ -134,7 +134,6 @@ pub fn gather(
 
     let mut input_bets = Vec::with_capacity(active.len());
     let mut labels = BTreeMap::new();
-    let mut quality = BTreeMap::new();
     let mut report_ids = Vec::new();
     let mut sitting_out = Vec::new();
     for bet in active {
@@ -158,9 +157,7 @@ pub fn gather(
         };
         let standing = standings.get(&id).copied().unwrap_or_default();
         let points = window.get(&id).map(Vec::as_slice).unwrap_or_default();
-        let before = history.get(&id).map(Vec::as_slice).unwrap_or_default();
         report_ids.extend(points.iter().map(|p| p.id));
-        quality.insert(id, assess(points, before, as_of));
         input_bets.push(BetEvidence {
             id,
             direction: bet
@@ -183,6 +180,7 @@ pub fn gather(
         });
         labels.insert(id, label);
     }
+    let quality = assess_all(&input_bets, &window, &history, as_of);
     report_ids.sort_unstable();
     // A pin on a bet that left the round meanwhile (killed, closed) no longer applies.
     let taking_part: std::collections::BTreeSet<i64> = input_bets.iter().map(|b| b.id).collect();
@@ -226,6 +224,36 @@ fn group_by_bet(
         grouped.entry(p.bet_id).or_default().push(p);
     }
     grouped
+}
+
+/// Evidence quality of every bet, on as many threads as there are cores: the outlier check
+/// reads every report against its predecessors, the longest part of gathering after the scan.
+fn assess_all(
+    bets: &[BetEvidence],
+    window: &HashMap<i64, Vec<EvidencePoint>>,
+    history: &HashMap<i64, Vec<EvidencePoint>>,
+    as_of: NaiveDateTime,
+) -> BTreeMap<i64, EvidenceQuality> {
+    let ids: Vec<i64> = bets.iter().map(|b| b.id).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8);
+    let chunk = ids.len().div_ceil(threads).max(1);
+    let one = |id: &i64| {
+        let points = window.get(id).map(Vec::as_slice).unwrap_or_default();
+        let before = history.get(id).map(Vec::as_slice).unwrap_or_default();
+        (*id, assess(points, before, as_of))
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = ids
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 /// Staleness and outliers of one bet: `window` and `before` in time order.

@@ -1,6 +1,7 @@
 //! Verifying a committed round: rebuild the engine's input from what the round stored (its
 //! input without observations, and the ids of the reports it used), evaluate again, and compare
-//! bit for bit with the stored outcome, the stored results and the ledger.
+//! bit for bit with the stored evaluation (every bet's result and the round's totals), the
+//! stored result rows and the ledger.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,7 +14,8 @@ use crate::db::DbConnection;
 use crate::db::ledger::Entry;
 use crate::db::reports::EvidencePoint;
 use crate::db::rounds::{Round, RoundResultRow};
-use crate::engine::{Observation, RoundInput, evaluate};
+use crate::engine::{BetResult, Observation, RoundInput, RoundOutcome, evaluate};
+use crate::services::rounds::Evaluation;
 
 /// The verdict on one committed round.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -29,8 +31,8 @@ pub struct Verification {
 
 pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, ApiError> {
     let round = Round::find(conn, round_id)?.ok_or_else(|| ApiError::not_found("round"))?;
-    let (Some(input), Some(ids), Some(stored_outcome)) =
-        (&round.engine_input, &round.report_ids, &round.outcome)
+    let (Some(input), Some(ids), Some(stored)) =
+        (&round.engine_input, &round.report_ids, &round.preview)
     else {
         return Err(ApiError::conflict(
             "not_committed",
@@ -78,10 +80,9 @@ pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, Ap
     match evaluate(&input) {
         Err(e) => problems.push(format!("the engine refuses the stored input: {e}")),
         Ok(outcome) => {
-            let again = serde_json::to_string(&outcome).map_err(|e| ApiError::internal(&e))?;
-            if &again != stored_outcome {
-                problems.push("recomputing the round gives a different outcome".to_owned());
-            }
+            let stored: Evaluation =
+                serde_json::from_str(stored).map_err(|e| ApiError::internal(&e))?;
+            compare(&outcome, &stored, &mut problems)?;
             let granted: i64 = outcome.results.iter().map(|r| r.grant).sum();
             if granted + outcome.reserve != outcome.budget || Some(outcome.reserve) != round.reserve
             {
@@ -101,6 +102,38 @@ pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, Ap
         reports: wanted.len(),
         problems,
     })
+}
+
+/// The recomputed outcome against the stored evaluation, bit for bit: every bet's result as
+/// JSON (floats included), and the round's totals.
+fn compare(
+    outcome: &RoundOutcome,
+    stored: &Evaluation,
+    problems: &mut Vec<String>,
+) -> Result<(), ApiError> {
+    let stored_results: Vec<&BetResult> = stored.results.iter().map(|l| &l.result).collect();
+    if to_json(&outcome.results)? != to_json(&stored_results)? {
+        problems.push("recomputing the round gives different results".to_owned());
+    }
+    let money = stored.money.as_ref();
+    let same_totals = stored.budget == outcome.budget
+        && stored.max_grant == outcome.max_grant
+        && money.is_some_and(|m| {
+            m.reserve == outcome.reserve
+                && m.pinned_total == outcome.pinned_total
+                && m.available == outcome.available
+                && m.exploration_pool == outcome.exploration_pool
+                && m.main_pool.to_bits() == outcome.main_pool.to_bits()
+                && m.spilled.to_bits() == outcome.spilled.to_bits()
+        });
+    if !same_totals {
+        problems.push("recomputing the round gives different totals".to_owned());
+    }
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|e| ApiError::internal(&e))
 }
 
 fn check_rows(

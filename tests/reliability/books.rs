@@ -79,8 +79,7 @@ pub fn round_is_committed_whole_or_not_at_all(
                     && round.committed_by.is_none()
                     && round.reserve.is_none()
                     && round.engine_input.is_none()
-                    && round.report_ids.is_none()
-                    && round.outcome.is_none(),
+                    && round.report_ids.is_none(),
                 "draft round {round_id} carries commit fields: {round:?}"
             );
             assert_eq!(
@@ -165,7 +164,7 @@ pub fn round_is_committed_whole_or_not_at_all(
             assert!(
                 round.engine_input.is_some()
                     && round.report_ids.is_some()
-                    && round.outcome.is_some()
+                    && round.preview.is_some()
             );
             true
         }

@@ -111,24 +111,58 @@ impl Metrics {
     }
 }
 
-/// Middleware: counts and times every request by its route pattern, and logs one line for it
-/// inside the request's span (which carries the request id).
+/// Middleware: gives every request a span with its own id (so every log line of the request
+/// carries it), counts and times it, and logs one line for it.
 pub async fn observe(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use tracing::Instrument;
     let started = std::time::Instant::now();
-    let method = req.method().to_string();
-    let response = next.call(req).await?;
-    let route = response
-        .request()
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let span = tracing::info_span!("request", request_id = %request_id(), %method, %path);
+    let response = next.call(req).instrument(span.clone()).await?;
     let status = response.status().as_u16();
+    let route = route_label(&path, status);
     let elapsed = started.elapsed();
-    METRICS.observe_request(&route, &method, status, elapsed);
-    tracing::info!(%route, status, latency_ms = elapsed.as_secs_f64() * 1e3, "request");
+    METRICS.observe_request(&route, method.as_str(), status, elapsed);
+    span.in_scope(
+        || tracing::info!(%route, status, latency_ms = elapsed.as_secs_f64() * 1e3, "request"),
+    );
     Ok(response)
+}
+
+/// A request id unique in this process and unlikely to repeat across processes: a random
+/// prefix drawn at start and a counter.
+fn request_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    static PREFIX: LazyLock<String> = LazyLock::new(|| {
+        let mut bytes = [0u8; 4];
+        let _ = getrandom::fill(&mut bytes);
+        hex::encode(bytes)
+    });
+    format!("{}-{:x}", *PREFIX, NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The route a path belongs to, for metric labels: numeric segments become `{id}`
+/// (`/api/v1/bets/7/reports` is `/api/v1/bets/{id}/reports`). Answers 404 and 405 share one
+/// label, so that arbitrary paths cannot multiply the metrics.
+pub fn route_label(path: &str, status: u16) -> String {
+    if status == 404 || status == 405 {
+        return "(no route or no object)".to_owned();
+    }
+    path.split('/')
+        .map(|segment| match segment.split_once('.') {
+            _ if segment.parse::<i64>().is_ok() => "{id}".to_owned(),
+            Some((number, extension)) if number.parse::<i64>().is_ok() => {
+                format!("{{id}}.{extension}")
+            }
+            _ => segment.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]
@@ -142,6 +176,15 @@ mod tests {
         metrics.reports_ingested.inc_by(2);
         let families = metrics.registry.gather();
         let names: Vec<&str> = families.iter().map(|f| f.name()).collect();
+        assert_eq!(
+            route_label("/api/v1/bets/17/reports", 201),
+            "/api/v1/bets/{id}/reports"
+        );
+        assert_eq!(
+            route_label("/api/v1/rounds/3/results.csv", 200),
+            "/api/v1/rounds/{id}/results.csv"
+        );
+        assert_eq!(route_label("/whatever/123", 404), "(no route or no object)");
         for name in [
             "horserace_http_requests_total",
             "horserace_http_request_duration_seconds",

@@ -7,7 +7,6 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
-use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
@@ -42,6 +41,7 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
+            reports: crate::services::report_writer::ReportWriter::start(pool.clone())?,
             pool: pool.clone(),
             currency: settings.currency.clone(),
             secure_cookies: settings.secure_cookies,
@@ -52,7 +52,6 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(crate::metrics::observe))
-                .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(routes.clone())
                 .app_data(openapi.clone())

@@ -29,6 +29,8 @@ use crate::domain::Currency;
 /// What every handler shares.
 pub struct AppState {
     pub pool: Pool,
+    /// Stores single reports in groups, one commit for all that arrive together.
+    pub reports: crate::services::report_writer::ReportWriter,
     pub currency: Currency,
     /// Mark cookies `Secure`: the server is reached over TLS.
     pub secure_cookies: bool,

@@ -133,16 +133,9 @@ async fn store_one(
     draft: ReportDraft,
     now: DateTime<Utc>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = caller.0;
-    let rows = [Ok(draft)];
-    let mut stored = db::run(&state.pool, move |conn| {
-        retry_on_unique(|| service::store(conn, &actor, &rows, now))
-    })
-    .await?;
-    let first = stored
-        .pop()
-        .ok_or_else(|| ApiError::internal(&"no report stored"))?;
-    Ok(single_response(first))
+    // Through the group-commit writer: many clients' single reports share one commit.
+    let stored = state.reports.store(caller.0, draft, now).await?;
+    Ok(single_response(stored))
 }
 
 /// Two requests with one new idempotency key can race past the lookup on PostgreSQL; the

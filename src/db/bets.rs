@@ -121,6 +121,10 @@ impl Bet {
 
     /// The bets with these ids (any order).
     pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Bet>> {
+        // One id (a single report) takes the statement diesel keeps prepared.
+        if let [id] = ids {
+            return Ok(Bet::find(conn, *id)?.into_iter().collect());
+        }
         let mut found = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             found.extend(

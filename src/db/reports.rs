@@ -95,6 +95,10 @@ impl Report {
     /// Stored reports with these (bet, idempotency key) pairs, looked up bet by bet so that the
     /// (bet, key) index answers.
     pub fn find_by_keys(conn: &mut DbConnection, keys: &[(i64, &str)]) -> QueryResult<Vec<Report>> {
+        // One key (a single report) takes the statement diesel keeps prepared.
+        if let [(bet, key)] = keys {
+            return Ok(Report::find_by_key(conn, *bet, key)?.into_iter().collect());
+        }
         let mut by_bet: std::collections::BTreeMap<i64, Vec<&str>> =
             std::collections::BTreeMap::new();
         for (bet, key) in keys {

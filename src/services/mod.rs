@@ -7,6 +7,7 @@ pub mod bets;
 pub mod directory;
 pub mod export;
 pub mod import;
+pub mod report_writer;
 pub mod reports;
 pub mod rounds;
 pub mod users;

@@ -450,7 +450,8 @@ fn batch_error(total: usize, errors: Vec<(usize, ApiError)>) -> ApiError {
     .with_details(details)
 }
 
-fn audit(
+/// The audit row of one stored request: a report, a correction, or a batch.
+pub(crate) fn audit(
     conn: &mut DbConnection,
     actor: &Actor,
     requested: usize,

@@ -362,7 +362,9 @@ async fn tokens_never_reach_the_logs() {
     let stderr = server.stderr_text();
     // Debug logging is on and requests are logged, so the check below means something.
     assert!(
-        stderr.contains("DEBUG") && stderr.contains("HTTP request"),
+        stderr.contains("DEBUG")
+            && stderr.contains("request_id=")
+            && stderr.contains("/api/v1/users/me"),
         "{stderr}"
     );
     let after_first_start = stdout[2..].join("\n");

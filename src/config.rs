@@ -1,6 +1,9 @@
 //! Settings of a server process, parsed once from flags and environment variables. A bad value
 //! stops the start with a message that names it.
 
+use std::time::Duration;
+
+use crate::api::write_limit::WriteRate;
 use crate::db::DatabaseUrl;
 use crate::domain::{ApiToken, Currency};
 
@@ -15,6 +18,10 @@ pub struct Settings {
     pub currency: Currency,
     /// Database connections per process.
     pub pool_size: u32,
+    /// How long a request waits for a free connection before it is answered 503.
+    pub pool_wait: Duration,
+    /// Writes each API token may make; 0 per second means unlimited.
+    pub write_rate: WriteRate,
     /// HTTP worker threads; None means one per core.
     pub workers: Option<usize>,
     /// Mark the sign-in cookie `Secure` (set when users reach the server over TLS).
@@ -30,6 +37,11 @@ impl Settings {
             bootstrap_token: None,
             currency: Currency::usd(),
             pool_size: 8,
+            pool_wait: crate::db::connection::POOL_WAIT,
+            write_rate: WriteRate {
+                per_second: 100,
+                burst: 500,
+            },
             workers: None,
             secure_cookies: false,
         }

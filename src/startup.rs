@@ -27,9 +27,11 @@ impl Application {
     /// Connects, migrates, bootstraps the admin on an empty database, and binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let url = settings.database_url.clone();
-        let pool_size = settings.pool_size;
-        let pool =
-            tokio::task::spawn_blocking(move || db::connection::connect(&url, pool_size)).await??;
+        let (pool_size, pool_wait) = (settings.pool_size, settings.pool_wait);
+        let pool = tokio::task::spawn_blocking(move || {
+            db::connection::connect(&url, pool_size, pool_wait)
+        })
+        .await??;
         let currency = settings.currency.clone();
         let chosen = settings.bootstrap_token.clone();
         let now = crate::domain::time::now();
@@ -44,6 +46,7 @@ impl Application {
             reports: crate::services::report_writer::ReportWriter::start(pool.clone())?,
             pool: pool.clone(),
             currency: settings.currency.clone(),
+            write_limit: api::write_limit::WriteLimit::new(settings.write_rate),
             secure_cookies: settings.secure_cookies,
         });
         let openapi = api::openapi_document();

@@ -135,7 +135,9 @@ async fn a_new_user_does_everything_in_a_real_browser() {
     let path = dir.path().join("demo.db");
     let url = DatabaseUrl::parse(path.to_str().unwrap()).unwrap();
     let people = {
-        let pool = horserace::db::connection::connect(&url, 1).unwrap();
+        let pool =
+            horserace::db::connection::connect(&url, 1, horserace::db::connection::POOL_WAIT)
+                .unwrap();
         let mut conn = pool.get().unwrap();
         horserace::demo::build(&mut conn, &Currency::usd(), horserace::domain::time::now()).unwrap()
     };

@@ -32,12 +32,32 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
+        let writes = !req.method().is_safe();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
-            let token = token?;
-            authenticate(&state, token).await.map(Caller)
+            let (actor, token_id) = resolve(&state, token?).await?;
+            if writes {
+                take_write(&state, token_id)?;
+            }
+            Ok(Caller(actor))
         })
     }
+}
+
+/// Counts a write against the token's limit; over it, 429 with the wait in `Retry-After`.
+fn take_write(state: &AppState, token_id: i64) -> Result<(), ApiError> {
+    let Some(limit) = &state.write_limit else {
+        return Ok(());
+    };
+    limit
+        .take(token_id, std::time::Instant::now())
+        .map_err(|wait| {
+            ApiError::too_many_requests(
+                "this token is writing too fast; wait, or send reports in batches (POST /api/v1/reports/batch)",
+            )
+            // Whole seconds, rounded up: a client that waits this long is let through.
+            .with_retry_after(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+        })
 }
 
 fn bearer_token(req: &HttpRequest) -> Result<ApiToken, ApiError> {
@@ -62,6 +82,11 @@ fn invalid_token() -> ApiError {
 
 /// Resolves a token to its actor (any kind of token: API or web session).
 pub async fn authenticate(state: &AppState, token: ApiToken) -> Result<Actor, ApiError> {
+    resolve(state, token).await.map(|(actor, _)| actor)
+}
+
+/// The token's actor and the token's id.
+async fn resolve(state: &AppState, token: ApiToken) -> Result<(Actor, i64), ApiError> {
     let hash = token.hash();
     let now = crate::db::now();
     let found = crate::db::run(&state.pool, move |conn| {
@@ -76,12 +101,13 @@ pub async fn authenticate(state: &AppState, token: ApiToken) -> Result<Actor, Ap
         .role
         .parse()
         .map_err(|e: String| ApiError::internal(&e))?;
-    Ok(Actor {
+    let actor = Actor {
         user_id: user.id,
         name: user.name,
         role,
         team_id: user.team_id,
-    })
+    };
+    Ok((actor, stored.id))
 }
 
 impl Caller {

@@ -129,6 +129,10 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, code, message)
     }
 
+    pub fn too_many_requests(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
+    }
+
     pub fn unavailable(message: impl Into<String>) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message).with_retry_after(1)
     }
@@ -190,9 +194,11 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
-/// SQLite's "database is locked" after the busy timeout: load, not a bug.
+/// SQLite's "database is locked" after the busy timeout, or PostgreSQL's lock timeout: load,
+/// not a bug.
 fn is_busy(e: &diesel::result::Error) -> bool {
-    matches!(e, diesel::result::Error::DatabaseError(_, info) if info.message().contains("database is locked"))
+    matches!(e, diesel::result::Error::DatabaseError(_, info)
+        if info.message().contains("database is locked") || info.message().contains("lock timeout"))
 }
 
 impl From<DbError> for ApiError {

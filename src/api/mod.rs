@@ -15,6 +15,7 @@ pub mod rounds;
 pub mod teams;
 pub mod transfer;
 pub mod users;
+pub mod write_limit;
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -32,6 +33,8 @@ pub struct AppState {
     /// Stores single reports in groups, one commit for all that arrive together.
     pub reports: crate::services::report_writer::ReportWriter,
     pub currency: Currency,
+    /// The per-token limit on writes; None when writes are not limited.
+    pub write_limit: Option<write_limit::WriteLimit>,
     /// Mark cookies `Secure`: the server is reached over TLS.
     pub secure_cookies: bool,
 }

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::api::write_limit::WriteRate;
 use crate::config::Settings;
 use crate::db::DatabaseUrl;
 use crate::domain::{ApiToken, Currency};
@@ -130,6 +131,22 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u32).range(1..=256))]
     pub pool_size: u32,
 
+    /// Milliseconds a request waits for a free database connection before it is answered
+    /// 503 with Retry-After.
+    #[arg(long, env = "HORSERACE_POOL_WAIT_MS", default_value_t = 5_000,
+          value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub pool_wait_ms: u64,
+
+    /// Writes per second each API token may make, sustained (0: unlimited). Past it the API
+    /// answers 429 with Retry-After.
+    #[arg(long, env = "HORSERACE_WRITE_RATE", default_value_t = 100)]
+    pub write_rate: u32,
+
+    /// Writes an API token may make at once before the per-second rate applies.
+    #[arg(long, env = "HORSERACE_WRITE_BURST", default_value_t = 500,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub write_burst: u32,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "HORSERACE_WORKERS", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub workers: Option<u16>,
@@ -238,6 +255,11 @@ fn serve_settings(database_url: DatabaseUrl, args: ServeArgs) -> Result<Settings
         bootstrap_token,
         currency,
         pool_size: args.pool_size,
+        pool_wait: std::time::Duration::from_millis(args.pool_wait_ms),
+        write_rate: WriteRate {
+            per_second: args.write_rate,
+            burst: args.write_burst,
+        },
         workers: args.workers.map(usize::from),
         secure_cookies: args.secure_cookies,
         ..Settings::new(database_url)
@@ -277,7 +299,7 @@ fn demo(args: DemoArgs) -> anyhow::Result<()> {
     let url = DatabaseUrl::parse(&path).map_err(|e| anyhow::anyhow!(e))?;
     let started = std::time::Instant::now();
     let people = {
-        let pool = crate::db::connection::connect(&url, 1)?;
+        let pool = crate::db::connection::connect(&url, 1, crate::db::connection::POOL_WAIT)?;
         let mut conn = pool.get()?;
         crate::demo::build(&mut conn, &Currency::usd(), crate::domain::time::now())
             .map_err(|e| anyhow::anyhow!("building the demo failed: {}", e.detail().message))?
@@ -312,7 +334,7 @@ fn demo(args: DemoArgs) -> anyhow::Result<()> {
 }
 
 fn migrate(url: &DatabaseUrl) -> anyhow::Result<()> {
-    crate::db::connection::connect(url, 1)?;
+    crate::db::connection::connect(url, 1, crate::db::connection::POOL_WAIT)?;
     println!("database is up to date ({})", url.redacted());
     Ok(())
 }

@@ -67,7 +67,7 @@ pub enum RoundCommand {
 
 /// Runs a round command as the named user. Returns whether it succeeded (verify can fail).
 pub fn run(url: &DatabaseUrl, acting_as: &str, command: RoundCommand) -> anyhow::Result<bool> {
-    let pool = crate::db::connection::connect(url, 1)?;
+    let pool = crate::db::connection::connect(url, 1, crate::db::connection::POOL_WAIT)?;
     let mut conn = pool.get()?;
     let conn = &mut *conn;
     let actor = actor(conn, acting_as)?;

@@ -52,7 +52,7 @@ pub enum ExportCommand {
 }
 
 fn connect(url: &DatabaseUrl) -> anyhow::Result<(crate::db::Pool, Currency)> {
-    let pool = crate::db::connection::connect(url, 1)?;
+    let pool = crate::db::connection::connect(url, 1, crate::db::connection::POOL_WAIT)?;
     let mut conn = pool.get()?;
     let code = crate::db::portfolio::Portfolio::get(&mut conn)?
         .map(|p| p.currency)
@@ -213,7 +213,7 @@ pub fn backup(url: &DatabaseUrl, target: PathBuf) -> anyhow::Result<()> {
     if target.exists() {
         anyhow::bail!("{} already exists; choose a new file", target.display());
     }
-    let pool = crate::db::connection::connect(url, 1)?;
+    let pool = crate::db::connection::connect(url, 1, crate::db::connection::POOL_WAIT)?;
     let mut conn = pool.get()?;
     let path = target.to_string_lossy().replace('\'', "''");
     diesel::sql_query(format!("VACUUM INTO '{path}'")).execute(&mut *conn)?;

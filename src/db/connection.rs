@@ -98,15 +98,23 @@ impl ConnectionManager {
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
+/// The same bound on waiting for a lock as SQLite's busy timeout: a request stuck behind a
+/// long lock is answered 503 instead of hanging.
+const POSTGRES_SETTINGS: &str = "SET lock_timeout = '10s'";
+
 impl ManageConnection for ConnectionManager {
     type Connection = DbConnection;
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn =
+                    PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(POSTGRES_SETTINGS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Postgresql(conn))
+            }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn =
                     SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
@@ -133,18 +141,19 @@ impl ManageConnection for ConnectionManager {
 pub type Pool = r2d2::Pool<ConnectionManager>;
 pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 
-/// How long a request waits for a free connection before it is answered 503.
+/// How long a request waits for a free connection by default.
 pub const POOL_WAIT: Duration = Duration::from_secs(5);
 
-/// Builds the pool and runs the pending migrations once.
-pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<Pool, DbError> {
+/// Builds the pool and runs the pending migrations once. A request waits at most `wait` for a
+/// free connection; then it is answered 503 rather than hanging.
+pub fn connect(url: &DatabaseUrl, max_size: u32, wait: Duration) -> Result<Pool, DbError> {
     // One connection first: it switches a new SQLite file to WAL and migrates, before the pool
     // opens the others at once.
     let manager = ConnectionManager::new(url.clone());
     run_migrations(&mut manager.connect()?)?;
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
-        .connection_timeout(POOL_WAIT)
+        .connection_timeout(wait)
         .build(manager)?;
     Ok(pool)
 }
@@ -199,7 +208,9 @@ where
     }
     // SQLite has one writer. Writers of this process queue here rather than on the database
     // lock, whose busy handler sleeps in steps of milliseconds and so wastes most of the time
-    // under contention; the busy timeout still serves writers in other processes.
+    // under contention; the busy timeout still serves writers in other processes. The queue is
+    // process-wide: a process serves one database (tests that run several servers in one
+    // process share it).
     let _writer = match conn {
         DbConnection::Sqlite(c) => {
             let guard = SQLITE_WRITER

@@ -88,6 +88,11 @@ fn rand_suffix() -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with some settings changed first (a small pool, a tight write limit).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         let _ = horserace::telemetry::init("info", horserace::telemetry::LogFormat::Text);
     }
@@ -100,6 +105,7 @@ pub async fn spawn_app() -> TestApp {
     settings.bind = "127.0.0.1:0".into();
     settings.bootstrap_token = Some(ApiToken::parse("token", ADMIN_TOKEN).unwrap());
     settings.workers = Some(2);
+    configure(&mut settings);
     let app = Application::build(settings)
         .await
         .expect("the server starts");

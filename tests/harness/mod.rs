@@ -183,6 +183,8 @@ pub struct ServerOptions<'a> {
     pub log: &'a str,
     /// `HORSERACE_BOOTSTRAP_TOKEN`; none lets a first start print a random one.
     pub bootstrap_token: Option<&'a str>,
+    /// More flags for `serve`.
+    pub args: &'a [&'a str],
 }
 
 /// A `horserace serve` child process. Its stdout and stderr are kept for inspection; dropping
@@ -202,6 +204,7 @@ impl Server {
             database_url,
             log: "warn",
             bootstrap_token: None,
+            args: &[],
         })
     }
 
@@ -209,6 +212,7 @@ impl Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_horserace"));
         command
             .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2"])
+            .args(options.args)
             .env("DATABASE_URL", options.database_url)
             .env("HORSERACE_LOG", options.log)
             .env_remove("HORSERACE_BOOTSTRAP_TOKEN")

@@ -17,4 +17,5 @@ mod harness;
 mod authorization;
 mod enumeration;
 mod hostile_input;
+mod limits;
 mod tokens;

@@ -92,6 +92,7 @@ async fn the_database_holds_only_hashes_of_tokens() {
         database_url: &db.url,
         log: "warn",
         bootstrap_token: Some(admin),
+        args: &[],
     });
     let api = server.api.clone();
     let team = api
@@ -277,6 +278,7 @@ async fn tokens_never_reach_the_logs() {
         database_url: &db.url,
         log: "debug",
         bootstrap_token: None,
+        args: &[],
     });
     let first_start = server.stdout_lines();
     assert!(

@@ -198,13 +198,14 @@ pub struct Server {
 }
 
 impl Server {
-    /// The real binary on an existing database, logging warnings only.
+    /// The real binary on an existing database, logging warnings only. Writes are not
+    /// rate-limited: these servers are loaded as hard as possible to be crashed mid-write.
     pub fn start(database_url: &str) -> Server {
         Server::start_with(&ServerOptions {
             database_url,
             log: "warn",
             bootstrap_token: None,
-            args: &[],
+            args: &["--write-rate", "0"],
         })
     }
 

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
+use super::text_schema::{DescriptionText, NameText};
 use super::{AppState, utc};
 use crate::db;
 use crate::db::arenas::Arena;
@@ -17,9 +18,11 @@ use crate::services::directory;
 #[serde(deny_unknown_fields)]
 pub struct CreateArena {
     /// Unique, 1 to 100 characters.
+    #[schema(value_type = NameText)]
     pub name: String,
     /// The problem the competing bets attack. Up to 10,000 characters.
     #[serde(default)]
+    #[schema(value_type = Option<DescriptionText>)]
     pub description: Option<String>,
 }
 

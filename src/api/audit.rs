@@ -51,7 +51,9 @@ pub struct AuditQuery {
     pub since: Option<DateTime<Utc>>,
     /// Entries before this instant.
     pub until: Option<DateTime<Utc>>,
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u32>,
 }
 

@@ -9,6 +9,7 @@ use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
 use super::pagination::{Page, Paging};
 use super::reports::ReportView;
+use super::text_schema::{DescriptionText, NameText, ReasonText, TitleText, UnitText};
 use super::{AppState, utc};
 use crate::db;
 use crate::db::bets::{Bet, BetFilter, Threshold};
@@ -26,8 +27,10 @@ const RECENT_REPORTS: i64 = 100;
 #[serde(deny_unknown_fields)]
 pub struct Metric {
     /// What is measured ("weekly active users"). 1 to 100 characters.
+    #[schema(value_type = NameText)]
     pub name: String,
     /// Its unit ("users", "%", "ms"). 1 to 32 characters.
+    #[schema(value_type = UnitText)]
     pub unit: String,
     pub direction: Direction,
 }
@@ -51,9 +54,11 @@ pub struct CreateBet {
     #[serde(default)]
     pub team_id: Option<i64>,
     /// 1 to 200 characters.
+    #[schema(value_type = TitleText)]
     pub title: String,
     /// Why this bet should win. Up to 10,000 characters.
     #[serde(default)]
+    #[schema(value_type = Option<DescriptionText>)]
     pub thesis: Option<String>,
     pub metric: Metric,
     /// The metric's value before the bet; thresholds must improve on it.
@@ -62,6 +67,7 @@ pub struct CreateBet {
     pub stage: Option<Stage>,
     /// The most the bet asks as seed money, in minor units.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1000000000000000_i64)]
     pub seed_request: Option<i64>,
     /// First thresholds, added with the bet.
     #[serde(default)]
@@ -273,8 +279,10 @@ pub struct BetQuery {
     pub status: Option<BetStatus>,
     pub stage: Option<Stage>,
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u32>,
 }
 
@@ -420,6 +428,7 @@ pub async fn activate_bet(
 #[serde(deny_unknown_fields)]
 pub struct CloseBet {
     /// Why, in words the team will read. 1 to 2,000 characters.
+    #[schema(value_type = ReasonText)]
     pub reason: String,
 }
 

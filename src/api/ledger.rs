@@ -66,7 +66,9 @@ pub struct LedgerQuery {
     pub bet_id: Option<i64>,
     /// Entries from or to this account.
     pub account_id: Option<i64>,
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u32>,
 }
 

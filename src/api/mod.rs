@@ -9,19 +9,20 @@ pub mod error;
 pub mod fallback;
 pub mod health;
 pub mod ledger;
+pub mod openapi;
 pub mod pagination;
 pub mod reports;
 pub mod rounds;
 pub mod teams;
+pub mod text_schema;
 pub mod transfer;
 pub mod users;
 pub mod write_limit;
 
-use actix_web::{HttpResponse, get, web};
+pub use openapi::openapi_document;
+
+use actix_web::web;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
-use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::db::Pool;
@@ -53,28 +54,8 @@ pub fn mount(cfg: &mut ServiceConfig) {
         .service(utoipa_actix_web::scope("/api/v1").configure(routes));
 }
 
-/// The OpenAPI 3 document of everything [`mount`] registers.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let (_, doc) = actix_web::App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(mount)
-        .split_for_parts();
-    doc
-}
-
-/// This OpenAPI 3 document.
-#[utoipa::path(
-    tag = "health",
-    responses((status = 200, description = "The OpenAPI 3 document", body = Object))
-)]
-#[get("/openapi.json")]
-async fn openapi_json(doc: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
-    HttpResponse::Ok().json(doc.get_ref())
-}
-
 fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(openapi_json)
+    cfg.service(openapi::openapi_json)
         .service(teams::create_team)
         .service(teams::list_teams)
         .service(teams::get_team)
@@ -116,34 +97,6 @@ fn routes(cfg: &mut ServiceConfig) {
         .service(rounds::verify_round)
         .service(ledger::get_ledger)
         .service(audit::list_audit);
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "horserace",
-        description = "An internal tournament and portfolio engine: teams register bets and report \
-                       their metric; the committee runs funding rounds decided by the evidence."
-    ),
-    modifiers(&BearerAuth),
-    tags(
-        (name = "teams"), (name = "users"), (name = "arenas"), (name = "bets"),
-        (name = "reports"), (name = "rounds"), (name = "ledger"), (name = "exports"), (name = "audit"),
-        (name = "health")
-    )
-)]
-pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
 }
 
 /// JSON bodies above this size are refused with 413 before they are parsed.

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
 use super::pagination::{Page, Paging};
+use super::text_schema::{IdempotencyKeyText, SourceText};
 use super::{AppState, utc};
 use crate::db;
 use crate::db::reports::Report;
@@ -26,10 +27,12 @@ pub struct CreateReport {
     pub observed_at: Option<DateTime<Utc>>,
     /// Where the value came from. Up to 500 characters.
     #[serde(default)]
+    #[schema(value_type = Option<SourceText>)]
     pub source: Option<String>,
     /// A retry with the same key and content stores nothing new and returns the first result;
     /// the same key with different content is refused (409). Scoped to the bet.
     #[serde(default)]
+    #[schema(value_type = Option<IdempotencyKeyText>)]
     pub idempotency_key: Option<String>,
 }
 
@@ -42,8 +45,10 @@ pub struct BatchReport {
     #[serde(default)]
     pub observed_at: Option<DateTime<Utc>>,
     #[serde(default)]
+    #[schema(value_type = Option<SourceText>)]
     pub source: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<IdempotencyKeyText>)]
     pub idempotency_key: Option<String>,
 }
 
@@ -51,6 +56,7 @@ pub struct BatchReport {
 #[serde(deny_unknown_fields)]
 pub struct CreateBatch {
     /// 1 to 10,000 reports, stored all together or not at all.
+    #[schema(min_items = 1, max_items = 10000)]
     pub reports: Vec<BatchReport>,
 }
 
@@ -227,6 +233,7 @@ pub async fn correct_report(
         (status = 201, body = BatchResult),
         (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody),
+        (status = 404, description = "Every bad row names a bet that does not exist or that the caller cannot see", body = ErrorBody),
         (status = 413, description = "Body over 2 MiB", body = ErrorBody),
         (status = 422, description = "Bad rows, each listed in error.details", body = ErrorBody),
     )
@@ -285,8 +292,10 @@ pub async fn create_batch(
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u32>,
 }
 
@@ -327,7 +336,9 @@ pub async fn list_reports(
     params(("id" = i64, Path, description = "Report id")),
     responses((status = 200, body = ReportView), (status = 404, body = ErrorBody))
 )]
-#[get("/reports/{id}")]
+// Digits only, so that `/reports/batch` and `/reports/import` are never read as a report id:
+// a GET there is answered 405 with `Allow: POST`, not 404.
+#[get("/reports/{id:\\d+}")]
 #[tracing::instrument(skip(state), fields(user = %caller.name))]
 pub async fn get_report(
     state: web::Data<AppState>,

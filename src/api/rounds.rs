@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
+use super::text_schema::ReasonText;
 use super::{AppState, utc};
 use crate::db;
 use crate::db::rounds::{Round, RoundPin};
@@ -20,6 +21,7 @@ use crate::services::rounds::{
 #[serde(deny_unknown_fields)]
 pub struct CreateRound {
     /// The money to hand out, in minor units (0 to 10^15).
+    #[schema(minimum = 0, maximum = 1000000000000000_i64)]
     pub budget: i64,
     /// The instant the round evaluates at; after the latest committed round's.
     pub as_of: DateTime<Utc>,
@@ -310,11 +312,13 @@ pub async fn preview_round(
 pub struct SetPin {
     /// Fix the bet's grant to exactly this many minor units.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1000000000000000_i64)]
     pub grant: Option<i64>,
     /// Keep the bet alive this round whatever its miss streak.
     #[serde(default)]
     pub waive_kill: bool,
     /// Why, in words the teams will read. Required.
+    #[schema(value_type = ReasonText)]
     pub reason: String,
 }
 

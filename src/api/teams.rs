@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
+use super::text_schema::NameText;
 use super::users::UserView;
 use super::{AppState, utc};
 use crate::db;
@@ -19,10 +20,12 @@ use crate::services::directory::{self, DEFAULT_MAX_MEMBERS};
 #[serde(deny_unknown_fields)]
 pub struct CreateTeam {
     /// Unique, 1 to 100 characters.
+    #[schema(value_type = NameText)]
     pub name: String,
     pub kind: TeamKind,
     /// At most this many members and partners (1 to 1,000; default 10).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 1000)]
     pub max_members: Option<i32>,
 }
 

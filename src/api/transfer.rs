@@ -35,6 +35,7 @@ pub struct ImportQuery {
     request_body(content = String, content_type = "text/csv", description = "The CSV file, with a header row"),
     responses(
         (status = 201, description = "Imported (in partial mode, possibly with refused rows)", body = ImportSummary),
+        (status = 404, description = "Every bad row names a bet that does not exist or that the caller cannot see", body = ErrorBody),
         (status = 413, body = ErrorBody),
         (status = 415, body = ErrorBody),
         (status = 422, description = "Bad rows, each listed in error.details with its line number", body = ErrorBody),

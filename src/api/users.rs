@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
+use super::text_schema::NameText;
 use super::{AppState, utc};
 use crate::db::users::{Token, User};
 use crate::db::{self, write_transaction};
@@ -20,6 +21,7 @@ use crate::services::users::{self as service, IssuedToken, TokenKind, UserForm};
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     /// Unique, 1 to 100 characters.
+    #[schema(value_type = NameText)]
     pub name: String,
     pub role: Role,
     /// Required for members and partners (a partner's team is external); absent otherwise.
@@ -228,9 +230,11 @@ pub async fn get_user(
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
     /// What the token is for ("CI uploader"). 1 to 100 characters.
+    #[schema(value_type = NameText)]
     pub label: String,
     /// Days until the token stops working (1 to 3,650); none means it lasts until revoked.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 3650)]
     pub expires_in_days: Option<u32>,
 }
 

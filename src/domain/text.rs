@@ -38,6 +38,13 @@ macro_rules! text_type {
         pub struct $name(String);
 
         impl $name {
+            /// The fewest characters it may have once trimmed.
+            pub const MIN_CHARS: usize = $min;
+            /// The most characters it may have once trimmed.
+            pub const MAX_CHARS: usize = $max;
+            /// Whether line breaks and tabs are allowed.
+            pub const MULTI_LINE: bool = $nl;
+
             pub fn parse(field: &str, raw: &str) -> Result<Self, DomainError> {
                 no_control(field, bounded(field, raw, $min, $max)?, $nl).map(Self)
             }

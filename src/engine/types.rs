@@ -125,9 +125,10 @@ pub struct RoundOutcome {
     pub results: Vec<BetResult>,
 }
 
-/// What the round decided for one bet, and why.
+/// What the round decided for one bet, and why. Open to more fields (unlike the inputs): the
+/// service flattens it into a round's line beside the bet's label and evidence quality, and
+/// its schema must allow them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct BetResult {
     pub bet_id: i64,
     /// Observations in the window.

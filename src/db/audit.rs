@@ -18,8 +18,9 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// `None` is inserted as NULL, not DEFAULT, so many rows go in one multi-row INSERT on SQLite.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct NewAuditEntry<'a> {
     pub at: NaiveDateTime,
     pub actor_id: Option<i64>,
@@ -46,6 +47,18 @@ impl AuditEntry {
             .values(entry)
             .execute(conn)
             .map(drop)
+    }
+
+    /// Many entries in one statement (none is a no-op).
+    pub fn record_many(conn: &mut DbConnection, entries: &[NewAuditEntry<'_>]) -> QueryResult<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        // The multi-backend connection cannot express a multi-row INSERT; each backend can.
+        on_each_backend!(conn, |c| diesel::insert_into(audit_log::table)
+            .values(entries)
+            .execute(c)
+            .map(drop))
     }
 
     /// A page of entries, newest first, and the total that match.

@@ -15,15 +15,23 @@ pub fn record(
     detail: Value,
     at: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    AuditEntry::record(
-        conn,
-        &NewAuditEntry {
-            at: at.naive_utc(),
-            actor_id: actor.map(|a| a.user_id),
-            action,
-            object_type: object.0,
-            object_id: object.1,
-            detail: detail.to_string(),
-        },
-    )
+    AuditEntry::record(conn, &entry(actor, action, object, detail, at))
+}
+
+/// The row [`record`] writes, for callers that write many at once.
+pub fn entry<'a>(
+    actor: Option<&Actor>,
+    action: &'a str,
+    object: (&'a str, Option<i64>),
+    detail: Value,
+    at: DateTime<Utc>,
+) -> NewAuditEntry<'a> {
+    NewAuditEntry {
+        at: at.naive_utc(),
+        actor_id: actor.map(|a| a.user_id),
+        action,
+        object_type: object.0,
+        object_id: object.1,
+        detail: detail.to_string(),
+    }
 }

@@ -1,8 +1,8 @@
 //! Group commit for single reports. SQLite has one writer, so a thousand clients each sending one
 //! report would each wait for their own transaction. Instead one writer thread takes whatever
 //! reports have queued while it was busy and stores them in one transaction: each client's
-//! report checked and stored on its own (a savepoint each when one of them fails), all made
-//! durable by one commit, and every client answered only after that commit.
+//! report judged on its own, all inserted together, all made durable by one commit, and every
+//! client answered only after that commit.
 
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 
@@ -12,7 +12,9 @@ use tokio::sync::oneshot;
 use crate::api::error::ApiError;
 use crate::db::{DbConnection, DbError, Pool, write_transaction};
 use crate::domain::Actor;
-use crate::services::reports::{ReportDraft, Stored, audit, store_unaudited};
+use crate::services::reports::{
+    GroupRequest, ReportDraft, Stored, audit, store_group, store_unaudited,
+};
 
 /// Reports waiting for the writer before new ones are turned away with 503.
 const QUEUE: usize = 8_192;
@@ -101,9 +103,22 @@ fn run(pool: &Pool, queue: &Receiver<Job>) {
     }
 }
 
-/// Stores every job in one transaction, each in a savepoint so that one refused report leaves
-/// the others stored. If the commit fails, every job gets that failure.
+/// Stores every job in one transaction: each judged on its own, all inserted by one statement.
+/// If that fails as a whole (another process stored one of the idempotency keys first, on
+/// PostgreSQL), the jobs are stored one by one instead, each in a savepoint, so that one
+/// refused report leaves the others stored. If the commit fails, every job gets that failure.
 fn commit_group(conn: &mut DbConnection, jobs: &[Job]) -> Vec<Result<Stored, ApiError>> {
+    let requests: Vec<GroupRequest<'_>> = jobs
+        .iter()
+        .map(|job| GroupRequest {
+            actor: &job.actor,
+            draft: &job.draft,
+            now: job.now,
+        })
+        .collect();
+    if let Ok(results) = write_transaction(conn, |conn| store_group(conn, &requests)) {
+        return results;
+    }
     let outcome = write_transaction(conn, |conn| {
         Ok::<_, ApiError>(
             jobs.iter()

@@ -13,6 +13,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::api::error::{ApiError, RowError};
+use crate::db::audit::{AuditEntry, NewAuditEntry};
 use crate::db::bets::Bet;
 use crate::db::reports::{NewReport, Report};
 use crate::db::{DbConnection, write_transaction};
@@ -121,27 +122,55 @@ pub fn store_unaudited(
         ));
     }
     write_transaction(conn, |conn| {
-        let plan = plan(conn, actor, rows, now)?;
+        let plan = plan_all_or_nothing(conn, actor, rows, now)?;
         let inserted = Report::insert_many(conn, &plan.to_insert)?;
-        Ok(plan
-            .rows
-            .iter()
-            .map(|row| match row {
-                Planned::Insert(i) => Stored {
-                    report: inserted[*i].clone(),
-                    replayed: false,
-                },
-                Planned::Replay(report) => Stored {
-                    report: report.clone(),
-                    replayed: true,
-                },
-                Planned::SameAs(i) => Stored {
-                    report: inserted[*i].clone(),
-                    replayed: true,
-                },
-            })
-            .collect())
+        Ok(plan.rows.iter().map(|row| row.stored(&inserted)).collect())
     })
+}
+
+/// One single-report request of a group commit: who sent it, what, and when it arrived.
+pub struct GroupRequest<'a> {
+    pub actor: &'a Actor,
+    pub draft: &'a ReportDraft,
+    pub now: DateTime<Utc>,
+}
+
+/// Stores single-report requests from many clients in the caller's transaction, each judged on
+/// its own exactly as if it came alone (a refused one leaves the others stored), all inserted
+/// by one statement and each audited as its own request. An error of the whole (the insert
+/// refused by a unique index another process won) leaves the transaction to be rolled back.
+pub fn store_group(
+    conn: &mut DbConnection,
+    requests: &[GroupRequest<'_>],
+) -> Result<Vec<Result<Stored, ApiError>>, ApiError> {
+    let rows: Vec<Row> = requests.iter().map(|r| Ok(r.draft.clone())).collect();
+    let checks: Vec<Check<'_>> = requests
+        .iter()
+        .zip(&rows)
+        .map(|(r, row)| Check {
+            actor: r.actor,
+            row,
+            now: r.now,
+        })
+        .collect();
+    let (planned, to_insert) = plan(conn, &checks)?;
+    let inserted = Report::insert_many(conn, &to_insert)?;
+    let results: Vec<Result<Stored, ApiError>> = planned
+        .into_iter()
+        .map(|row| row.map(|row| row.stored(&inserted)))
+        .collect();
+    let entries: Vec<NewAuditEntry<'static>> = requests
+        .iter()
+        .zip(&results)
+        .filter_map(|(request, result)| match result {
+            Ok(one) if !one.replayed => {
+                Some(audit_entry(request.actor, 1, &[&one.report], request.now))
+            }
+            _ => None,
+        })
+        .collect();
+    AuditEntry::record_many(conn, &entries)?;
+    Ok(results)
 }
 
 /// What will happen to each row.
@@ -154,83 +183,57 @@ enum Planned {
     SameAs(usize),
 }
 
+impl Planned {
+    fn stored(&self, inserted: &[Report]) -> Stored {
+        match self {
+            Planned::Insert(i) => Stored {
+                report: inserted[*i].clone(),
+                replayed: false,
+            },
+            Planned::Replay(report) => Stored {
+                report: report.clone(),
+                replayed: true,
+            },
+            Planned::SameAs(i) => Stored {
+                report: inserted[*i].clone(),
+                replayed: true,
+            },
+        }
+    }
+}
+
 struct Plan {
     rows: Vec<Planned>,
     to_insert: Vec<NewReport>,
 }
 
-fn plan(
+/// One row to check: who sends it and when it arrived.
+struct Check<'a> {
+    actor: &'a Actor,
+    row: &'a Row,
+    now: DateTime<Utc>,
+}
+
+/// A batch's plan: every row fine, or one error listing every bad row.
+fn plan_all_or_nothing(
     conn: &mut DbConnection,
     actor: &Actor,
     rows_in: &[Row],
     now: DateTime<Utc>,
 ) -> Result<Plan, ApiError> {
-    let drafts: Vec<&ReportDraft> = rows_in.iter().filter_map(|r| r.as_ref().ok()).collect();
-    let corrected = corrected_reports(conn, &drafts)?;
-    let bets = bets_of(conn, &drafts, &corrected)?;
-    let keyed = stored_by_key(conn, &drafts, &corrected)?;
-
+    let checks: Vec<Check<'_>> = rows_in
+        .iter()
+        .map(|row| Check { actor, row, now })
+        .collect();
+    let (planned, to_insert) = plan(conn, &checks)?;
+    let mut rows = Vec::with_capacity(planned.len());
     let mut errors: Vec<(usize, ApiError)> = Vec::new();
-    let mut rows = Vec::with_capacity(rows_in.len());
-    let mut to_insert: Vec<NewReport> = Vec::new();
-    // Keys and corrections seen earlier in this batch, so duplicates inside it behave like
-    // retries (same content) or conflicts (different content).
-    let mut batch_keys: BTreeMap<(i64, String), usize> = BTreeMap::new();
-    let mut batch_corrections: BTreeMap<i64, usize> = BTreeMap::new();
-
-    for (index, row) in rows_in.iter().enumerate() {
-        let draft = match row {
-            Ok(draft) => draft,
-            Err(e) => {
-                errors.push((index, ApiError::from(e.clone())));
-                continue;
-            }
-        };
-        // A retry of a stored request replays it whatever happened since (the bet closed, the
-        // report was corrected): the client must learn that its first attempt was stored.
-        if let Some(stored) = replay_of(actor, draft, &corrected, &bets, &keyed) {
-            rows.push(Planned::Replay(stored.clone()));
-            continue;
+    for (index, row) in planned.into_iter().enumerate() {
+        match row {
+            Ok(row) => rows.push(row),
+            Err(e) => errors.push((index, e)),
         }
-        let form = match check(actor, draft, &corrected, &bets, now) {
-            Ok(form) => form,
-            Err(e) => {
-                errors.push((index, e));
-                continue;
-            }
-        };
-        let key = form.idempotency_key.clone();
-        if let Some(key) = &key {
-            if let Some(stored) = keyed.get(&(form.bet_id, key.clone())) {
-                if form.request_digest == stored.request_digest {
-                    rows.push(Planned::Replay(stored.clone()));
-                } else {
-                    errors.push((index, key_conflict(key)));
-                }
-                continue;
-            }
-            if let Some(&earlier) = batch_keys.get(&(form.bet_id, key.clone())) {
-                if form.request_digest == to_insert[earlier].request_digest {
-                    rows.push(Planned::SameAs(earlier));
-                } else {
-                    errors.push((index, key_conflict(key)));
-                }
-                continue;
-            }
-        }
-        if let Some(old) = form.supersedes
-            && batch_corrections.insert(old, index).is_some()
-        {
-            errors.push((index, already_corrected(old)));
-            continue;
-        }
-        if let Some(key) = key {
-            batch_keys.insert((form.bet_id, key), to_insert.len());
-        }
-        rows.push(Planned::Insert(to_insert.len()));
-        to_insert.push(form);
     }
-
     if errors.is_empty() {
         Ok(Plan { rows, to_insert })
     } else if rows_in.len() == 1 {
@@ -238,6 +241,82 @@ fn plan(
     } else {
         Err(batch_error(rows_in.len(), errors))
     }
+}
+
+/// What will happen to each row, or why it is refused, and the rows to insert. Rows are judged
+/// in order, so that a later row repeating an earlier one's key behaves like a retry of it.
+#[expect(clippy::type_complexity, reason = "a plan's two parts, used once each")]
+fn plan(
+    conn: &mut DbConnection,
+    checks: &[Check<'_>],
+) -> Result<(Vec<Result<Planned, ApiError>>, Vec<NewReport>), ApiError> {
+    let drafts: Vec<&ReportDraft> = checks.iter().filter_map(|c| c.row.as_ref().ok()).collect();
+    let corrected = corrected_reports(conn, &drafts)?;
+    let bets = bets_of(conn, &drafts, &corrected)?;
+    let keyed = stored_by_key(conn, &drafts, &corrected)?;
+
+    let mut rows = Vec::with_capacity(checks.len());
+    let mut to_insert: Vec<NewReport> = Vec::new();
+    // Keys and corrections seen earlier in this batch, so duplicates inside it behave like
+    // retries (same content) or conflicts (different content).
+    let mut batch_keys: BTreeMap<(i64, String), usize> = BTreeMap::new();
+    let mut batch_corrections: BTreeMap<i64, usize> = BTreeMap::new();
+
+    for (index, c) in checks.iter().enumerate() {
+        let draft = match c.row {
+            Ok(draft) => draft,
+            Err(e) => {
+                rows.push(Err(ApiError::from(e.clone())));
+                continue;
+            }
+        };
+        // A retry of a stored request replays it whatever happened since (the bet closed, the
+        // report was corrected): the client must learn that its first attempt was stored.
+        if let Some(stored) = replay_of(c.actor, draft, &corrected, &bets, &keyed) {
+            rows.push(Ok(Planned::Replay(stored.clone())));
+            continue;
+        }
+        let form = match check(c.actor, draft, &corrected, &bets, c.now) {
+            Ok(form) => form,
+            Err(e) => {
+                rows.push(Err(e));
+                continue;
+            }
+        };
+        let key = form.idempotency_key.clone();
+        if let Some(key) = &key {
+            if let Some(stored) = keyed.get(&(form.bet_id, key.clone())) {
+                rows.push(if form.request_digest == stored.request_digest {
+                    Ok(Planned::Replay(stored.clone()))
+                } else {
+                    Err(key_conflict(key))
+                });
+                continue;
+            }
+            if let Some(&earlier) = batch_keys.get(&(form.bet_id, key.clone())) {
+                rows.push(
+                    if form.request_digest == to_insert[earlier].request_digest {
+                        Ok(Planned::SameAs(earlier))
+                    } else {
+                        Err(key_conflict(key))
+                    },
+                );
+                continue;
+            }
+        }
+        if let Some(old) = form.supersedes
+            && batch_corrections.insert(old, index).is_some()
+        {
+            rows.push(Err(already_corrected(old)));
+            continue;
+        }
+        if let Some(key) = key {
+            batch_keys.insert((form.bet_id, key), to_insert.len());
+        }
+        rows.push(Ok(Planned::Insert(to_insert.len())));
+        to_insert.push(form);
+    }
+    Ok((rows, to_insert))
 }
 
 /// The reports that drafts correct, with whether each was already corrected.
@@ -458,6 +537,17 @@ pub(crate) fn audit(
     inserted: &[&Report],
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    AuditEntry::record(conn, &audit_entry(actor, requested, inserted, now))?;
+    Ok(())
+}
+
+/// The audit row of one request that stored `inserted` of the `requested` reports.
+fn audit_entry(
+    actor: &Actor,
+    requested: usize,
+    inserted: &[&Report],
+    now: DateTime<Utc>,
+) -> NewAuditEntry<'static> {
     let corrections = inserted.iter().filter(|r| r.supersedes.is_some()).count();
     let (action, object) = match (requested, inserted) {
         (1, [only]) if only.supersedes.is_some() => ("report.correct", ("report", Some(only.id))),
@@ -475,6 +565,5 @@ pub(crate) fn audit(
         "supersedes": inserted.iter().filter_map(|r| r.supersedes).collect::<Vec<_>>(),
         "bets": bets,
     });
-    crate::services::audit::record(conn, Some(actor), action, object, detail, now)?;
-    Ok(())
+    crate::services::audit::entry(Some(actor), action, object, detail, now)
 }

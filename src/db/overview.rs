@@ -69,24 +69,41 @@ pub fn committed_rounds(conn: &mut DbConnection) -> QueryResult<Vec<RoundHead>> 
 }
 
 /// The bets that received the most over all committed rounds: (bet id, title, status, total).
+///
+/// Only a commit writes `round_results` (in the transaction that marks its round committed), so
+/// every row belongs to a committed round and the sums need no join: they come from the index
+/// on (bet_id, round_id, granted) alone, and only the few winners are looked up by id.
 pub fn most_funded_bets(
     conn: &mut DbConnection,
     limit: i64,
 ) -> QueryResult<Vec<(i64, String, String, i64)>> {
-    round_results::table
-        .inner_join(rounds::table)
-        .inner_join(bets::table)
-        .filter(rounds::status.eq("committed"))
-        .group_by((bets::id, bets::title, bets::status))
+    let totals: Vec<(i64, i64)> = round_results::table
+        .group_by(round_results::bet_id)
         .select((
-            bets::id,
-            bets::title,
-            bets::status,
+            round_results::bet_id,
             sql::<BigInt>("CAST(SUM(round_results.granted) AS BIGINT)"),
         ))
-        .order(sql::<BigInt>("CAST(SUM(round_results.granted) AS BIGINT)").desc())
+        .order((
+            sql::<BigInt>("CAST(SUM(round_results.granted) AS BIGINT)").desc(),
+            round_results::bet_id,
+        ))
         .limit(limit)
-        .load(conn)
+        .load(conn)?;
+    let ids: Vec<i64> = totals.iter().map(|(id, _)| *id).collect();
+    let names: std::collections::BTreeMap<i64, (String, String)> = bets::table
+        .filter(bets::id.eq_any(ids))
+        .select((bets::id, bets::title, bets::status))
+        .load::<(i64, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, title, status)| (id, (title, status)))
+        .collect();
+    Ok(totals
+        .into_iter()
+        .filter_map(|(id, total)| {
+            let (title, status) = names.get(&id)?.clone();
+            Some((id, title, status, total))
+        })
+        .collect())
 }
 
 /// Grants per round of the given bets: (round id, bet id, amount).

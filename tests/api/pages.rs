@@ -1,5 +1,7 @@
 //! The web pages over HTTP: sign-in, what each role sees and may do, CSRF, and the forms.
 
+use std::collections::BTreeMap;
+
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::json;
@@ -507,4 +509,62 @@ async fn the_committee_runs_a_round_through_the_pages() {
     assert_eq!(api.body["pins"][0]["reason"], "Keep the lights on");
     let (_, page) = committee.get(&app, &format!("/rounds/{round}")).await;
     assert!(page.contains("Keep the lights on") && page.contains("pinned"));
+}
+
+/// The portfolio's "most funded" list sums what each bet was granted over every round; the
+/// ledger, which paid those grants, must say the same.
+#[tokio::test]
+async fn the_most_funded_bets_are_what_the_ledger_paid_them() {
+    let app = spawn_app().await;
+    let (w, _) = world_with_round(&app).await;
+    // A second round, so that the sums run over more than one.
+    app.post(
+        "/api/v1/reports/batch",
+        &w.member_a,
+        json!({"reports": [{"bet_id": w.bet_a, "value": 140.0, "observed_at": "2026-07-15T00:00:00Z"}]}),
+    )
+    .await
+    .expect(201);
+    let round = app
+        .post(
+            "/api/v1/rounds",
+            &app.admin,
+            json!({"budget": 50_000, "as_of": "2026-08-01T00:00:00Z"}),
+        )
+        .await
+        .expect(201)
+        .id();
+    app.post(
+        &format!("/api/v1/rounds/{round}/commit"),
+        &app.admin,
+        json!({}),
+    )
+    .await
+    .expect(200);
+
+    let ledger = app
+        .get("/api/v1/ledger?per_page=500", &app.admin)
+        .await
+        .expect(200);
+    let mut paid: BTreeMap<i64, i64> = BTreeMap::new();
+    for entry in ledger.body["entries"]["items"].as_array().unwrap() {
+        if let Some(bet) = entry["bet_id"].as_i64() {
+            *paid.entry(bet).or_default() += entry["amount"].as_i64().unwrap();
+        }
+    }
+    assert!(!paid.is_empty(), "the rounds granted something");
+    let mut expected: Vec<(i64, i64)> = paid.into_iter().collect();
+    expected.sort_by_key(|&(bet, total)| (std::cmp::Reverse(total), bet));
+
+    let url = horserace::db::DatabaseUrl::parse(&app.database_url).unwrap();
+    let pool =
+        horserace::db::connection::connect(&url, 1, horserace::db::connection::POOL_WAIT).unwrap();
+    let mut conn = pool.get().unwrap();
+    let top = horserace::db::overview::most_funded_bets(&mut conn, 10).unwrap();
+    let got: Vec<(i64, i64)> = top
+        .iter()
+        .filter(|(_, _, _, total)| *total > 0)
+        .map(|(id, _, _, total)| (*id, *total))
+        .collect();
+    assert_eq!(got, expected);
 }

@@ -114,6 +114,7 @@ fn portfolio(sorted: bool) -> RoundInput {
                 reason: "new pricing".to_owned(),
             },
         ],
+        money_decimals: 2,
     }
 }
 

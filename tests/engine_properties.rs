@@ -206,6 +206,7 @@ fn build(spec: &Spec) -> RoundInput {
         policy: spec.policy.clone(),
         bets,
         pins,
+        money_decimals: 2,
     }
 }
 

@@ -85,6 +85,9 @@ pub enum EngineError {
 
     #[error("pinned grants total {}, more than the budget of {}", money(*.pinned), money(*.budget))]
     PinsExceedBudget { pinned: i64, budget: i64 },
+
+    #[error("money_decimals must be between 0 and {max} (got {0})", max = super::format::MAX_MONEY_DECIMALS)]
+    MoneyDecimals(u32),
 }
 
 fn owner(bet_id: Option<i64>) -> String {

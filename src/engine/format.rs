@@ -2,6 +2,25 @@
 //! precision, so a committee member reads "12,340" and "0.0345", not "12340.000000001".
 //! Money is shown as minor units because the engine does not know the currency.
 
+/// The most decimals [`money_in`] prints: no currency has more than 4 minor-unit digits.
+pub(super) const MAX_MONEY_DECIMALS: u32 = 4;
+
+/// An amount of minor units as the currency writes it: `money_in(1234567, 2)` -> "12,345.67".
+pub(super) fn money_in(amount: i64, decimals: u32) -> String {
+    let decimals = decimals.min(MAX_MONEY_DECIMALS);
+    if decimals == 0 {
+        return money(amount);
+    }
+    let scale = 10_u64.pow(decimals);
+    let whole = group(&(amount.unsigned_abs() / scale).to_string());
+    let fraction = amount.unsigned_abs() % scale;
+    let sign = if amount < 0 { "-" } else { "" };
+    format!(
+        "{sign}{whole}.{fraction:0width$}",
+        width = decimals as usize
+    )
+}
+
 /// A whole amount of minor units: `1234567` -> "1,234,567".
 pub(super) fn money(amount: i64) -> String {
     let digits = group(&amount.unsigned_abs().to_string());
@@ -90,6 +109,15 @@ fn group(digits: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_in_shows_the_currency_decimals() {
+        assert_eq!(money_in(123_456, 2), "1,234.56");
+        assert_eq!(money_in(5, 2), "0.05");
+        assert_eq!(money_in(-100_000_001, 2), "-1,000,000.01");
+        assert_eq!(money_in(1_234, 3), "1.234");
+        assert_eq!(money_in(1_234, 0), "1,234");
+    }
 
     #[test]
     fn money_groups_thousands() {

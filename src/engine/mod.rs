@@ -58,11 +58,15 @@
 //!   float error in the real targets leaves extra units they go to the reserve (never above a
 //!   bet's cap), and if it leaves too few, units come back from the reserve first and then
 //!   from the smallest fractions. Either way sum(grants) + reserve == B exactly.
-//! - **Errors.** Checks run in a fixed order (policy, budget, window, bets by ascending id,
-//!   pins by ascending bet id) and the first failure is returned, so a shuffled input gives
-//!   the same error. Nothing is computed for a rejected round.
+//! - **Errors.** Checks run in a fixed order (policy, money decimals, budget, window, bets by
+//!   ascending id, pins by ascending bet id) and the first failure is returned, so a shuffled
+//!   input gives the same error. Nothing is computed for a rejected round.
 //! - **Outputs beyond ENGINE.md.** `RoundOutcome` also shows B' (`available`), floor(h * B)
 //!   (`max_grant`) and the main pool's unplaced money (`spilled`), which the reasons quote.
+//! - **Money in reasons.** Amounts are computed and returned in whole minor units. The reasons
+//!   print them with `RoundInput::money_decimals` digits after the point (the service passes
+//!   the round currency's, so a USD round reads "grant 5,207.12"); 0, the default, prints
+//!   minor units. Weights and progress are not money and keep their own figures.
 //! - **Limits.** The budget, previous grants and pinned grants must be at most
 //!   [`MAX_AMOUNT`] (10^15 minor units), below 2^53, so every amount is exact as an `f64`.
 //!   A new bet with a previous grant is contradictory input and is rejected. The progress
@@ -207,6 +211,7 @@ pub fn evaluate(input: &RoundInput) -> Result<RoundOutcome, EngineError> {
         max_grant,
         total_weight,
         spilled: pools.spilled,
+        money_decimals: input.money_decimals,
     };
     Ok(RoundOutcome {
         budget: input.budget,

@@ -1,6 +1,6 @@
 //! Step 6: each bet's one decision and the plain-language reasons a committee member reads.
 
-use super::format::{chance, money, percent, value};
+use super::format::{chance, money_in, percent, value};
 use super::judge::Assessment;
 use super::policy::Policy;
 use super::pools::{MainStatus, Role};
@@ -15,6 +15,14 @@ pub(super) struct RoundFacts<'a> {
     pub total_weight: f64,
     /// What the main pool could not place and offered to the seeds.
     pub spilled: f64,
+    /// Digits after the decimal point when money is quoted (`RoundInput::money_decimals`).
+    pub money_decimals: u32,
+}
+
+impl RoundFacts<'_> {
+    fn money(&self, amount: i64) -> String {
+        money_in(amount, self.money_decimals)
+    }
 }
 
 /// One bet's part in the round: what step 6 reports and explains.
@@ -92,7 +100,7 @@ pub(super) fn explain(
             value(facts.target)
         ));
     }
-    reasons.push(summary(decision, facts.grant, bet.prev_grant));
+    reasons.push(summary(round, decision, facts.grant, bet.prev_grant));
     reasons
 }
 
@@ -170,7 +178,7 @@ fn seed(
     if facts.target >= cap {
         reasons.push(match facts.bet.seed_request {
             Some(request) if request < round.max_grant => {
-                format!("seed capped at its request of {}", money(request))
+                format!("seed capped at its request of {}", round.money(request))
             }
             _ => capped(round),
         });
@@ -211,7 +219,7 @@ fn main(
         MainStatus::Capped => reasons.push(capped(round)),
         MainStatus::Dropped => reasons.push(format!(
             "dropped: below the minimum grant of {}",
-            money(round.policy.min_grant)
+            round.money(round.policy.min_grant)
         )),
     }
 }
@@ -220,12 +228,12 @@ fn capped(round: &RoundFacts<'_>) -> String {
     format!(
         "capped at the {} maximum share ({})",
         percent(round.policy.max_share),
-        money(round.max_grant)
+        round.money(round.max_grant)
     )
 }
 
-fn summary(decision: Decision, grant: i64, prev: i64) -> String {
-    let (grant, prev_text) = (money(grant), money(prev));
+fn summary(round: &RoundFacts<'_>, decision: Decision, grant: i64, prev: i64) -> String {
+    let (grant, prev_text) = (round.money(grant), round.money(prev));
     match decision {
         Decision::Killed => {
             format!("gets nothing and leaves the portfolio (previous grant {prev_text})")

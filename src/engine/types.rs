@@ -25,6 +25,11 @@ pub struct RoundInput {
     pub bets: Vec<BetEvidence>,
     #[serde(default)]
     pub pins: Vec<Pin>,
+    /// How many digits of the currency's minor units the reasons show after the decimal point
+    /// (2 for USD: 123456 reads "1,234.56"). Money is still computed in whole minor units; this
+    /// changes only how reasons print it. 0, the default, prints minor units. At most 4.
+    #[serde(default)]
+    pub money_decimals: u32,
 }
 
 /// Which way a metric improves.

@@ -22,6 +22,9 @@ pub(super) struct Checked<'a> {
 
 pub(super) fn check(input: &RoundInput) -> Result<Checked<'_>, EngineError> {
     input.policy.validate()?;
+    if input.money_decimals > super::format::MAX_MONEY_DECIMALS {
+        return Err(EngineError::MoneyDecimals(input.money_decimals));
+    }
     if input.budget < 0 {
         return Err(EngineError::NegativeBudget(input.budget));
     }

@@ -99,6 +99,35 @@ fn reasons_read_as_plain_language() {
     assert!(!has_reason(result(&out, 4), "(miss"));
 }
 
+/// With the currency's decimals given, money reads as people write it; the amounts themselves
+/// (whole minor units) do not change.
+#[test]
+fn reasons_quote_money_in_the_currencys_decimals() {
+    let in_cents = RoundInput {
+        money_decimals: 2,
+        ..every_decision()
+    };
+    let out = run(&in_cents);
+    assert_eq!(grants(&out), grants(&run(&every_decision())));
+    assert!(has_reason(result(&out, 4), "seed grant 10.00"));
+    assert!(has_reason(result(&out, 5), "grant 20.00, up from 10.00"));
+    assert!(has_reason(result(&out, 7), "grant 30.00, down from 60.00"));
+    // Weights are not money: they keep their own figures.
+    assert!(has_reason(result(&out, 5), "weight 2,000 of 9,000"));
+}
+
+#[test]
+fn more_money_decimals_than_any_currency_has_are_refused() {
+    let input = RoundInput {
+        money_decimals: 5,
+        ..every_decision()
+    };
+    assert!(matches!(
+        evaluate(&input),
+        Err(EngineError::MoneyDecimals(5))
+    ));
+}
+
 #[test]
 fn decision_and_outcome_words_match_their_json() {
     for d in [

@@ -76,6 +76,7 @@ fn round(budget: i64, policy: Policy, bets: Vec<BetEvidence>) -> RoundInput {
         policy,
         bets,
         pins: Vec::new(),
+        money_decimals: 0,
     }
 }
 

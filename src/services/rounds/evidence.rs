@@ -15,6 +15,7 @@ use crate::db::DbConnection;
 use crate::db::bets::{Bet, Threshold};
 use crate::db::reports::EvidencePoint;
 use crate::db::rounds::{Round, RoundPin, RoundResultRow};
+use crate::domain::Currency;
 use crate::engine::{BetEvidence, Observation, Pin, Policy, RoundInput};
 
 /// What the committee sees of a bet beside the engine's numbers.
@@ -73,6 +74,8 @@ pub struct Terms {
     /// The window start the committee set; None takes the previous committed round's `as_of`.
     pub window_start: Option<NaiveDateTime>,
     pub policy: Policy,
+    /// The round currency's minor-unit digits, so the reasons quote money as people write it.
+    pub money_decimals: u32,
 }
 
 impl Terms {
@@ -83,6 +86,9 @@ impl Terms {
             as_of: round.as_of,
             window_start: round.window_start,
             policy: serde_json::from_str(&round.policy).map_err(|e| ApiError::internal(&e))?,
+            money_decimals: Currency::parse("currency", &round.currency)
+                .map_err(|e| ApiError::internal(&e.message))?
+                .exponent(),
         })
     }
 }
@@ -206,6 +212,7 @@ pub fn gather(
             policy,
             bets: input_bets,
             pins,
+            money_decimals: terms.money_decimals,
         },
         labels,
         quality,

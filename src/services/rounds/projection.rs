@@ -99,6 +99,8 @@ pub fn project(
         as_of: at.naive_utc(),
         window_start: Some(window_start.naive_utc()),
         policy,
+        // A projection has no budget: its reasons quote no money worth formatting.
+        money_decimals: 0,
     };
     let gathered = gather(conn, &terms, Some(bets))?;
     let outcome = evaluate(&gathered.input).map_err(super::evaluation::engine_error)?;

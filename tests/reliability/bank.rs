@@ -20,7 +20,7 @@ use crate::harness::{
     Api, Rng, SeedGuard, Server, at, connect, days_ago, fingerprint, fingerprint_diff,
     seed_from_env,
 };
-use crate::helpers::{Reply, spawn_app};
+use crate::helpers::{Reply, TestApp, spawn_app_with};
 
 const STEPS: usize = 800;
 
@@ -614,7 +614,7 @@ async fn the_books_balance_through_a_random_portfolio_life() {
         .unwrap_or(STEPS);
     let mut rng = Rng::new(seed);
 
-    let app = spawn_app().await;
+    let app = spawn_unlimited().await;
     let arena = app.create_arena("Simulation").await;
     let mut teams = Vec::new();
     let mut writers = vec![Writer {
@@ -675,4 +675,10 @@ async fn the_books_balance_through_a_random_portfolio_life() {
         sim.committed >= 3,
         "the simulation committed too few rounds to mean much"
     );
+}
+
+/// A server without the per-token write limit: the simulation's steps come faster than it allows, and a 429
+/// would hide the answer under test. The limit has its own tests (`security::limits`).
+async fn spawn_unlimited() -> TestApp {
+    spawn_app_with(|settings| settings.write_rate.per_second = 0).await
 }

@@ -13,7 +13,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::harness::{Api, at, days_ago, is_envelope};
-use crate::helpers::{Reply, spawn_app};
+use crate::helpers::{Reply, TestApp, spawn_app_with};
 
 /// No single hostile request may take longer than this.
 const HOSTILE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -378,7 +378,7 @@ async fn send(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_bodies_get_a_4xx_envelope_never_a_5xx_nor_a_hang() {
-    let app = spawn_app().await;
+    let app = spawn_unlimited().await;
     let api = Api::of(&app);
     let admin = app.admin.clone();
     let routes = json_routes(&api, &admin).await;
@@ -573,7 +573,7 @@ fn apply(route: &JsonRoute, m: &Mutation) -> Vec<u8> {
 /// Generated cases, shrunk to the smallest failing one if any fails.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_hostile_bodies_never_get_a_5xx() {
-    let app = spawn_app().await;
+    let app = spawn_unlimited().await;
     let api = Api::of(&app);
     let admin = app.admin.clone();
     let routes = json_routes(&api, &admin).await;
@@ -618,7 +618,7 @@ async fn generated_hostile_bodies_never_get_a_5xx() {
 /// Hostile paths and queries on the read routes.
 #[tokio::test]
 async fn hostile_paths_and_queries_get_a_4xx_envelope() {
-    let app = spawn_app().await;
+    let app = spawn_unlimited().await;
     let w = app.world().await;
     let api = Api::of(&app);
     let mut failures = Vec::new();
@@ -692,7 +692,7 @@ async fn hostile_paths_and_queries_get_a_4xx_envelope() {
 /// file that holds nothing, a 201 that stored nothing), never a 5xx, and the server stays up.
 #[tokio::test]
 async fn hostile_csv_files_never_get_a_5xx() {
-    let app = spawn_app().await;
+    let app = spawn_unlimited().await;
     let w = app.world().await;
     let header = "bet_id,value,observed_at\n";
     let mut cases: Vec<(String, Vec<u8>)> = vec![
@@ -816,4 +816,10 @@ async fn hostile_csv_files_never_get_a_5xx() {
     app.call(Method::GET, "/healthz", None, None)
         .await
         .expect(200);
+}
+
+/// A server without the per-token write limit: hostile requests come faster than it allows, and a 429
+/// would hide the answer under test. The limit has its own tests (`security::limits`).
+async fn spawn_unlimited() -> TestApp {
+    spawn_app_with(|settings| settings.write_rate.per_second = 0).await
 }

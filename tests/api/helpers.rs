@@ -280,6 +280,27 @@ impl TestApp {
         self.post(&format!("/api/v1/bets/{bet}/reports"), token, body)
             .await
     }
+
+    /// Drafts a round with the default policy and commits it as the committee; its id.
+    pub async fn commit_round(&self, budget: i64, as_of: &str) -> i64 {
+        let round = self
+            .post(
+                "/api/v1/rounds",
+                &self.admin,
+                json!({"budget": budget, "as_of": as_of}),
+            )
+            .await
+            .expect(201)
+            .id();
+        self.post(
+            &format!("/api/v1/rounds/{round}/commit"),
+            &self.admin,
+            json!({}),
+        )
+        .await
+        .expect(200);
+        round
+    }
 }
 
 /// A small portfolio: one arena, two internal teams with a member each, an external team with a

@@ -208,22 +208,7 @@ async fn world_with_round(app: &TestApp) -> (World, i64) {
             .await
             .expect(201);
     }
-    let round = app
-        .post(
-            "/api/v1/rounds",
-            &app.admin,
-            json!({"budget": 100_000, "as_of": "2026-07-01T00:00:00Z"}),
-        )
-        .await
-        .expect(201)
-        .id();
-    app.post(
-        &format!("/api/v1/rounds/{round}/commit"),
-        &app.admin,
-        json!({}),
-    )
-    .await
-    .expect(200);
+    let round = app.commit_round(100_000, "2026-07-01T00:00:00Z").await;
     (w, round)
 }
 
@@ -525,22 +510,7 @@ async fn the_most_funded_bets_are_what_the_ledger_paid_them() {
     )
     .await
     .expect(201);
-    let round = app
-        .post(
-            "/api/v1/rounds",
-            &app.admin,
-            json!({"budget": 50_000, "as_of": "2026-08-01T00:00:00Z"}),
-        )
-        .await
-        .expect(201)
-        .id();
-    app.post(
-        &format!("/api/v1/rounds/{round}/commit"),
-        &app.admin,
-        json!({}),
-    )
-    .await
-    .expect(200);
+    app.commit_round(50_000, "2026-08-01T00:00:00Z").await;
 
     let ledger = app
         .get("/api/v1/ledger?per_page=500", &app.admin)

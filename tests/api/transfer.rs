@@ -127,22 +127,7 @@ async fn exports_add_up_and_respect_roles() {
             .await
             .expect(201);
     }
-    let round = app
-        .post(
-            "/api/v1/rounds",
-            &app.admin,
-            json!({"budget": 1_000_001, "as_of": "2026-07-01T00:00:00Z"}),
-        )
-        .await
-        .expect(201)
-        .id();
-    app.post(
-        &format!("/api/v1/rounds/{round}/commit"),
-        &app.admin,
-        json!({}),
-    )
-    .await
-    .expect(200);
+    let round = app.commit_round(1_000_001, "2026-07-01T00:00:00Z").await;
 
     let csv = app
         .client

@@ -148,8 +148,9 @@ pub fn bets_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>
         .load(conn)
 }
 
-/// A bet with its names, its latest committed result and its total funding.
-pub struct PortfolioLine {
+/// A bet as the portfolio export names it.
+#[derive(Debug, Clone, Queryable)]
+pub struct PortfolioBet {
     pub bet_id: i64,
     pub slug: String,
     pub title: String,
@@ -162,6 +163,11 @@ pub struct PortfolioLine {
     pub unit: String,
     pub direction: String,
     pub baseline: f64,
+}
+
+/// A bet with its names, its latest committed result and its total funding.
+pub struct PortfolioLine {
+    pub bet: PortfolioBet,
     pub latest: Option<super::rounds::RoundResultRow>,
     pub total_granted: i64,
 }
@@ -169,24 +175,7 @@ pub struct PortfolioLine {
 /// Every bet with its latest committed result and total funding, in id order.
 pub fn portfolio_lines(conn: &mut DbConnection) -> QueryResult<Vec<PortfolioLine>> {
     use super::rounds::RoundResultRow;
-    #[expect(
-        clippy::type_complexity,
-        reason = "one query's columns, named in the struct below"
-    )]
-    let bets: Vec<(
-        i64,
-        String,
-        String,
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        f64,
-    )> = bets::table
+    let bets: Vec<PortfolioBet> = bets::table
         .inner_join(teams::table)
         .inner_join(arenas::table)
         .select((
@@ -220,39 +209,13 @@ pub fn portfolio_lines(conn: &mut DbConnection) -> QueryResult<Vec<PortfolioLine
     }
     Ok(bets
         .into_iter()
-        .map(
-            |(
-                bet_id,
-                slug,
-                title,
-                team_id,
-                team,
-                arena,
-                status,
-                stage,
-                metric,
-                unit,
-                direction,
-                baseline,
-            )| {
-                let (latest, total_granted) = by_bet.remove(&bet_id).unwrap_or((None, 0));
-                PortfolioLine {
-                    bet_id,
-                    slug,
-                    title,
-                    team_id,
-                    team,
-                    arena,
-                    status,
-                    stage,
-                    metric,
-                    unit,
-                    direction,
-                    baseline,
-                    latest,
-                    total_granted,
-                }
-            },
-        )
+        .map(|bet| {
+            let (latest, total_granted) = by_bet.remove(&bet.bet_id).unwrap_or((None, 0));
+            PortfolioLine {
+                bet,
+                latest,
+                total_granted,
+            }
+        })
         .collect())
 }

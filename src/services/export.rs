@@ -158,21 +158,21 @@ pub fn portfolio_rows(
     let lines = crate::db::overview::portfolio_lines(conn)?;
     Ok(lines
         .into_iter()
-        .filter(|l| actor.reads_all_teams() || Some(l.team_id) == actor.team_id)
+        .filter(|l| actor.reads_all_teams() || Some(l.bet.team_id) == actor.team_id)
         .map(|l| PortfolioRow {
             total_granted: currency.format_amount(l.total_granted).replace(',', ""),
             currency: currency.code().to_owned(),
-            bet_id: l.bet_id,
-            slug: l.slug,
-            title: l.title,
-            team: l.team,
-            arena: l.arena,
-            status: l.status,
-            stage: l.stage,
-            metric: l.metric,
-            unit: l.unit,
-            direction: l.direction,
-            baseline: l.baseline,
+            bet_id: l.bet.bet_id,
+            slug: l.bet.slug,
+            title: l.bet.title,
+            team: l.bet.team,
+            arena: l.bet.arena,
+            status: l.bet.status,
+            stage: l.bet.stage,
+            metric: l.bet.metric,
+            unit: l.bet.unit,
+            direction: l.bet.direction,
+            baseline: l.bet.baseline,
             latest_round_id: l.latest.as_ref().map(|r| r.round_id),
             latest_level: l.latest.as_ref().and_then(|r| r.level),
             latest_threshold: l.latest.as_ref().map(|r| r.threshold),

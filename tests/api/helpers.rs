@@ -281,6 +281,16 @@ impl TestApp {
             .await
     }
 
+    /// How many reports a bet holds, corrections included.
+    pub async fn report_count(&self, bet: i64) -> i64 {
+        self.get(&format!("/api/v1/bets/{bet}/reports"), &self.admin)
+            .await
+            .expect(200)
+            .body["total"]
+            .as_i64()
+            .unwrap()
+    }
+
     /// Drafts a round with the default policy and commits it as the committee; its id.
     pub async fn commit_round(&self, budget: i64, as_of: &str) -> i64 {
         let round = self

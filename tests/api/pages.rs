@@ -116,15 +116,6 @@ impl Browser {
     }
 }
 
-async fn report_count(app: &TestApp, bet: i64) -> i64 {
-    app.get(&format!("/api/v1/bets/{bet}/reports"), &app.admin)
-        .await
-        .expect(200)
-        .body["total"]
-        .as_i64()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn pages_ask_for_sign_in_and_refuse_bad_tokens() {
     let app = spawn_app().await;
@@ -304,7 +295,7 @@ async fn a_member_reports_and_corrects_through_the_forms_and_a_double_click_stor
     let (status, location, _) = member.post(&app, "/report", &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.ends_with("notice=report-replayed"), "{location}");
-    assert_eq!(report_count(&app, w.bet_a).await, 1);
+    assert_eq!(app.report_count(w.bet_a).await, 1);
     let (_, page) = member.get(&app, &format!("/bets/{}", w.bet_a)).await;
     assert!(page.contains("1,234.5"));
 
@@ -320,7 +311,7 @@ async fn a_member_reports_and_corrects_through_the_forms_and_a_double_click_stor
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("must be a finite number") && body.contains("value=\"lots\""));
     assert!(body.contains("5 minutes in the future"));
-    assert_eq!(report_count(&app, w.bet_a).await, 1);
+    assert_eq!(app.report_count(w.bet_a).await, 1);
 
     // A correction through its form.
     let reports = app
@@ -344,7 +335,7 @@ async fn a_member_reports_and_corrects_through_the_forms_and_a_double_click_stor
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
-    assert_eq!(report_count(&app, w.bet_a).await, 2);
+    assert_eq!(app.report_count(w.bet_a).await, 2);
 
     // Another team's bet, and a form without this session's CSRF token, are refused.
     let other = w.bet_b.to_string();
@@ -373,7 +364,7 @@ async fn a_member_reports_and_corrects_through_the_forms_and_a_double_click_stor
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(report_count(&app, w.bet_a).await, 2);
+    assert_eq!(app.report_count(w.bet_a).await, 2);
 }
 
 #[tokio::test]

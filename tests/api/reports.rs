@@ -2,15 +2,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::spawn_app;
 
-async fn total_reports(app: &crate::helpers::TestApp, bet: i64) -> i64 {
-    app.get(&format!("/api/v1/bets/{bet}/reports"), &app.admin)
-        .await
-        .expect(200)
-        .body["total"]
-        .as_i64()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_member_reports_values_and_reads_them_back() {
     let app = spawn_app().await;
@@ -66,14 +57,14 @@ async fn a_retry_with_the_same_key_is_stored_once() {
     let second = app.report(&w.member_a, w.bet_a, body).await.expect(201);
     assert_eq!(second.body, first.body, "a replay returns the first result");
     assert_eq!(second.headers["idempotent-replayed"], "true");
-    assert_eq!(total_reports(&app, w.bet_a).await, 1);
+    assert_eq!(app.report_count(w.bet_a).await, 1);
 
     let conflict = app
         .report(&w.member_a, w.bet_a, json!({"value": 102.0, "observed_at": "2026-03-01T00:00:00Z", "idempotency_key": "k-1"}))
         .await
         .expect(409);
     assert_eq!(conflict.code(), "idempotency_conflict");
-    assert_eq!(total_reports(&app, w.bet_a).await, 1);
+    assert_eq!(app.report_count(w.bet_a).await, 1);
 
     // A retry that leaves observed_at to the server (now) is still the same request.
     let defaulted = json!({"value": 103.0, "idempotency_key": "k-2"});
@@ -91,7 +82,7 @@ async fn a_retry_with_the_same_key_is_stored_once() {
     let explicit =
         json!({"value": 103.0, "idempotency_key": "k-2", "observed_at": first.body["observed_at"]});
     app.report(&w.member_a, w.bet_a, explicit).await.expect(409);
-    assert_eq!(total_reports(&app, w.bet_a).await, 2);
+    assert_eq!(app.report_count(w.bet_a).await, 2);
 
     // Keys are scoped to the bet: another team's bet may use the same key.
     app.report(
@@ -137,7 +128,7 @@ async fn concurrent_requests_with_one_key_store_one_report() {
     }
     ids.dedup();
     assert_eq!(ids.len(), 1, "every request saw the same report");
-    assert_eq!(total_reports(&app, w.bet_a).await, 1);
+    assert_eq!(app.report_count(w.bet_a).await, 1);
 }
 
 #[tokio::test]
@@ -234,7 +225,7 @@ async fn a_batch_is_stored_whole() {
         .expect(201);
     assert_eq!(reply.body["stored"], 10_000);
     assert_eq!(reply.body["reports"][9_999]["value"], 9_999.0);
-    assert_eq!(total_reports(&app, w.bet_a).await, 10_000);
+    assert_eq!(app.report_count(w.bet_a).await, 10_000);
 
     // The same batch again stores nothing new.
     let reply = app
@@ -247,7 +238,7 @@ async fn a_batch_is_stored_whole() {
         .expect(201);
     assert_eq!(reply.body["stored"], 0);
     assert_eq!(reply.body["replayed"], 10_000);
-    assert_eq!(total_reports(&app, w.bet_a).await, 10_000);
+    assert_eq!(app.report_count(w.bet_a).await, 10_000);
 }
 
 #[tokio::test]
@@ -282,7 +273,7 @@ async fn one_bad_row_refuses_the_batch_and_every_bad_row_is_listed() {
     assert_eq!(details[0]["code"], "forbidden");
     assert_eq!(details[1]["field"], "reports[2].observed_at");
     assert_eq!(details[2]["code"], "not_found");
-    assert_eq!(total_reports(&app, w.bet_a).await, 0, "nothing was written");
+    assert_eq!(app.report_count(w.bet_a).await, 0, "nothing was written");
 
     let dup = json!([
         {"bet_id": w.bet_a, "value": 1.0, "idempotency_key": "same"},
@@ -297,7 +288,7 @@ async fn one_bad_row_refuses_the_batch_and_every_bad_row_is_listed() {
         .await
         .expect(409);
     assert_eq!(reply.body["error"]["details"][0]["index"], 1);
-    assert_eq!(total_reports(&app, w.bet_a).await, 0);
+    assert_eq!(app.report_count(w.bet_a).await, 0);
 }
 
 #[tokio::test]
@@ -329,7 +320,7 @@ async fn batch_limits_are_enforced() {
         .await
         .expect(413);
     assert_eq!(reply.code(), "body_too_large");
-    assert_eq!(total_reports(&app, w.bet_a).await, 0);
+    assert_eq!(app.report_count(w.bet_a).await, 0);
 }
 
 #[tokio::test]

@@ -23,15 +23,6 @@ async fn import(app: &TestApp, token: &str, csv: &str, partial: bool) -> (u16, V
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
-async fn total(app: &TestApp, bet: i64) -> i64 {
-    app.get(&format!("/api/v1/bets/{bet}/reports"), &app.admin)
-        .await
-        .expect(200)
-        .body["total"]
-        .as_i64()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_csv_import_is_all_or_nothing_with_line_numbers() {
     let app = spawn_app().await;
@@ -46,7 +37,7 @@ async fn a_csv_import_is_all_or_nothing_with_line_numbers() {
     let (status, body) = import(&app, &w.member_a, &good, false).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["stored"], 3);
-    assert_eq!(total(&app, w.bet_a).await, 3);
+    assert_eq!(app.report_count(w.bet_a).await, 3);
     // Importing the same file again stores nothing twice.
     let (status, body) = import(&app, &w.member_a, &good, false).await;
     assert_eq!(status, 201);
@@ -54,7 +45,7 @@ async fn a_csv_import_is_all_or_nothing_with_line_numbers() {
         (body["stored"].as_i64(), body["replayed"].as_i64()),
         (Some(0), Some(3))
     );
-    assert_eq!(total(&app, w.bet_a).await, 3);
+    assert_eq!(app.report_count(w.bet_a).await, 3);
 
     let bad = format!(
         "bet,value,observed_at\n\
@@ -76,7 +67,7 @@ async fn a_csv_import_is_all_or_nothing_with_line_numbers() {
         .map(|d| d["index"].as_i64().unwrap())
         .collect();
     assert_eq!(lines, [3, 4, 5, 6], "every bad row by its line in the file");
-    assert_eq!(total(&app, w.bet_a).await, 3, "nothing was stored");
+    assert_eq!(app.report_count(w.bet_a).await, 3, "nothing was stored");
     // Partial mode keeps the good rows.
     let (status, body) = import(&app, &w.member_a, &bad, true).await;
     assert_eq!(status, 201, "{body}");
@@ -84,7 +75,7 @@ async fn a_csv_import_is_all_or_nothing_with_line_numbers() {
         (body["stored"].as_i64(), body["refused"].as_i64()),
         (Some(2), Some(4))
     );
-    assert_eq!(total(&app, w.bet_a).await, 5);
+    assert_eq!(app.report_count(w.bet_a).await, 5);
 
     let (status, body) = import(&app, &w.member_a, "colour,value\nred,1\n", false).await;
     assert_eq!(status, 422);
@@ -288,7 +279,7 @@ async fn the_cli_imports_exports_and_backs_up() {
         ],
     );
     assert!(ok && out.contains("1 stored"), "{out}");
-    assert_eq!(total(&app, w.bet_a).await, 1);
+    assert_eq!(app.report_count(w.bet_a).await, 1);
     let (ok, _, err) = cli(
         &app.database_url,
         &[
@@ -302,7 +293,7 @@ async fn the_cli_imports_exports_and_backs_up() {
     );
     assert!(ok, "{err}");
     assert_eq!(
-        total(&app, w.bet_a).await,
+        app.report_count(w.bet_a).await,
         1,
         "another team's member stores nothing on this bet"
     );

@@ -15,6 +15,8 @@ pub struct Metrics {
     latency: HistogramVec,
     pub reports_ingested: IntCounter,
     pub rounds_committed: IntCounter,
+    /// Commits of the single-report writer: reports stored over commits is its group size.
+    pub report_commits: IntCounter,
     pool_connections: IntGauge,
     pool_idle: IntGauge,
 }
@@ -57,6 +59,10 @@ fn build() -> Metrics {
             "horserace_rounds_committed_total",
             "Funding rounds committed",
         ),
+        report_commits: counter(
+            "horserace_report_commits_total",
+            "Transactions the single-report writer committed (each stores a group of reports)",
+        ),
         pool_connections: gauge(
             "horserace_db_pool_connections",
             "Database connections open in the pool",
@@ -74,6 +80,7 @@ fn build() -> Metrics {
         Box::new(metrics.latency.clone()),
         Box::new(metrics.reports_ingested.clone()),
         Box::new(metrics.rounds_committed.clone()),
+        Box::new(metrics.report_commits.clone()),
         Box::new(metrics.pool_connections.clone()),
         Box::new(metrics.pool_idle.clone()),
     ] {
@@ -189,6 +196,7 @@ mod tests {
             "horserace_http_requests_total",
             "horserace_http_request_duration_seconds",
             "horserace_reports_ingested_total",
+            "horserace_report_commits_total",
         ] {
             assert!(names.contains(&name), "{name} missing from {names:?}");
         }

@@ -3,6 +3,7 @@
 //! learn the port.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -42,11 +43,15 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let write_limit = api::write_limit::WriteLimit::new(settings.write_rate).map(Arc::new);
         let state = web::Data::new(AppState {
-            reports: crate::services::report_writer::ReportWriter::start(pool.clone())?,
+            reports: crate::services::report_writer::ReportWriter::start(
+                pool.clone(),
+                write_limit.clone(),
+            )?,
             pool: pool.clone(),
             currency: settings.currency.clone(),
-            write_limit: api::write_limit::WriteLimit::new(settings.write_rate),
+            write_limit,
             secure_cookies: settings.secure_cookies,
         });
         let openapi = api::openapi_document();

@@ -11,7 +11,6 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use super::AppState;
 use super::error::ApiError;
-use crate::db::users::User;
 use crate::domain::{Actor, ApiToken, Role};
 
 /// The authenticated caller of an API route.
@@ -44,20 +43,26 @@ impl FromRequest for Caller {
     }
 }
 
+/// A well-formed bearer token, not yet looked up: for the single-report routes, whose token the
+/// report writer resolves in the same step that stores the report (see
+/// [`crate::services::report_writer`]). A missing or malformed header is still 401 at once.
+pub struct Bearer(pub ApiToken);
+
+impl FromRequest for Bearer {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(bearer_token(req).map(Bearer))
+    }
+}
+
 /// Counts a write against the token's limit; over it, 429 with the wait in `Retry-After`.
 fn take_write(state: &AppState, token_id: i64) -> Result<(), ApiError> {
-    let Some(limit) = &state.write_limit else {
-        return Ok(());
-    };
-    limit
-        .take(token_id, std::time::Instant::now())
-        .map_err(|wait| {
-            ApiError::too_many_requests(
-                "this token is writing too fast; wait, or send reports in batches (POST /api/v1/reports/batch)",
-            )
-            // Whole seconds, rounded up: a client that waits this long is let through.
-            .with_retry_after(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
-        })
+    match &state.write_limit {
+        Some(limit) => limit.take_or_refuse(token_id, std::time::Instant::now()),
+        None => Ok(()),
+    }
 }
 
 fn bearer_token(req: &HttpRequest) -> Result<ApiToken, ApiError> {
@@ -76,7 +81,7 @@ fn bearer_token(req: &HttpRequest) -> Result<ApiToken, ApiError> {
     ApiToken::parse("token", raw.trim()).map_err(|_| invalid_token())
 }
 
-fn invalid_token() -> ApiError {
+pub(crate) fn invalid_token() -> ApiError {
     ApiError::unauthorized("the token is not valid: unknown, revoked or expired")
 }
 
@@ -87,27 +92,12 @@ pub async fn authenticate(state: &AppState, token: ApiToken) -> Result<Actor, Ap
 
 /// The token's actor and the token's id.
 async fn resolve(state: &AppState, token: ApiToken) -> Result<(Actor, i64), ApiError> {
-    let hash = token.hash();
     let now = crate::db::now();
-    let found = crate::db::run(&state.pool, move |conn| {
-        User::by_token_hash(conn, hash.as_str(), now).map_err(ApiError::from)
+    crate::db::run(&state.pool, move |conn| {
+        crate::services::users::actor_for_token(conn, &token, now)
     })
-    .await?;
-    let (user, stored) = found.ok_or_else(invalid_token)?;
-    if !crate::domain::TokenHash::from_stored(stored.hash).matches(&token.hash()) {
-        return Err(invalid_token());
-    }
-    let role: Role = user
-        .role
-        .parse()
-        .map_err(|e: String| ApiError::internal(&e))?;
-    let actor = Actor {
-        user_id: user.id,
-        name: user.name,
-        role,
-        team_id: user.team_id,
-    };
-    Ok((actor, stored.id))
+    .await?
+    .ok_or_else(invalid_token)
 }
 
 impl Caller {

@@ -35,7 +35,7 @@ pub struct AppState {
     pub reports: crate::services::report_writer::ReportWriter,
     pub currency: Currency,
     /// The per-token limit on writes; None when writes are not limited.
-    pub write_limit: Option<write_limit::WriteLimit>,
+    pub write_limit: Option<std::sync::Arc<write_limit::WriteLimit>>,
     /// Mark cookies `Secure`: the server is reached over TLS.
     pub secure_cookies: bool,
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Caller;
+use super::auth::{Bearer, Caller};
 use super::error::{ApiError, ErrorBody};
 use super::pagination::{Page, Paging};
 use super::text_schema::{IdempotencyKeyText, SourceText};
@@ -135,13 +135,15 @@ fn single_response(stored: Stored) -> HttpResponse {
 
 async fn store_one(
     state: &AppState,
-    caller: Caller,
+    token: Bearer,
     draft: ReportDraft,
     now: DateTime<Utc>,
 ) -> Result<HttpResponse, ApiError> {
-    // Through the group-commit writer: many clients' single reports share one commit.
-    let stored = state.reports.store(caller.0, draft, now).await?;
-    Ok(single_response(stored))
+    // Through the group-commit writer: many clients' single reports share one commit, and the
+    // writer checks the token (401, 429) before anything else about the report.
+    let written = state.reports.store(token.0, draft, now).await?;
+    tracing::Span::current().record("user", written.by.name.as_str());
+    Ok(single_response(written.stored))
 }
 
 /// Two requests with one new idempotency key can race past the lookup on PostgreSQL; the
@@ -171,10 +173,10 @@ fn retry_on_unique<T>(mut attempt: impl FnMut() -> Result<T, ApiError>) -> Resul
     )
 )]
 #[post("/bets/{id}/reports")]
-#[tracing::instrument(skip(state, body), fields(user = %caller.name))]
+#[tracing::instrument(skip_all, fields(user))]
 pub async fn create_report(
     state: web::Data<AppState>,
-    caller: Caller,
+    token: Bearer,
     path: web::Path<i64>,
     body: web::Json<CreateReport>,
 ) -> Result<HttpResponse, ApiError> {
@@ -188,7 +190,7 @@ pub async fn create_report(
         b.idempotency_key.as_deref(),
         now,
     )?;
-    store_one(&state, caller, draft, now).await
+    store_one(&state, token, draft, now).await
 }
 
 /// Correct a report: a new report supersedes it; both stay in the history.
@@ -205,10 +207,10 @@ pub async fn create_report(
     )
 )]
 #[post("/reports/{id}/corrections")]
-#[tracing::instrument(skip(state, body), fields(user = %caller.name))]
+#[tracing::instrument(skip_all, fields(user))]
 pub async fn correct_report(
     state: web::Data<AppState>,
-    caller: Caller,
+    token: Bearer,
     path: web::Path<i64>,
     body: web::Json<CreateReport>,
 ) -> Result<HttpResponse, ApiError> {
@@ -222,7 +224,7 @@ pub async fn correct_report(
         b.idempotency_key.as_deref(),
         now,
     )?;
-    store_one(&state, caller, draft, now).await
+    store_one(&state, token, draft, now).await
 }
 
 /// Report many values at once: up to 10,000, all stored or none. Every bad row is listed.

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::error::ApiError;
+
 /// Buckets kept before idle ones (refilled to full, so forgetting them changes nothing) are
 /// dropped.
 const PRUNE_AT: usize = 10_000;
@@ -42,6 +44,17 @@ impl WriteLimit {
                 burst: rate.burst.max(1),
             },
             buckets: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Takes one write from `token`'s bucket, or refuses with 429 and the wait in `Retry-After`.
+    pub fn take_or_refuse(&self, token: i64, now: Instant) -> Result<(), ApiError> {
+        self.take(token, now).map_err(|wait| {
+            ApiError::too_many_requests(
+                "this token is writing too fast; wait, or send reports in batches (POST /api/v1/reports/batch)",
+            )
+            // Whole seconds, rounded up: a client that waits this long is let through.
+            .with_retry_after(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
         })
     }
 

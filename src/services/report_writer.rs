@@ -4,28 +4,43 @@
 //! report judged on its own, all inserted together, all made durable by one commit, and every
 //! client answered only after that commit.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
+use crate::api::auth::invalid_token;
 use crate::api::error::ApiError;
+use crate::api::write_limit::WriteLimit;
 use crate::db::{DbConnection, DbError, Pool, write_transaction};
-use crate::domain::Actor;
+use crate::domain::{Actor, ApiToken};
 use crate::services::reports::{
     GroupRequest, ReportDraft, Stored, audit, store_group, store_unaudited,
 };
+use crate::services::users::actor_for_token;
 
 /// Reports waiting for the writer before new ones are turned away with 503.
 const QUEUE: usize = 8_192;
 /// The most reports one commit takes.
 const GROUP: usize = 1_000;
 
+/// One client's report, with the bearer token it came with. The writer resolves the token
+/// itself: one lookup per distinct token in a group instead of a trip to the blocking pool and
+/// a query for every request before it may even queue.
 struct Job {
-    actor: Actor,
+    token: ApiToken,
     draft: ReportDraft,
     now: DateTime<Utc>,
-    reply: oneshot::Sender<Result<Stored, ApiError>>,
+    reply: oneshot::Sender<Result<Written, ApiError>>,
+}
+
+/// A stored (or replayed) report and who stored it.
+#[derive(Debug)]
+pub struct Written {
+    pub by: Actor,
+    pub stored: Stored,
 }
 
 /// The handle requests use; cheap to clone.
@@ -35,25 +50,27 @@ pub struct ReportWriter {
 }
 
 impl ReportWriter {
-    /// Starts the writer thread on its own connection from `pool`.
-    pub fn start(pool: Pool) -> std::io::Result<Self> {
+    /// Starts the writer thread on its own connection from `pool`; writes count against `limit`.
+    pub fn start(pool: Pool, limit: Option<Arc<WriteLimit>>) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::sync_channel(QUEUE);
         std::thread::Builder::new()
             .name("report-writer".into())
-            .spawn(move || run(&pool, &queue))?;
+            .spawn(move || run(&pool, &queue, limit.as_deref()))?;
         Ok(Self { jobs })
     }
 
-    /// Stores one report (or correction) and answers once it is committed.
+    /// Stores one report (or correction) sent with `token`, and answers once it is committed:
+    /// 401 for a token that is unknown, revoked or expired, 429 past the token's write limit,
+    /// else whatever storing the report alone would answer.
     pub async fn store(
         &self,
-        actor: Actor,
+        token: ApiToken,
         draft: ReportDraft,
         now: DateTime<Utc>,
-    ) -> Result<Stored, ApiError> {
+    ) -> Result<Written, ApiError> {
         let (reply, answer) = oneshot::channel();
         match self.jobs.try_send(Job {
-            actor,
+            token,
             draft,
             now,
             reply,
@@ -74,7 +91,7 @@ impl ReportWriter {
     }
 }
 
-fn run(pool: &Pool, queue: &Receiver<Job>) {
+fn run(pool: &Pool, queue: &Receiver<Job>, limit: Option<&WriteLimit>) {
     while let Ok(first) = queue.recv() {
         let mut jobs = vec![first];
         while jobs.len() < GROUP {
@@ -84,7 +101,7 @@ fn run(pool: &Pool, queue: &Receiver<Job>) {
             }
         }
         let results = match pool.get() {
-            Ok(mut conn) => commit_group(&mut conn, &jobs),
+            Ok(mut conn) => write_group(&mut conn, &jobs, limit),
             Err(e) => {
                 let failure = ApiError::from(DbError::from(e));
                 jobs.iter().map(|_| Err(failure.clone())).collect()
@@ -92,56 +109,112 @@ fn run(pool: &Pool, queue: &Receiver<Job>) {
         };
         let stored = results
             .iter()
-            .filter(|r| matches!(r, Ok(s) if !s.replayed))
+            .filter(|r| matches!(r, Ok(w) if !w.stored.replayed))
             .count();
         crate::metrics::METRICS
             .reports_ingested
             .inc_by(u64::try_from(stored).unwrap_or(0));
+        crate::metrics::METRICS.report_commits.inc();
         for (job, result) in jobs.into_iter().zip(results) {
             let _ = job.reply.send(result);
         }
     }
 }
 
-/// Stores every job in one transaction: each judged on its own, all inserted by one statement.
-/// If that fails as a whole (another process stored one of the idempotency keys first, on
-/// PostgreSQL), the jobs are stored one by one instead, each in a savepoint, so that one
-/// refused report leaves the others stored. If the commit fails, every job gets that failure.
-fn commit_group(conn: &mut DbConnection, jobs: &[Job]) -> Vec<Result<Stored, ApiError>> {
+/// Who sent each job, in order: the token's actor, or 401, or 429 past the write limit. Each
+/// distinct token is looked up once, as of the moment its first job arrived.
+fn callers(
+    conn: &mut DbConnection,
+    jobs: &[Job],
+    limit: Option<&WriteLimit>,
+) -> Vec<Result<Actor, ApiError>> {
+    let mut known: HashMap<String, Result<Option<(Actor, i64)>, ApiError>> = HashMap::new();
+    let admitted_at = std::time::Instant::now();
+    jobs.iter()
+        .map(|job| {
+            let hash = job.token.hash();
+            let found = known
+                .entry(hash.as_str().to_owned())
+                .or_insert_with(|| actor_for_token(conn, &job.token, job.now.naive_utc()))
+                .clone()?;
+            let (actor, token_id) = found.ok_or_else(invalid_token)?;
+            if let Some(limit) = limit {
+                limit.take_or_refuse(token_id, admitted_at)?;
+            }
+            Ok(actor)
+        })
+        .collect()
+}
+
+/// Resolves the group's callers, then stores the admitted jobs in one transaction.
+fn write_group(
+    conn: &mut DbConnection,
+    jobs: &[Job],
+    limit: Option<&WriteLimit>,
+) -> Vec<Result<Written, ApiError>> {
+    let callers = callers(conn, jobs, limit);
     let requests: Vec<GroupRequest<'_>> = jobs
         .iter()
-        .map(|job| GroupRequest {
-            actor: &job.actor,
-            draft: &job.draft,
-            now: job.now,
+        .zip(&callers)
+        .filter_map(|(job, caller)| {
+            Some(GroupRequest {
+                actor: caller.as_ref().ok()?,
+                draft: &job.draft,
+                now: job.now,
+            })
         })
         .collect();
-    if let Ok(results) = write_transaction(conn, |conn| store_group(conn, &requests)) {
+    let mut stored = commit_group(conn, &requests).into_iter();
+    callers
+        .into_iter()
+        .map(|caller| {
+            let by = caller?;
+            let stored = stored
+                .next()
+                .unwrap_or_else(|| Err(ApiError::internal(&"a report went unanswered")))?;
+            Ok(Written { by, stored })
+        })
+        .collect()
+}
+
+/// Stores every request in one transaction: each judged on its own, all inserted by one
+/// statement. If that fails as a whole (another process stored one of the idempotency keys
+/// first, on PostgreSQL), they are stored one by one instead, each in a savepoint, so that one
+/// refused report leaves the others stored. If the commit fails, every request gets that failure.
+fn commit_group(
+    conn: &mut DbConnection,
+    requests: &[GroupRequest<'_>],
+) -> Vec<Result<Stored, ApiError>> {
+    if requests.is_empty() {
+        return Vec::new();
+    }
+    if let Ok(results) = write_transaction(conn, |conn| store_group(conn, requests)) {
         return results;
     }
     let outcome = write_transaction(conn, |conn| {
         Ok::<_, ApiError>(
-            jobs.iter()
-                .map(|job| store_one(conn, job))
+            requests
+                .iter()
+                .map(|request| store_one(conn, request))
                 .collect::<Vec<_>>(),
         )
     });
     match outcome {
         Ok(results) => results,
-        Err(e) => jobs.iter().map(|_| Err(e.clone())).collect(),
+        Err(e) => requests.iter().map(|_| Err(e.clone())).collect(),
     }
 }
 
-fn store_one(conn: &mut DbConnection, job: &Job) -> Result<Stored, ApiError> {
-    let rows = [Ok(job.draft.clone())];
+fn store_one(conn: &mut DbConnection, request: &GroupRequest<'_>) -> Result<Stored, ApiError> {
+    let rows = [Ok(request.draft.clone())];
     let attempt = |conn: &mut DbConnection| {
         write_transaction(conn, |conn| {
-            let mut stored = store_unaudited(conn, &job.actor, &rows, job.now)?;
+            let mut stored = store_unaudited(conn, request.actor, &rows, request.now)?;
             let one = stored
                 .pop()
                 .ok_or_else(|| ApiError::internal(&"no report stored"))?;
             if !one.replayed {
-                audit(conn, &job.actor, 1, &[&one.report], job.now)?;
+                audit(conn, request.actor, 1, &[&one.report], request.now)?;
             }
             Ok::<_, ApiError>(one)
         })

@@ -12,6 +12,36 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, ApiToken, Currency, Name, Role, TeamKind};
 use crate::services::audit;
 
+/// The user a token belongs to, as an [`Actor`], and the token's id; None for an unknown,
+/// revoked or expired token. Shared by the request extractor and the report writer, which
+/// resolves a whole group's tokens inside its own transaction.
+pub fn actor_for_token(
+    conn: &mut DbConnection,
+    token: &ApiToken,
+    now: chrono::NaiveDateTime,
+) -> Result<Option<(Actor, i64)>, ApiError> {
+    let hash = token.hash();
+    let Some((user, stored)) = User::by_token_hash(conn, hash.as_str(), now)? else {
+        return Ok(None);
+    };
+    // The lookup found it by hash; compare again in constant time so that the decision does not
+    // rest on how the database compares strings.
+    if !crate::domain::TokenHash::from_stored(stored.hash).matches(&hash) {
+        return Ok(None);
+    }
+    let role: Role = user
+        .role
+        .parse()
+        .map_err(|e: String| ApiError::internal(&e))?;
+    let actor = Actor {
+        user_id: user.id,
+        name: user.name,
+        role,
+        team_id: user.team_id,
+    };
+    Ok(Some((actor, stored.id)))
+}
+
 /// A token just issued: the stored row and, this once, the secret.
 pub struct IssuedToken {
     pub token: Token,

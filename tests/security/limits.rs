@@ -72,6 +72,50 @@ async fn a_token_writing_too_fast_is_told_when_to_come_back() {
     assert_eq!(arena_names(&app).await, ["A", "B", "C", "D"]);
 }
 
+/// Single reports take a different road (the group-commit writer checks their token, not the
+/// request extractor), so they get their own check that the same limit holds for them.
+#[tokio::test]
+async fn single_reports_and_corrections_count_against_the_same_limit() {
+    let app = spawn_app_with(|s| {
+        s.write_rate = WriteRate {
+            per_second: 1,
+            burst: 12,
+        }
+    })
+    .await;
+    let world = app.world().await;
+    let mut stored = Vec::new();
+    let refused = loop {
+        assert!(stored.len() < 40, "40 reports in a row were never limited");
+        let reply = app
+            .report(&world.member_a, world.bet_a, json!({"value": 101.0}))
+            .await;
+        if reply.status == 429 {
+            break reply;
+        }
+        stored.push(reply.expect(201).id());
+    };
+    // The member's bet used one write of the burst of 12; a second of refill may have passed.
+    assert!((11..=14).contains(&stored.len()), "{} stored", stored.len());
+    assert_eq!(refused.code(), "rate_limited");
+    assert!((1..=2).contains(&retry_after(&refused)));
+    // A correction is a write of the same token: refused too. Nothing more was stored.
+    let correction = app
+        .post(
+            &format!("/api/v1/reports/{}/corrections", stored[0]),
+            &world.member_a,
+            json!({"value": 99.0}),
+        )
+        .await
+        .expect(429);
+    assert_eq!(correction.code(), "rate_limited");
+    assert_eq!(app.report_count(world.bet_a).await, stored.len() as i64);
+    // Another token has its own allowance.
+    app.report(&world.member_b, world.bet_b, json!({"value": 5.0}))
+        .await
+        .expect(201);
+}
+
 #[tokio::test]
 async fn a_rate_of_zero_switches_the_limit_off() {
     let app = spawn_app_with(|s| {

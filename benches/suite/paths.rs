@@ -262,39 +262,51 @@ async fn ingest(scale: Scale, postgres: Option<&str>, with_batches: bool) -> Vec
     let batch_ratio = api.median() / ceiling.median();
     let mut lines: Vec<Line> = Vec::new();
 
-    // Single reports under 64 connections, beside /healthz under the same load.
+    // Single reports under 64 connections, beside /healthz under the same load; the two
+    // alternate, `runs` times each, so that a slow moment of the machine hits both.
     let duration = Duration::from_secs(scale.load_seconds);
-    let health = load::run(
-        &base,
-        ADMIN,
-        64,
-        duration,
-        Arc::new(|_| (reqwest::Method::GET, "/healthz".into(), None)),
-        200,
-    )
-    .await;
     let bets = Arc::new(p.bets.clone());
     let stamp = p.now.timestamp();
-    let single = load::run(
-        &base,
-        ADMIN,
-        64,
-        duration,
-        Arc::new(move |n| {
-            let bet = bets[(n as usize) % bets.len()];
-            (
-                reqwest::Method::POST,
-                format!("/api/v1/bets/{bet}/reports"),
-                Some(
-                    json!({"value": 101.5, "idempotency_key": format!("load-{stamp}-{n}")})
-                        .to_string(),
-                ),
-            )
-        }),
-        201,
-    )
-    .await;
-    let single_ratio = single.per_second / health.per_second;
+    let (mut health, mut single) = (Vec::new(), Vec::new());
+    let (mut stored, mut failed, mut health_failed) = (0, 0, 0);
+    for run in 0..scale.runs {
+        let h = load::run(
+            &base,
+            ADMIN,
+            64,
+            duration,
+            Arc::new(|_| (reqwest::Method::GET, "/healthz".into(), None)),
+            200,
+        )
+        .await;
+        let bets = bets.clone();
+        let s = load::run(
+            &base,
+            ADMIN,
+            64,
+            duration,
+            Arc::new(move |n| {
+                let bet = bets[(n as usize) % bets.len()];
+                (
+                    reqwest::Method::POST,
+                    format!("/api/v1/bets/{bet}/reports"),
+                    Some(
+                        json!({"value": 101.5, "idempotency_key": format!("load-{stamp}-{run}-{n}")})
+                            .to_string(),
+                    ),
+                )
+            }),
+            201,
+        )
+        .await;
+        health.push(h.per_second);
+        single.push(s.per_second);
+        stored += s.ok;
+        failed += s.failed;
+        health_failed += h.failed;
+    }
+    let (health, single) = (Samples(health), Samples(single));
+    let single_ratio = single.median() / health.median();
     if with_batches {
         lines.push(Line {
             path: "batch ingest (8 clients x 1,000 a request)",
@@ -311,15 +323,15 @@ async fn ingest(scale: Scale, postgres: Option<&str>, with_batches: bool) -> Vec
     lines.push(Line {
         path: "single reports (64 connections)",
         ratio: Some(single_ratio),
-        met: single_ratio >= 0.5 && single.failed == 0,
-        measured: Samples(vec![single.per_second]),
+        met: single_ratio >= 0.5 && failed == 0,
+        measured: single,
         unit: "req/s",
         ceiling_name: "GET /healthz under the same load",
-        ceiling: Some(Samples(vec![health.per_second])),
+        ceiling: Some(health),
         target: ">= 0.5 x healthz, no errors",
         note: format!(
-            "{} reports stored, {} failed; healthz {} ok, {} failed",
-            single.ok, single.failed, health.ok, health.failed
+            "{stored} reports stored, {failed} failed; healthz {health_failed} failed; {} runs of {} s each, alternating",
+            scale.runs, scale.load_seconds
         ),
     });
     lines

@@ -45,6 +45,9 @@ pub type ReportWithCorrection = (Report, Option<i64>);
 /// Rows per INSERT: 9 parameters a row stays well under SQLite's 32,766-parameter limit.
 const INSERT_CHUNK: usize = 1_000;
 
+/// Up to this many keys of one bet are looked up one by one with a prepared statement.
+const FEW_KEYS: usize = 8;
+
 impl Report {
     pub fn insert(conn: &mut DbConnection, form: &NewReport) -> QueryResult<Report> {
         diesel::insert_into(reports::table)
@@ -95,10 +98,6 @@ impl Report {
     /// Stored reports with these (bet, idempotency key) pairs, looked up bet by bet so that the
     /// (bet, key) index answers.
     pub fn find_by_keys(conn: &mut DbConnection, keys: &[(i64, &str)]) -> QueryResult<Vec<Report>> {
-        // One key (a single report) takes the statement diesel keeps prepared.
-        if let [(bet, key)] = keys {
-            return Ok(Report::find_by_key(conn, *bet, key)?.into_iter().collect());
-        }
         let mut by_bet: std::collections::BTreeMap<i64, Vec<&str>> =
             std::collections::BTreeMap::new();
         for (bet, key) in keys {
@@ -106,6 +105,15 @@ impl Report {
         }
         let mut found = Vec::new();
         for (bet, keys) in by_bet {
+            // A few keys of a bet (single reports from many teams in one group commit) take
+            // the statement diesel keeps prepared; an IN list is compiled afresh every time,
+            // which pays only for the many keys of a batch.
+            if keys.len() <= FEW_KEYS {
+                for key in keys {
+                    found.extend(Report::find_by_key(conn, bet, key)?);
+                }
+                continue;
+            }
             for chunk in keys.chunks(500) {
                 found.extend(
                     reports::table

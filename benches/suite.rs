@@ -39,7 +39,7 @@ const FULL: Scale = Scale {
     rounds: 20,
     runs: 3,
     ingest_rows: 200_000,
-    load_seconds: 5,
+    load_seconds: 3,
     import_rows: 1_000_000,
     page_requests: 40,
 };

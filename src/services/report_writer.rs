@@ -53,9 +53,14 @@ impl ReportWriter {
     /// Starts the writer thread on its own connection from `pool`; writes count against `limit`.
     pub fn start(pool: Pool, limit: Option<Arc<WriteLimit>>) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::sync_channel(QUEUE);
+        let (committed, commits) = mpsc::sync_channel(1);
+        let checkpoints = pool.clone();
+        std::thread::Builder::new()
+            .name("wal-checkpoint".into())
+            .spawn(move || checkpoint_behind(&checkpoints, &commits))?;
         std::thread::Builder::new()
             .name("report-writer".into())
-            .spawn(move || run(&pool, &queue, limit.as_deref()))?;
+            .spawn(move || run(&pool, &queue, limit.as_deref(), &committed))?;
         Ok(Self { jobs })
     }
 
@@ -91,7 +96,33 @@ impl ReportWriter {
     }
 }
 
-fn run(pool: &Pool, queue: &Receiver<Job>, limit: Option<&WriteLimit>) {
+/// How often, at most, the checkpointer copies committed pages from SQLite's write-ahead log
+/// into the database file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Copies the write-ahead log into the database behind the writer, on another thread, so that
+/// the writer rarely meets a checkpoint's copying and fsync at its own commit (SQLite's own
+/// automatic checkpoint stays on as the backstop that keeps the log from growing). A passive
+/// checkpoint never blocks the writer and never touches a commit's durability. Ends when the
+/// writer does; at once on PostgreSQL, which checkpoints by itself.
+fn checkpoint_behind(pool: &Pool, commits: &Receiver<()>) {
+    use diesel::connection::SimpleConnection;
+    while commits.recv().is_ok() {
+        let Ok(mut conn) = pool.get() else {
+            continue;
+        };
+        let DbConnection::Sqlite(c) = &mut *conn else {
+            return;
+        };
+        if let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)") {
+            tracing::warn!(error = %e, "background checkpoint failed; SQLite's own will run");
+        }
+        drop(conn);
+        std::thread::sleep(CHECKPOINT_EVERY);
+    }
+}
+
+fn run(pool: &Pool, queue: &Receiver<Job>, limit: Option<&WriteLimit>, committed: &SyncSender<()>) {
     while let Ok(first) = queue.recv() {
         let mut jobs = vec![first];
         while jobs.len() < GROUP {
@@ -115,6 +146,8 @@ fn run(pool: &Pool, queue: &Receiver<Job>, limit: Option<&WriteLimit>) {
             .reports_ingested
             .inc_by(u64::try_from(stored).unwrap_or(0));
         crate::metrics::METRICS.report_commits.inc();
+        // Full means a checkpoint is already due; one notice is enough.
+        let _ = committed.try_send(());
         for (job, result) in jobs.into_iter().zip(results) {
             let _ = job.reply.send(result);
         }

@@ -154,6 +154,9 @@ fn run(pool: &Pool, queue: &Receiver<Job>, limit: Option<&WriteLimit>, committed
     }
 }
 
+/// A token's actor and the token's id; None for an unknown, revoked or expired token.
+type TokenLookup = Result<Option<(Actor, i64)>, ApiError>;
+
 /// Who sent each job, in order: the token's actor, or 401, or 429 past the write limit. Each
 /// distinct token is looked up once, as of the moment its first job arrived.
 fn callers(
@@ -161,13 +164,13 @@ fn callers(
     jobs: &[Job],
     limit: Option<&WriteLimit>,
 ) -> Vec<Result<Actor, ApiError>> {
-    let mut known: HashMap<String, Result<Option<(Actor, i64)>, ApiError>> = HashMap::new();
+    // Keyed by the token as sent: hashing it is `actor_for_token`'s job, once per token.
+    let mut known: HashMap<&str, TokenLookup> = HashMap::new();
     let admitted_at = std::time::Instant::now();
     jobs.iter()
         .map(|job| {
-            let hash = job.token.hash();
             let found = known
-                .entry(hash.as_str().to_owned())
+                .entry(job.token.expose())
                 .or_insert_with(|| actor_for_token(conn, &job.token, job.now.naive_utc()))
                 .clone()?;
             let (actor, token_id) = found.ok_or_else(invalid_token)?;

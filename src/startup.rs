@@ -64,10 +64,12 @@ impl Application {
                 .app_data(routes.clone())
                 .app_data(openapi.clone())
                 .configure(api::extractor_config)
-                .configure(crate::web::mount)
+                // The router tries routes in the order they were mounted: the API (most of the
+                // traffic, behind one prefix) first, then the pages.
                 .into_utoipa_app()
                 .configure(api::mount)
                 .into_app()
+                .configure(crate::web::mount)
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}")
                         .config(SwaggerConfig::from("/api/v1/openapi.json")),

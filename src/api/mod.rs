@@ -55,7 +55,14 @@ pub fn mount(cfg: &mut ServiceConfig) {
 }
 
 fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(openapi::openapi_json)
+    // The router tries routes in this order, each pattern against the path: the reports that
+    // teams send one at a time come first.
+    cfg.service(reports::create_report)
+        .service(reports::correct_report)
+        .service(reports::create_batch)
+        .service(reports::list_reports)
+        .service(reports::get_report)
+        .service(openapi::openapi_json)
         .service(teams::create_team)
         .service(teams::list_teams)
         .service(teams::get_team)
@@ -76,11 +83,6 @@ fn routes(cfg: &mut ServiceConfig) {
         .service(bets::activate_bet)
         .service(bets::kill_bet)
         .service(bets::graduate_bet)
-        .service(reports::create_report)
-        .service(reports::list_reports)
-        .service(reports::create_batch)
-        .service(reports::correct_report)
-        .service(reports::get_report)
         .service(transfer::import)
         .service(transfer::round_results)
         .service(transfer::portfolio)

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::prepared_insert::{InsertRun, insert_in_runs};
 use super::schema::audit_log;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -30,6 +31,22 @@ pub struct NewAuditEntry<'a> {
     pub detail: String,
 }
 
+// A statement stays prepared under its rows' type, which must therefore be `'static`.
+impl InsertRun<NewAuditEntry<'static>> for AuditEntry {
+    type Out = ();
+
+    fn insert<const N: usize>(
+        conn: &mut DbConnection,
+        rows: &[NewAuditEntry<'static>; N],
+    ) -> QueryResult<()> {
+        // The multi-backend connection cannot express a multi-row INSERT; each backend can.
+        on_each_backend!(conn, |c| diesel::insert_into(audit_log::table)
+            .values(rows)
+            .execute(c)
+            .map(drop))
+    }
+}
+
 /// Filters of the audit listing; every field narrows it.
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {
@@ -49,16 +66,12 @@ impl AuditEntry {
             .map(drop)
     }
 
-    /// Many entries in one statement (none is a no-op).
-    pub fn record_many(conn: &mut DbConnection, entries: &[NewAuditEntry<'_>]) -> QueryResult<()> {
-        if entries.is_empty() {
-            return Ok(());
-        }
-        // The multi-backend connection cannot express a multi-row INSERT; each backend can.
-        on_each_backend!(conn, |c| diesel::insert_into(audit_log::table)
-            .values(entries)
-            .execute(c)
-            .map(drop))
+    /// Many entries with multi-row INSERTs kept prepared (none is a no-op).
+    pub fn record_many(
+        conn: &mut DbConnection,
+        entries: &[NewAuditEntry<'static>],
+    ) -> QueryResult<()> {
+        insert_in_runs::<NewAuditEntry<'static>, AuditEntry>(conn, entries).map(drop)
     }
 
     /// A page of entries, newest first, and the total that match.

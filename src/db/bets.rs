@@ -6,6 +6,9 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::schema::{bets, teams, thresholds};
 
+/// Up to this many bets are looked up one by one with a prepared statement.
+const FEW_IDS: usize = 32;
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = bets)]
 pub struct Bet {
@@ -112,18 +115,21 @@ impl Bet {
     }
 
     pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Bet>> {
-        bets::table
-            .find(id)
-            .select(Bet::as_select())
-            .first(conn)
-            .optional()
+        // On the concrete connection: every report asks this.
+        let query = bets::table.find(id);
+        on_each_backend!(conn, |c| query.select(Bet::as_select()).first(c).optional())
     }
 
     /// The bets with these ids (any order).
     pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Bet>> {
-        // One id (a single report) takes the statement diesel keeps prepared.
-        if let [id] = ids {
-            return Ok(Bet::find(conn, *id)?.into_iter().collect());
+        // A few ids (the single reports of one group commit) take the statement diesel keeps
+        // prepared; an IN list is compiled afresh every time.
+        if ids.len() <= FEW_IDS {
+            let mut found = Vec::with_capacity(ids.len());
+            for id in ids {
+                found.extend(Bet::find(conn, *id)?);
+            }
+            return Ok(found);
         }
         let mut found = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {

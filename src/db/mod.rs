@@ -2,8 +2,10 @@
 //! queries, and the connection to SQLite or PostgreSQL. Nothing here decides policy; it reads and
 //! writes what the handlers and the round service ask for.
 
-/// Runs the same diesel expression on the concrete connection of either backend, for the few
-/// statements the multi-backend connection cannot express (multi-row INSERT).
+/// Runs the same diesel expression on the concrete connection of either backend: for the few
+/// statements the multi-backend connection cannot express (multi-row INSERT), and for the hot
+/// lookups of every report and request, because the multi-backend connection writes out a
+/// query's SQL on every call, even when the statement is already prepared.
 macro_rules! on_each_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
         match $conn {
@@ -15,6 +17,7 @@ macro_rules! on_each_backend {
 
 pub mod connection;
 pub mod instant;
+mod prepared_insert;
 pub mod schema;
 
 pub use connection::{DatabaseUrl, DbConnection, Pool, write_transaction};

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::prepared_insert::{InsertRun, insert_in_runs};
 use super::schema::reports;
 
 diesel::alias!(reports as corrections: CorrectionsAlias);
@@ -39,11 +40,28 @@ pub struct NewReport {
     pub supersedes: Option<i64>,
 }
 
+impl InsertRun<NewReport> for Report {
+    type Out = Vec<Report>;
+
+    fn insert<const N: usize>(
+        conn: &mut DbConnection,
+        rows: &[NewReport; N],
+    ) -> QueryResult<Vec<Report>> {
+        // The multi-backend connection cannot express a multi-row INSERT; each backend can.
+        let mut stored: Vec<Report> = on_each_backend!(conn, |c| {
+            diesel::insert_into(reports::table)
+                .values(rows)
+                .returning(reports::all_columns)
+                .get_results(c)?
+        });
+        // RETURNING order is not promised by either backend; ids ascend in insert order.
+        stored.sort_by_key(|r| r.id);
+        Ok(stored)
+    }
+}
+
 /// A report and the id of the correction that replaced it, if any.
 pub type ReportWithCorrection = (Report, Option<i64>);
-
-/// Rows per INSERT: 9 parameters a row stays well under SQLite's 32,766-parameter limit.
-const INSERT_CHUNK: usize = 1_000;
 
 /// Up to this many keys of one bet are looked up one by one with a prepared statement.
 const FEW_KEYS: usize = 8;
@@ -56,22 +74,11 @@ impl Report {
             .get_result(conn)
     }
 
-    /// Inserts many reports with multi-row INSERTs; returns them in the order given.
+    /// Inserts many reports with multi-row INSERTs kept prepared; returns them in the order
+    /// given.
     pub fn insert_many(conn: &mut DbConnection, forms: &[NewReport]) -> QueryResult<Vec<Report>> {
-        let mut stored = Vec::with_capacity(forms.len());
-        for chunk in forms.chunks(INSERT_CHUNK) {
-            // The multi-backend connection cannot express a multi-row INSERT; each backend can.
-            let mut rows: Vec<Report> = on_each_backend!(conn, |c| {
-                diesel::insert_into(reports::table)
-                    .values(chunk)
-                    .returning(reports::all_columns)
-                    .get_results(c)?
-            });
-            // RETURNING order is not promised by either backend; ids ascend in insert order.
-            rows.sort_by_key(|r| r.id);
-            stored.extend(rows);
-        }
-        Ok(stored)
+        let runs = insert_in_runs::<NewReport, Report>(conn, forms)?;
+        Ok(runs.into_iter().flatten().collect())
     }
 
     pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Report>> {
@@ -87,12 +94,14 @@ impl Report {
         bet_id: i64,
         key: &str,
     ) -> QueryResult<Option<Report>> {
-        reports::table
+        // On the concrete connection: the group commit asks this for every keyed report.
+        let query = reports::table
             .filter(reports::bet_id.eq(bet_id))
-            .filter(reports::idempotency_key.eq(key))
+            .filter(reports::idempotency_key.eq(key));
+        on_each_backend!(conn, |c| query
             .select(Report::as_select())
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 
     /// Stored reports with these (bet, idempotency key) pairs, looked up bet by bet so that the

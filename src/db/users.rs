@@ -103,14 +103,16 @@ impl User {
         hash: &str,
         now: NaiveDateTime,
     ) -> QueryResult<Option<(User, Token)>> {
-        tokens::table
+        // On the concrete connection: every authenticated request asks this.
+        let query = tokens::table
             .inner_join(users::table)
             .filter(tokens::hash.eq(hash))
             .filter(tokens::revoked_at.is_null())
-            .filter(tokens::expires_at.is_null().or(tokens::expires_at.gt(now)))
+            .filter(tokens::expires_at.is_null().or(tokens::expires_at.gt(now)));
+        on_each_backend!(conn, |c| query
             .select((User::as_select(), Token::as_select()))
-            .first(conn)
-            .optional()
+            .first(c)
+            .optional())
     }
 }
 

@@ -95,6 +95,45 @@ pub struct NewThreshold {
     pub created_at: NaiveDateTime,
 }
 
+/// What storing a report needs of its bet: whose it is and whether it is open. Narrow, because
+/// every single report asks for it and reading a whole bet (its thesis, three timestamps) cost
+/// the report writer more than the check.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = bets)]
+pub struct BetGate {
+    pub id: i64,
+    pub team_id: i64,
+    pub status: String,
+}
+
+impl BetGate {
+    /// The gates of the bets with these ids (any order).
+    pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<BetGate>> {
+        let mut found = Vec::with_capacity(ids.len());
+        if ids.len() <= FEW_IDS {
+            // A few ids (the single reports of one group commit) take the statement diesel
+            // keeps prepared, on the concrete connection; an IN list is compiled afresh.
+            for id in ids {
+                let query = bets::table.find(*id);
+                found.extend(on_each_backend!(conn, |c| query
+                    .select(BetGate::as_select())
+                    .first(c)
+                    .optional())?);
+            }
+            return Ok(found);
+        }
+        for chunk in ids.chunks(500) {
+            found.extend(
+                bets::table
+                    .filter(bets::id.eq_any(chunk))
+                    .select(BetGate::as_select())
+                    .load(conn)?,
+            );
+        }
+        Ok(found)
+    }
+}
+
 impl Bet {
     /// Inserts the bet under the first free slug of `base`, `base-2`, `base-3`, ...
     pub fn create(conn: &mut DbConnection, mut form: NewBet<'_>) -> QueryResult<Bet> {

@@ -48,13 +48,28 @@ impl InsertRun<NewReport> for Report {
         rows: &[NewReport; N],
     ) -> QueryResult<Vec<Report>> {
         // The multi-backend connection cannot express a multi-row INSERT; each backend can.
-        let mut stored: Vec<Report> = on_each_backend!(conn, |c| {
-            diesel::insert_into(reports::table)
+        let mut stored: Vec<Report> = match conn {
+            // SQLite keeps exactly the values bound (timestamps as the text diesel wrote), so a
+            // stored row is its form plus its id; reading the rows back cost the report writer
+            // more than inserting them.
+            DbConnection::Sqlite(c) => {
+                let mut ids: Vec<i64> = diesel::insert_into(reports::table)
+                    .values(rows)
+                    .returning(reports::id)
+                    .get_results(c)?;
+                // RETURNING order is not promised; ids ascend in insert order.
+                ids.sort_unstable();
+                ids.into_iter()
+                    .zip(rows)
+                    .map(|(id, row)| Report::stored_as(id, row.clone()))
+                    .collect()
+            }
+            // PostgreSQL rounds timestamps to microseconds: it answers with what it kept.
+            DbConnection::Postgresql(c) => diesel::insert_into(reports::table)
                 .values(rows)
                 .returning(reports::all_columns)
-                .get_results(c)?
-        });
-        // RETURNING order is not promised by either backend; ids ascend in insert order.
+                .get_results(c)?,
+        };
         stored.sort_by_key(|r| r.id);
         Ok(stored)
     }
@@ -67,6 +82,33 @@ pub type ReportWithCorrection = (Report, Option<i64>);
 const FEW_KEYS: usize = 8;
 
 impl Report {
+    /// The row that storing `form` under `id` made.
+    fn stored_as(id: i64, form: NewReport) -> Report {
+        let NewReport {
+            bet_id,
+            value,
+            observed_at,
+            reported_by,
+            received_at,
+            source,
+            idempotency_key,
+            request_digest,
+            supersedes,
+        } = form;
+        Report {
+            id,
+            bet_id,
+            value,
+            observed_at,
+            reported_by,
+            received_at,
+            source,
+            idempotency_key,
+            request_digest,
+            supersedes,
+        }
+    }
+
     pub fn insert(conn: &mut DbConnection, form: &NewReport) -> QueryResult<Report> {
         diesel::insert_into(reports::table)
             .values(form)

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::api::error::{ApiError, RowError};
 use crate::db::audit::{AuditEntry, NewAuditEntry};
-use crate::db::bets::Bet;
+use crate::db::bets::BetGate;
 use crate::db::reports::{NewReport, Report};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, BetStatus, DomainError, IdempotencyKey, ObservedAt, SourceNote};
@@ -343,7 +343,7 @@ fn bets_of(
     conn: &mut DbConnection,
     drafts: &[&ReportDraft],
     corrected: &BTreeMap<i64, (Report, Option<i64>)>,
-) -> Result<BTreeMap<i64, Bet>, ApiError> {
+) -> Result<BTreeMap<i64, BetGate>, ApiError> {
     let mut ids: Vec<i64> = drafts
         .iter()
         .filter_map(|d| match d.subject {
@@ -353,7 +353,7 @@ fn bets_of(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    Ok(Bet::find_many(conn, &ids)?
+    Ok(BetGate::find_many(conn, &ids)?
         .into_iter()
         .map(|b| (b.id, b))
         .collect())
@@ -391,7 +391,7 @@ fn replay_of<'a>(
     actor: &Actor,
     draft: &ReportDraft,
     corrected: &BTreeMap<i64, (Report, Option<i64>)>,
-    bets: &BTreeMap<i64, Bet>,
+    bets: &BTreeMap<i64, BetGate>,
     keyed: &'a BTreeMap<(i64, String), Report>,
 ) -> Option<&'a Report> {
     let key = draft.idempotency_key.as_ref()?;
@@ -412,7 +412,7 @@ fn check(
     actor: &Actor,
     draft: &ReportDraft,
     corrected: &BTreeMap<i64, (Report, Option<i64>)>,
-    bets: &BTreeMap<i64, Bet>,
+    bets: &BTreeMap<i64, BetGate>,
     now: DateTime<Utc>,
 ) -> Result<NewReport, ApiError> {
     let (bet_id, default_at, correcting) = match draft.subject {

@@ -43,6 +43,68 @@ async fn a_member_reports_values_and_reads_them_back() {
         .expect(404);
 }
 
+/// The answer to a write is built from what was sent (not read back) where the backend keeps
+/// values exactly; it must still be exactly what a later read returns.
+#[tokio::test]
+async fn what_a_write_answers_is_what_a_read_returns() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let single = app
+        .report(
+            &w.member_a,
+            w.bet_a,
+            json!({"value": 0.1, "source": "sensor \"east\"", "idempotency_key": "k-1"}),
+        )
+        .await
+        .expect(201);
+    let batch = app
+        .post(
+            "/api/v1/reports/batch",
+            &w.member_a,
+            json!({"reports": [
+                {"bet_id": w.bet_a, "value": -3.5e-7, "observed_at": "2026-01-02T03:04:05.123456Z"},
+                {"bet_id": w.bet_a, "value": 1e15, "idempotency_key": "k-2", "source": "é"},
+            ]}),
+        )
+        .await
+        .expect(201);
+    let mut answered = vec![single.body.clone()];
+    answered.extend(
+        batch.body["reports"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
+    );
+    assert_eq!(answered.len(), 3, "batch answer: {}", batch.body);
+    for report in &answered {
+        reads_back_as(&app, &w.member_a, report).await;
+    }
+    // Last: correcting a report changes how the corrected one reads (its superseded_by).
+    let correction = app
+        .post(
+            &format!("/api/v1/reports/{}/corrections", single.id()),
+            &w.member_a,
+            json!({"value": 0.2}),
+        )
+        .await
+        .expect(201);
+    reads_back_as(&app, &w.member_a, &correction.body).await;
+}
+
+async fn reads_back_as(app: &crate::helpers::TestApp, token: &str, report: &Value) {
+    let id = report["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no id in {report}"));
+    let read = app
+        .get(&format!("/api/v1/reports/{id}"), token)
+        .await
+        .expect(200);
+    assert_eq!(
+        &read.body, report,
+        "report {id} as answered and as read back"
+    );
+}
+
 #[tokio::test]
 async fn a_retry_with_the_same_key_is_stored_once() {
     let app = spawn_app().await;

@@ -154,22 +154,15 @@ impl Bet {
     }
 
     pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Bet>> {
-        // On the concrete connection: every report asks this.
-        let query = bets::table.find(id);
-        on_each_backend!(conn, |c| query.select(Bet::as_select()).first(c).optional())
+        bets::table
+            .find(id)
+            .select(Bet::as_select())
+            .first(conn)
+            .optional()
     }
 
     /// The bets with these ids (any order).
     pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Bet>> {
-        // A few ids (the single reports of one group commit) take the statement diesel keeps
-        // prepared; an IN list is compiled afresh every time.
-        if ids.len() <= FEW_IDS {
-            let mut found = Vec::with_capacity(ids.len());
-            for id in ids {
-                found.extend(Bet::find(conn, *id)?);
-            }
-            return Ok(found);
-        }
         let mut found = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             found.extend(

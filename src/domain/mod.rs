@@ -36,11 +36,26 @@ impl DomainError {
     }
 }
 
-/// A metric value: any finite number.
+/// A metric value: any finite number. Negative zero is zero: SQLite keeps it as 0, and a value
+/// must read back exactly as it was answered.
 pub fn metric_value(field: &str, value: f64) -> Result<f64, DomainError> {
     if value.is_finite() {
-        Ok(value)
+        Ok(value + 0.0)
     } else {
         Err(DomainError::new(field, "must be a finite number"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metric_value;
+
+    #[test]
+    fn a_metric_value_is_finite_and_negative_zero_is_zero() {
+        let zero = metric_value("value", -0.0).map(f64::is_sign_positive);
+        assert_eq!(zero, Ok(true));
+        assert_eq!(metric_value("value", -2.5), Ok(-2.5));
+        assert!(metric_value("value", f64::NAN).is_err());
+        assert!(metric_value("value", f64::NEG_INFINITY).is_err());
     }
 }

@@ -48,7 +48,7 @@ impl InsertRun<NewReport> for Report {
         rows: &[NewReport; N],
     ) -> QueryResult<Vec<Report>> {
         // The multi-backend connection cannot express a multi-row INSERT; each backend can.
-        let mut stored: Vec<Report> = match conn {
+        match conn {
             // SQLite keeps exactly the values bound (timestamps as the text diesel wrote), so a
             // stored row is its form plus its id; reading the rows back cost the report writer
             // more than inserting them.
@@ -57,21 +57,24 @@ impl InsertRun<NewReport> for Report {
                     .values(rows)
                     .returning(reports::id)
                     .get_results(c)?;
-                // RETURNING order is not promised; ids ascend in insert order.
+                // RETURNING order is not promised by either backend; ids ascend in insert order.
                 ids.sort_unstable();
-                ids.into_iter()
+                Ok(ids
+                    .into_iter()
                     .zip(rows)
                     .map(|(id, row)| Report::stored_as(id, row.clone()))
-                    .collect()
+                    .collect())
             }
             // PostgreSQL rounds timestamps to microseconds: it answers with what it kept.
-            DbConnection::Postgresql(c) => diesel::insert_into(reports::table)
-                .values(rows)
-                .returning(reports::all_columns)
-                .get_results(c)?,
-        };
-        stored.sort_by_key(|r| r.id);
-        Ok(stored)
+            DbConnection::Postgresql(c) => {
+                let mut stored: Vec<Report> = diesel::insert_into(reports::table)
+                    .values(rows)
+                    .returning(reports::all_columns)
+                    .get_results(c)?;
+                stored.sort_by_key(|r| r.id);
+                Ok(stored)
+            }
+        }
     }
 }
 

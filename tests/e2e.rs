@@ -243,11 +243,9 @@ async fn a_new_user_does_everything_in_a_real_browser() {
         .click()
         .await
         .unwrap();
+    // The draft's page already shows a notice; only the previewed one lists bets to pin.
     c.wait()
-        .for_element(Locator::Css("p.notice"))
-        .await
-        .unwrap();
-    c.find(Locator::LinkText("Pin or waive"))
+        .for_element(Locator::LinkText("Pin or waive"))
         .await
         .unwrap()
         .click()

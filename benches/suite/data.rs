@@ -215,9 +215,9 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
             batch.push(NewReport {
                 bet_id,
                 value: 100.0 + slope * days + noise * (rng.unit() - 0.5),
-                observed_at: at.naive_utc(),
+                observed_at: at.naive_utc().into(),
                 reported_by: 1,
-                received_at: now.naive_utc(),
+                received_at: now.naive_utc().into(),
                 source: None,
                 idempotency_key: None,
                 request_digest: None,

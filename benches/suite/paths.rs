@@ -49,19 +49,27 @@ async fn serve(db: &Database) -> String {
 
 pub async fn all(scale: Scale, postgres: Option<&str>, only: Option<&str>) -> Vec<Line> {
     let wanted = |name: &str| only.is_none_or(|o| o == name);
+    // Progress on standard error, so that a long run shows where it is and where time goes.
+    let started = std::time::Instant::now();
+    let phase = |name: &str| eprintln!("{:>6.0} s  {name}", started.elapsed().as_secs_f64());
     let mut lines = Vec::new();
     if wanted("round") {
+        phase("rounds and the engine");
         lines.extend(round_and_engine(scale, postgres));
     }
     if wanted("ingest") || wanted("single") {
+        phase("batch ingest and single reports");
         lines.extend(ingest(scale, postgres, !wanted("single") || wanted("ingest")).await);
     }
     if wanted("page") {
+        phase("portfolio page");
         lines.push(portfolio_page(scale, postgres).await);
     }
     if wanted("import") {
+        phase("CSV import");
         lines.push(import(scale, postgres).await);
     }
+    phase("done");
     lines
 }
 
@@ -187,9 +195,11 @@ fn rows(p: &data::Portfolio, rng: &mut data::Rng, n: usize) -> Vec<NewReport> {
         .map(|i| NewReport {
             bet_id: p.bets[(rng.next() % p.bets.len() as u64) as usize],
             value: 100.0 + rng.unit() * 20.0,
-            observed_at: (p.now - TimeDelta::minutes(30 + (i % 10_000) as i64)).naive_utc(),
+            observed_at: (p.now - TimeDelta::minutes(30 + (i % 10_000) as i64))
+                .naive_utc()
+                .into(),
             reported_by: 1,
-            received_at: p.now.naive_utc(),
+            received_at: p.now.naive_utc().into(),
             source: None,
             idempotency_key: None,
             request_digest: None,
@@ -213,7 +223,7 @@ async fn ingest(scale: Scale, postgres: Option<&str>, with_batches: bool) -> Vec
             .map(|_| {
                 let reports: Vec<_> = rows(&p, &mut rng, 1_000)
                     .into_iter()
-                    .map(|r| json!({"bet_id": r.bet_id, "value": r.value, "observed_at": r.observed_at.and_utc()}))
+                    .map(|r| json!({"bet_id": r.bet_id, "value": r.value, "observed_at": r.observed_at.0.and_utc()}))
                     .collect();
                 json!({"reports": reports}).to_string()
             })
@@ -395,36 +405,57 @@ async fn portfolio_page(scale: Scale, postgres: Option<&str>) -> Line {
     }
 }
 
-/// Peak memory of a finished child process, in MiB (from wait4's rusage).
-#[expect(
-    clippy::zombie_processes,
-    reason = "the child is reaped by wait4, which also reports its peak memory"
-)]
+/// Runs a child process to its end: its seconds, its peak memory in MiB, and its output. The
+/// peak is the child's own high-water mark (`VmHWM`), read while it runs. The kernel's
+/// `ru_maxrss` would also count the suite's memory: a child started with vfork shares its
+/// parent's memory until it runs the program, and the kernel keeps that as the child's peak.
 fn run_measured(mut command: std::process::Command) -> (f64, f64, String) {
-    use std::os::unix::process::ExitStatusExt;
     let started = std::time::Instant::now();
-    let child = command
+    let mut child = command
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: wait4 on our own child, with valid pointers to locals.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid);
-    let seconds = started.elapsed().as_secs_f64();
-    let mut out = String::new();
-    if let Some(mut stdout) = child.stdout {
+    let mut stdout = child.stdout.take().unwrap();
+    let output = std::thread::spawn(move || {
         use std::io::Read;
+        let mut out = String::new();
         let _ = stdout.read_to_string(&mut out);
-    }
-    assert!(
-        std::process::ExitStatus::from_raw(status).success(),
-        "the import failed: {out}"
-    );
-    (seconds, usage.ru_maxrss as f64 / 1024.0, out)
+        out
+    });
+    let name = command
+        .get_program()
+        .to_string_lossy()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let proc_status = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0_u64;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if let Ok(text) = std::fs::read_to_string(&proc_status) {
+            // Only once the child runs its own program, not while it still shares ours.
+            if text
+                .lines()
+                .any(|l| l.strip_prefix("Name:").map(str::trim) == Some(name.as_str()))
+            {
+                let hwm = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+                peak_kib = peak_kib.max(hwm.unwrap_or(0));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let out = output.join().unwrap();
+    assert!(status.success(), "the import failed: {out}");
+    assert!(peak_kib > 0, "no memory reading of {name}");
+    (seconds, peak_kib as f64 / 1024.0, out)
 }
 
 async fn import(scale: Scale, postgres: Option<&str>) -> Line {

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::instant::StoredInstant;
 use super::prepared_insert::{InsertRun, insert_in_runs};
 use super::schema::audit_log;
 
@@ -23,7 +24,7 @@ pub struct AuditEntry {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct NewAuditEntry<'a> {
-    pub at: NaiveDateTime,
+    pub at: StoredInstant,
     pub actor_id: Option<i64>,
     pub action: &'a str,
     pub object_type: &'a str,

@@ -5,12 +5,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::instant::StoredInstant;
 use super::prepared_insert::{InsertRun, insert_in_runs};
 use super::schema::reports;
 
 diesel::alias!(reports as corrections: CorrectionsAlias);
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = reports)]
 pub struct Report {
     pub id: i64,
@@ -31,9 +32,9 @@ pub struct Report {
 pub struct NewReport {
     pub bet_id: i64,
     pub value: f64,
-    pub observed_at: NaiveDateTime,
+    pub observed_at: StoredInstant,
     pub reported_by: i64,
-    pub received_at: NaiveDateTime,
+    pub received_at: StoredInstant,
     pub source: Option<String>,
     pub idempotency_key: Option<String>,
     pub request_digest: Option<String>,
@@ -81,6 +82,30 @@ impl InsertRun<NewReport> for Report {
 /// A report and the id of the correction that replaced it, if any.
 pub type ReportWithCorrection = (Report, Option<i64>);
 
+/// PostgreSQL joins the pairs as a table of its own and probes the (bet, key) index for each:
+/// one round trip for a whole batch, where one statement per key cost a round trip per report.
+fn find_by_keys_at_once(
+    c: &mut diesel::PgConnection,
+    keys: &[(i64, &str)],
+) -> QueryResult<Vec<Report>> {
+    use diesel::sql_types::{Array, BigInt, Text};
+    let mut found = Vec::new();
+    for chunk in keys.chunks(10_000) {
+        let (bets, names): (Vec<i64>, Vec<&str>) = chunk.iter().copied().unzip();
+        found.extend(
+            diesel::sql_query(
+                "SELECT r.* FROM reports r \
+                 JOIN unnest($1::bigint[], $2::text[]) AS k (bet_id, idempotency_key) \
+                 ON r.bet_id = k.bet_id AND r.idempotency_key = k.idempotency_key",
+            )
+            .bind::<Array<BigInt>, _>(bets)
+            .bind::<Array<Text>, _>(names)
+            .load::<Report>(c)?,
+        );
+    }
+    Ok(found)
+}
+
 /// Up to this many keys of one bet are looked up one by one with a prepared statement.
 const FEW_KEYS: usize = 8;
 
@@ -102,9 +127,9 @@ impl Report {
             id,
             bet_id,
             value,
-            observed_at,
+            observed_at: observed_at.0,
             reported_by,
-            received_at,
+            received_at: received_at.0,
             source,
             idempotency_key,
             request_digest,
@@ -149,9 +174,12 @@ impl Report {
             .optional())
     }
 
-    /// Stored reports with these (bet, idempotency key) pairs, looked up bet by bet so that the
-    /// (bet, key) index answers.
+    /// Stored reports with these (bet, idempotency key) pairs. On SQLite, bet by bet so that the
+    /// (bet, key) index answers; on PostgreSQL, where every statement is a round trip, at once.
     pub fn find_by_keys(conn: &mut DbConnection, keys: &[(i64, &str)]) -> QueryResult<Vec<Report>> {
+        if let DbConnection::Postgresql(c) = conn {
+            return find_by_keys_at_once(c, keys);
+        }
         let mut by_bet: std::collections::BTreeMap<i64, Vec<&str>> =
             std::collections::BTreeMap::new();
         for (bet, key) in keys {

@@ -27,7 +27,7 @@ pub fn entry<'a>(
     at: DateTime<Utc>,
 ) -> NewAuditEntry<'a> {
     NewAuditEntry {
-        at: at.naive_utc(),
+        at: at.naive_utc().into(),
         actor_id: actor.map(|a| a.user_id),
         action,
         object_type: object.0,

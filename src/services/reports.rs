@@ -466,9 +466,10 @@ fn check(
         observed_at: draft
             .observed_at
             .map_or(default_at, ObservedAt::get)
-            .naive_utc(),
+            .naive_utc()
+            .into(),
         reported_by: actor.user_id,
-        received_at: now.naive_utc(),
+        received_at: now.naive_utc().into(),
         source: draft.source.clone().map(SourceNote::into_inner),
         idempotency_key: draft
             .idempotency_key

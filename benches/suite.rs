@@ -5,6 +5,8 @@
 //! cargo bench --bench suite                                   # SQLite, writes BENCHMARKS.md
 //! cargo bench --bench suite -- --postgres postgres://postgres@127.0.0.1:5432   # and PostgreSQL
 //! cargo bench --bench suite -- --quick                        # a small run that only checks it works
+//! cargo bench --bench suite -- --only single                  # one path (round, ingest, single, page, import)
+//!                                                             # into target/BENCHMARKS-only.md
 //! ```
 
 #[path = "suite/data.rs"]
@@ -132,8 +134,11 @@ fn main() {
     let postgres = value("--postgres");
     let only = value("--only");
     let out = value("--out").unwrap_or_else(|| {
+        // Only a full run of every path replaces BENCHMARKS.md.
         if quick {
             "target/BENCHMARKS-quick.md".into()
+        } else if only.is_some() {
+            "target/BENCHMARKS-only.md".into()
         } else {
             "BENCHMARKS.md".into()
         }

@@ -50,9 +50,9 @@ impl InsertRun<NewReport> for Report {
     ) -> QueryResult<Vec<Report>> {
         // The multi-backend connection cannot express a multi-row INSERT; each backend can.
         match conn {
-            // SQLite keeps exactly the values bound (timestamps as the text diesel wrote), so a
-            // stored row is its form plus its id; reading the rows back cost the report writer
-            // more than inserting them.
+            // SQLite keeps exactly the values bound (timestamps as the text `StoredInstant`
+            // wrote), so a stored row is its form plus its id; reading the rows back cost the
+            // report writer more than inserting them.
             DbConnection::Sqlite(c) => {
                 let mut ids: Vec<i64> = diesel::insert_into(reports::table)
                     .values(rows)

@@ -43,7 +43,7 @@ const FULL: Scale = Scale {
     ingest_rows: 200_000,
     load_seconds: 3,
     import_rows: 1_000_000,
-    page_requests: 40,
+    page_requests: 200,
 };
 const QUICK: Scale = Scale {
     bets: 500,

@@ -53,6 +53,7 @@ impl Application {
             currency: settings.currency.clone(),
             write_limit,
             secure_cookies: settings.secure_cookies,
+            funding_totals: Default::default(),
         });
         let openapi = api::openapi_document();
         let routes = web::Data::new(RouteTable::from_openapi(&openapi));

@@ -38,6 +38,8 @@ pub struct AppState {
     pub write_limit: Option<std::sync::Arc<write_limit::WriteLimit>>,
     /// Mark cookies `Secure`: the server is reached over TLS.
     pub secure_cookies: bool,
+    /// The portfolio page's totals over all rounds, recomputed when a round commits.
+    pub funding_totals: std::sync::Arc<crate::services::funding_totals::FundingTotals>,
 }
 
 /// A stored UTC timestamp as the API shows it.

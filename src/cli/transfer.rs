@@ -81,6 +81,7 @@ fn actor(conn: &mut DbConnection, name: &str) -> anyhow::Result<Actor> {
 /// Imports a file; returns whether it was kept.
 pub fn import(url: &DatabaseUrl, acting_as: &str, command: ImportCommand) -> anyhow::Result<bool> {
     let ImportCommand::Reports { file, partial } = command;
+    let started = std::time::Instant::now();
     let (pool, _) = connect(url)?;
     let mut conn = pool.get()?;
     let actor = actor(&mut conn, acting_as)?;
@@ -129,12 +130,14 @@ pub fn import(url: &DatabaseUrl, acting_as: &str, command: ImportCommand) -> any
     }
     if summary.committed {
         println!(
-            "Imported {}: {} rows, {} stored, {} already stored, {} refused.",
+            "Imported {}: {} rows, {} stored, {} already stored, {} refused, in {:.1} s{}.",
             file.display(),
             summary.rows,
             summary.stored,
             summary.replayed,
-            summary.refused
+            summary.refused,
+            started.elapsed().as_secs_f64(),
+            peak_memory_mib().map_or(String::new(), |mib| format!(" (peak memory {mib} MiB)"))
         );
     } else {
         println!(
@@ -143,6 +146,15 @@ pub fn import(url: &DatabaseUrl, acting_as: &str, command: ImportCommand) -> any
         );
     }
     Ok(summary.committed)
+}
+
+/// This process's peak resident memory, where the system tells it (Linux). An import streams
+/// its file, so this stays flat however long the file is; the benchmark suite checks it.
+fn peak_memory_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    let kib: u64 = line.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib.div_ceil(1024))
 }
 
 fn write<T: Serialize>(rows: &[T], format: Format, output: Option<PathBuf>) -> anyhow::Result<()> {

@@ -69,15 +69,21 @@ pub fn committed_rounds(conn: &mut DbConnection) -> QueryResult<Vec<RoundHead>> 
 }
 
 /// The bets that received the most over all committed rounds: (bet id, title, status, total).
-///
-/// Only a commit writes `round_results` (in the transaction that marks its round committed), so
-/// every row belongs to a committed round and the sums need no join: they come from the index
-/// on (bet_id, round_id, granted) alone, and only the few winners are looked up by id.
 pub fn most_funded_bets(
     conn: &mut DbConnection,
     limit: i64,
 ) -> QueryResult<Vec<(i64, String, String, i64)>> {
-    let totals: Vec<(i64, i64)> = round_results::table
+    let totals = funding_totals(conn, limit)?;
+    named_totals(conn, totals)
+}
+
+/// The `limit` largest totals granted over all committed rounds: (bet id, total).
+///
+/// Only a commit writes `round_results` (in the transaction that marks its round committed), so
+/// every row belongs to a committed round and the sums need no join: they come from the index
+/// on (bet_id, round_id, granted) alone.
+pub fn funding_totals(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<(i64, i64)>> {
+    round_results::table
         .group_by(round_results::bet_id)
         .select((
             round_results::bet_id,
@@ -88,7 +94,14 @@ pub fn most_funded_bets(
             round_results::bet_id,
         ))
         .limit(limit)
-        .load(conn)?;
+        .load(conn)
+}
+
+/// Totals with their bets' titles and statuses as they are now, looked up by id.
+pub fn named_totals(
+    conn: &mut DbConnection,
+    totals: Vec<(i64, i64)>,
+) -> QueryResult<Vec<(i64, String, String, i64)>> {
     let ids: Vec<i64> = totals.iter().map(|(id, _)| *id).collect();
     let names: std::collections::BTreeMap<i64, (String, String)> = bets::table
         .filter(bets::id.eq_any(ids))

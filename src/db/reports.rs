@@ -106,6 +106,12 @@ fn find_by_keys_at_once(
     Ok(found)
 }
 
+/// The reports of a bet stored under one idempotency key (at most one).
+type ByKey<'a> = diesel::dsl::Filter<
+    diesel::dsl::Filter<reports::table, diesel::dsl::Eq<reports::bet_id, i64>>,
+    diesel::dsl::Eq<reports::idempotency_key, &'a str>,
+>;
+
 /// Up to this many keys of one bet are looked up one by one with a prepared statement.
 const FEW_KEYS: usize = 8;
 
@@ -165,13 +171,19 @@ impl Report {
         key: &str,
     ) -> QueryResult<Option<Report>> {
         // On the concrete connection: the group commit asks this for every keyed report.
-        let query = reports::table
-            .filter(reports::bet_id.eq(bet_id))
-            .filter(reports::idempotency_key.eq(key));
+        let query = Report::by_key(bet_id, key);
         on_each_backend!(conn, |c| query
             .select(Report::as_select())
             .first(c)
             .optional())
+    }
+
+    /// The report stored under a (bet, idempotency key) pair; the partial unique index
+    /// `reports_idempotency_key` answers it (a test checks SQLite's plan).
+    fn by_key(bet_id: i64, key: &str) -> ByKey<'_> {
+        reports::table
+            .filter(reports::bet_id.eq(bet_id))
+            .filter(reports::idempotency_key.eq(key))
     }
 
     /// Stored reports with these (bet, idempotency key) pairs. On SQLite, bet by bet so that the
@@ -389,5 +401,46 @@ impl EvidencePoint {
             );
         }
         Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+    use diesel::sqlite::{Sqlite, SqliteConnection};
+
+    use super::Report;
+    use crate::db::DbConnection;
+    use crate::db::connection::run_migrations;
+
+    #[derive(QueryableByName)]
+    struct PlanStep {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+
+    /// A partial index answers only queries that imply its condition; if the planner stopped
+    /// using it, every keyed report would scan its bet's reports and no test would notice.
+    #[test]
+    fn a_key_lookup_uses_the_idempotency_index() {
+        let mut conn = DbConnection::Sqlite(SqliteConnection::establish(":memory:").unwrap());
+        run_migrations(&mut conn).unwrap();
+        let DbConnection::Sqlite(c) = &mut conn else {
+            unreachable!("opened as SQLite")
+        };
+        let query = Report::by_key(7, "k").select(Report::as_select()).limit(1);
+        let sql = diesel::debug_query::<Sqlite, _>(&query).to_string();
+        let sql = sql.split(" -- binds:").next().unwrap();
+        let plan: Vec<String> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+            .load::<PlanStep>(c)
+            .unwrap()
+            .into_iter()
+            .map(|step| step.detail)
+            .collect();
+        assert!(
+            plan.iter()
+                .any(|d| d.contains("INDEX reports_idempotency_key")),
+            "{sql}\n{plan:?}"
+        );
     }
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bets;
 pub mod directory;
 pub mod export;
+pub mod funding_totals;
 pub mod import;
 pub mod report_writer;
 pub mod reports;

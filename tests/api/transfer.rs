@@ -279,6 +279,12 @@ async fn the_cli_imports_exports_and_backs_up() {
         ],
     );
     assert!(ok && out.contains("1 stored"), "{out}");
+    // The import's own peak memory (Linux), which the benchmark suite reads.
+    let peak = out.split("(peak memory ").nth(1).expect(&out);
+    assert!(
+        peak.split(' ').next().unwrap().parse::<u64>().unwrap() > 0,
+        "{out}"
+    );
     assert_eq!(app.report_count(w.bet_a).await, 1);
     let (ok, _, err) = cli(
         &app.database_url,

@@ -99,13 +99,15 @@ pub async fn portfolio(
     }
     let chrome = Chrome::load(&state, &viewer, "portfolio", query.notice.as_deref()).await?;
     let now = crate::domain::time::now();
+    let funding_totals = state.funding_totals.clone();
     let loaded = db::run(&state.pool, move |conn| {
         let rounds = overview::committed_rounds(conn)?;
         let lines = match rounds.last() {
             Some(r) => overview::round_lines(conn, r.id)?,
             None => Vec::new(),
         };
-        let top = overview::most_funded_bets(conn, NAMED_BETS)?;
+        let totals = funding_totals.most_funded(conn, &rounds, NAMED_BETS)?;
+        let top = overview::named_totals(conn, totals)?;
         let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
         Ok::<_, db::DbError>(Loaded {
             top_grants: overview::grants_of_bets(conn, &ids)?,

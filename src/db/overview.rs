@@ -9,45 +9,39 @@ use diesel::sql_types::BigInt;
 use super::DbConnection;
 use super::schema::{arenas, bets, reports, round_results, rounds, teams};
 
-/// One bet's line in a committed round, with the names a page shows.
+/// One bet's line in a committed round, with the names a page shows (its team's name is in
+/// the page's list of teams).
 #[derive(Debug, Clone, Queryable)]
 pub struct GrantLine {
     pub bet_id: i64,
     pub title: String,
-    pub status: String,
     pub team_id: i64,
-    pub team_name: String,
     pub arena_id: i64,
     pub arena_name: String,
     pub granted: i64,
     pub prev_grant: i64,
     pub decision: String,
-    pub outcome: String,
-    pub p_beat: Option<f64>,
 }
 
-/// The lines of a committed round, in bet order.
+/// The lines of a committed round, in bet order. Sorted here rather than by the database:
+/// PostgreSQL spent a third of this query sorting 10,000 wide rows.
 pub fn round_lines(conn: &mut DbConnection, round_id: i64) -> QueryResult<Vec<GrantLine>> {
-    round_results::table
+    let mut lines: Vec<GrantLine> = round_results::table
         .inner_join(bets::table.inner_join(arenas::table))
-        .inner_join(teams::table)
         .filter(round_results::round_id.eq(round_id))
         .select((
             round_results::bet_id,
             bets::title,
-            bets::status,
             round_results::team_id,
-            teams::name,
             bets::arena_id,
             arenas::name,
             round_results::granted,
             round_results::prev_grant,
             round_results::decision,
-            round_results::outcome,
-            round_results::p_beat,
         ))
-        .order(round_results::bet_id)
-        .load(conn)
+        .load(conn)?;
+    lines.sort_unstable_by_key(|l| l.bet_id);
+    Ok(lines)
 }
 
 /// A committed round, without its large stored documents.
@@ -66,15 +60,6 @@ pub fn committed_rounds(conn: &mut DbConnection) -> QueryResult<Vec<RoundHead>> 
         .select((rounds::id, rounds::as_of, rounds::budget, rounds::reserve))
         .order(rounds::as_of)
         .load(conn)
-}
-
-/// The bets that received the most over all committed rounds: (bet id, title, status, total).
-pub fn most_funded_bets(
-    conn: &mut DbConnection,
-    limit: i64,
-) -> QueryResult<Vec<(i64, String, String, i64)>> {
-    let totals = funding_totals(conn, limit)?;
-    named_totals(conn, totals)
 }
 
 /// The `limit` largest totals granted over all committed rounds: (bet id, total).

@@ -82,7 +82,7 @@ impl InsertRun<NewReport> for Report {
 /// A report and the id of the correction that replaced it, if any.
 pub type ReportWithCorrection = (Report, Option<i64>);
 
-/// PostgreSQL joins the pairs as a table of its own and probes the (bet, key) index for each:
+/// PostgreSQL joins the pairs as a table of its own and probes the idempotency index for each:
 /// one round trip for a whole batch, where one statement per key cost a round trip per report.
 fn find_by_keys_at_once(
     c: &mut diesel::PgConnection,
@@ -187,7 +187,7 @@ impl Report {
     }
 
     /// Stored reports with these (bet, idempotency key) pairs. On SQLite, bet by bet so that the
-    /// (bet, key) index answers; on PostgreSQL, where every statement is a round trip, at once.
+    /// idempotency index answers; on PostgreSQL, where every statement is a round trip, at once.
     pub fn find_by_keys(conn: &mut DbConnection, keys: &[(i64, &str)]) -> QueryResult<Vec<Report>> {
         if let DbConnection::Postgresql(c) = conn {
             return find_by_keys_at_once(c, keys);

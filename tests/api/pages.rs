@@ -238,6 +238,10 @@ async fn each_role_sees_its_pages() {
         "charts on the portfolio"
     );
     assert!(body.contains("Chat stickers"));
+    // The latest round by arena and by team: a bar each, titled with its name.
+    for name in ["Mobile messaging", "Pod A", "Pod B", "Partner Co"] {
+        assert!(body.contains(&format!("<title>{name}: ")), "{name}'s bar");
+    }
     // Execs and members read; only the committee sees the actions.
     let (_, body) = exec.get(&app, "/rounds").await;
     assert!(!body.contains("Open the draft round"));
@@ -535,11 +539,10 @@ async fn the_most_funded_bets_are_what_the_ledger_paid_them() {
     expected.sort_by_key(|&(bet, total)| (std::cmp::Reverse(total), bet));
 
     let mut conn = pool.get().unwrap();
-    let top = horserace::db::overview::most_funded_bets(&mut conn, 10).unwrap();
-    let got: Vec<(i64, i64)> = top
-        .iter()
-        .filter(|(_, _, _, total)| *total > 0)
-        .map(|(id, _, _, total)| (*id, *total))
+    let got: Vec<(i64, i64)> = horserace::db::overview::funding_totals(&mut conn, 10)
+        .unwrap()
+        .into_iter()
+        .filter(|(_, total)| *total > 0)
         .collect();
     assert_eq!(got, expected);
     // What the page reads: the kept totals of one round give way to the sums over both.

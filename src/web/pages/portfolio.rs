@@ -137,7 +137,10 @@ pub async fn portfolio(
         .map(|r| r.budget - r.reserve.unwrap_or(r.budget))
         .sum();
     let page = PortfolioPage {
-        latest: loaded.rounds.last().map(|r| latest(c, r, &loaded.lines)),
+        latest: loaded
+            .rounds
+            .last()
+            .map(|r| latest(c, r, &loaded.lines, &loaded.team_names)),
         money_chart: (!loaded.rounds.is_empty()).then(|| money_chart(c, &loaded)),
         rounds: loaded.rounds.len(),
         total_granted: c.format(total_granted),
@@ -162,7 +165,13 @@ pub async fn portfolio(
         .body(page.render()?))
 }
 
-fn latest(c: &Currency, round: &RoundHead, lines: &[GrantLine]) -> Latest {
+fn latest(
+    c: &Currency,
+    round: &RoundHead,
+    lines: &[GrantLine],
+    team_names: &BTreeMap<i64, String>,
+) -> Latest {
+    let team_name = |l: &GrantLine| team_names.get(&l.team_id).cloned().unwrap_or_default();
     let granted: i64 = lines.iter().map(|l| l.granted).sum();
     let mut amounts: Vec<i64> = lines.iter().map(|l| l.granted).collect();
     amounts.sort_unstable_by(|a, b| b.cmp(a));
@@ -175,11 +184,11 @@ fn latest(c: &Currency, round: &RoundHead, lines: &[GrantLine]) -> Latest {
     } else {
         "nothing was granted".to_owned()
     };
-    let sum_by = |key: fn(&GrantLine) -> (i64, String)| {
+    // Summed by id; each group's name is looked up once, not cloned for every line.
+    let sum_by = |key: fn(&GrantLine) -> i64, name: &dyn Fn(&GrantLine) -> String| {
         let mut sums: BTreeMap<i64, (String, i64)> = BTreeMap::new();
         for l in lines {
-            let (id, name) = key(l);
-            sums.entry(id).or_insert((name, 0)).1 += l.granted;
+            sums.entry(key(l)).or_insert_with(|| (name(l), 0)).1 += l.granted;
         }
         let mut bars: Vec<Bar> = sums
             .into_values()
@@ -192,8 +201,8 @@ fn latest(c: &Currency, round: &RoundHead, lines: &[GrantLine]) -> Latest {
         bars.sort_by(|a, b| b.value.cmp(&a.value).then(a.label.cmp(&b.label)));
         bars
     };
-    let arenas = sum_by(|l| (l.arena_id, l.arena_name.clone()));
-    let teams = sum_by(|l| (l.team_id, l.team_name.clone()));
+    let arenas = sum_by(|l| l.arena_id, &|l| l.arena_name.clone());
+    let teams = sum_by(|l| l.team_id, &team_name);
     let date = format::date(round.as_of.and_utc());
     let moves = |mut picked: Vec<&GrantLine>| -> Vec<MoveRow> {
         picked.truncate(LIST_ROWS);
@@ -202,7 +211,7 @@ fn latest(c: &Currency, round: &RoundHead, lines: &[GrantLine]) -> Latest {
             .map(|l| MoveRow {
                 bet_id: l.bet_id,
                 title: l.title.clone(),
-                team: l.team_name.clone(),
+                team: team_name(l),
                 grant: c.format_amount(l.granted),
                 change: change(c, l.granted - l.prev_grant),
                 chip: chip(&l.decision),
@@ -220,7 +229,7 @@ fn latest(c: &Currency, round: &RoundHead, lines: &[GrantLine]) -> Latest {
             .map(|l| NameRow {
                 bet_id: l.bet_id,
                 title: l.title.clone(),
-                team: l.team_name.clone(),
+                team: team_name(l),
                 amount: c.format_amount(if decision == "killed" {
                     l.prev_grant
                 } else {

@@ -237,6 +237,7 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
         .iter()
         .map(|i| members[(*i as usize - 1) % teams_n].0)
         .collect();
+    settle(conn);
     Portfolio {
         bets: ids,
         bet_team,
@@ -334,9 +335,14 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
         })
         .unwrap();
     }
-    // PostgreSQL plans from statistics its autovacuum gathers a minute or so after a bulk
-    // load; a portfolio with twenty rounds of history has long had them. Gather them now, as
-    // the page would meet them, instead of measuring plans made for empty tables.
+    settle(conn);
+}
+
+/// PostgreSQL plans from statistics its autovacuum gathers a minute or so after a bulk load; a
+/// portfolio with months of reports and rounds has long had them. Gather them right after
+/// loading, as the paths would meet them, instead of measuring plans made for empty tables
+/// (a round's "which reports were corrected" read all 1,000,000 reports on such a plan).
+fn settle(conn: &mut DbConnection) {
     if let DbConnection::Postgresql(c) = conn {
         use diesel::connection::SimpleConnection;
         c.batch_execute("VACUUM ANALYZE").unwrap();

@@ -154,7 +154,7 @@ pub async fn portfolio(
             .map(|(id, title, team)| NameRow {
                 bet_id: *id,
                 title: title.clone(),
-                team: loaded.team_names.get(team).cloned().unwrap_or_default(),
+                team: team_name(&loaded.team_names, *team),
                 amount: String::new(),
             })
             .collect(),
@@ -165,13 +165,18 @@ pub async fn portfolio(
         .body(page.render()?))
 }
 
+/// A team's name from the page's list of teams (every team, so never missing in practice).
+fn team_name(names: &BTreeMap<i64, String>, id: i64) -> String {
+    names.get(&id).cloned().unwrap_or_default()
+}
+
 fn latest(
     c: &Currency,
     round: &RoundHead,
     lines: &[GrantLine],
     team_names: &BTreeMap<i64, String>,
 ) -> Latest {
-    let team_name = |l: &GrantLine| team_names.get(&l.team_id).cloned().unwrap_or_default();
+    let team_of = |l: &GrantLine| team_name(team_names, l.team_id);
     let granted: i64 = lines.iter().map(|l| l.granted).sum();
     let mut amounts: Vec<i64> = lines.iter().map(|l| l.granted).collect();
     amounts.sort_unstable_by(|a, b| b.cmp(a));
@@ -202,7 +207,7 @@ fn latest(
         bars
     };
     let arenas = sum_by(|l| l.arena_id, &|l| l.arena_name.clone());
-    let teams = sum_by(|l| l.team_id, &team_name);
+    let teams = sum_by(|l| l.team_id, &team_of);
     let date = format::date(round.as_of.and_utc());
     let moves = |mut picked: Vec<&GrantLine>| -> Vec<MoveRow> {
         picked.truncate(LIST_ROWS);
@@ -211,7 +216,7 @@ fn latest(
             .map(|l| MoveRow {
                 bet_id: l.bet_id,
                 title: l.title.clone(),
-                team: team_name(l),
+                team: team_of(l),
                 grant: c.format_amount(l.granted),
                 change: change(c, l.granted - l.prev_grant),
                 chip: chip(&l.decision),
@@ -229,7 +234,7 @@ fn latest(
             .map(|l| NameRow {
                 bet_id: l.bet_id,
                 title: l.title.clone(),
-                team: team_name(l),
+                team: team_of(l),
                 amount: c.format_amount(if decision == "killed" {
                     l.prev_grant
                 } else {

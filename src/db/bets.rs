@@ -254,6 +254,25 @@ impl Bet {
         Ok((rows, total))
     }
 
+    /// Kills every bet of `ids` that is still active, as of `at`: a round's kills in one
+    /// statement per thousand bets instead of one per bet. Returns how many it killed.
+    pub fn kill_active(
+        conn: &mut DbConnection,
+        ids: &[i64],
+        at: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        let mut killed = 0;
+        for chunk in ids.chunks(1_000) {
+            let target = bets::table
+                .filter(bets::id.eq_any(chunk))
+                .filter(bets::status.eq("active"));
+            killed += diesel::update(target)
+                .set((bets::status.eq("killed"), bets::closed_at.eq(at)))
+                .execute(conn)?;
+        }
+        Ok(killed)
+    }
+
     /// Moves the bet from one status to another, only if it is still in `from`; returns
     /// whether it moved (false means someone else moved it first).
     pub fn transition(

@@ -101,13 +101,21 @@ impl Account {
 }
 
 impl Entry {
+    /// Stores entries; on PostgreSQL as one binary `COPY` (a round pays out thousands).
     pub fn insert_many(conn: &mut DbConnection, entries: &[NewEntry]) -> QueryResult<()> {
-        for chunk in entries.chunks(1_000) {
-            on_each_backend!(conn, |c| {
-                diesel::insert_into(ledger_entries::table)
-                    .values(chunk)
-                    .execute(c)?
-            });
+        match conn {
+            DbConnection::Postgresql(c) => {
+                diesel::copy_from(ledger_entries::table)
+                    .from_insertable(entries)
+                    .execute(c)?;
+            }
+            DbConnection::Sqlite(c) => {
+                for chunk in entries.chunks(1_000) {
+                    diesel::insert_into(ledger_entries::table)
+                        .values(chunk)
+                        .execute(c)?;
+                }
+            }
         }
         Ok(())
     }

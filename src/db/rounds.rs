@@ -249,14 +249,23 @@ impl RoundPin {
 }
 
 impl RoundResultRow {
+    /// Stores a round's results. On PostgreSQL one `COPY` in binary: ten multi-row INSERTs of
+    /// 24,000 parameters each spent longer being parsed and planned than writing rows.
     pub fn insert_many(conn: &mut DbConnection, rows: &[RoundResultRow]) -> QueryResult<()> {
-        // 22 parameters a row: 1,000 rows stay under SQLite's parameter limit.
-        for chunk in rows.chunks(1_000) {
-            on_each_backend!(conn, |c| {
-                diesel::insert_into(round_results::table)
-                    .values(chunk)
-                    .execute(c)?
-            });
+        match conn {
+            DbConnection::Postgresql(c) => {
+                diesel::copy_from(round_results::table)
+                    .from_insertable(rows)
+                    .execute(c)?;
+            }
+            DbConnection::Sqlite(c) => {
+                // 24 parameters a row: 1,000 rows stay under SQLite's parameter limit.
+                for chunk in rows.chunks(1_000) {
+                    diesel::insert_into(round_results::table)
+                        .values(chunk)
+                        .execute(c)?;
+                }
+            }
         }
         Ok(())
     }

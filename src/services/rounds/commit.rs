@@ -73,19 +73,13 @@ pub fn commit(
         }
         RoundResultRow::insert_many(conn, &result_rows(round_id, &evaluation))?;
         pay_out(conn, round_id, &evaluation, now)?;
-        for line in evaluation
+        let killed: Vec<i64> = evaluation
             .results
             .iter()
             .filter(|l| l.result.decision == Decision::Killed)
-        {
-            Bet::transition(
-                conn,
-                line.result.bet_id,
-                "active",
-                "killed",
-                now.naive_utc(),
-            )?;
-        }
+            .map(|l| l.result.bet_id)
+            .collect();
+        Bet::kill_active(conn, &killed, now.naive_utc())?;
         audit::record(
             conn,
             Some(actor),

@@ -121,7 +121,7 @@ fn round_and_engine(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
     });
     // The engine alone, on the evidence the round gathered.
     let terms = Terms::of(
-        &horserace::db::rounds::Round::find(conn, draft.id)
+        &horserace::db::rounds::Round::find_listing(conn, draft.id)
             .unwrap()
             .unwrap(),
     )

@@ -340,40 +340,49 @@ impl EvidencePoint {
         only: Option<&[i64]>,
     ) -> QueryResult<Vec<EvidencePoint>> {
         // Ids are integers, so listing them in the SQL text is safe.
-        let filter = only.map_or(String::new(), |ids| {
-            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-            format!(
-                "AND r.bet_id IN ({})",
-                if list.is_empty() {
+        let only_bets = |column: &str| {
+            only.map_or(String::new(), |ids| {
+                let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+                let list = if list.is_empty() {
                     "NULL".to_owned()
                 } else {
                     list.join(",")
-                }
-            )
-        });
-        // Window functions are in both backends' SQL but not in the multi-backend DSL; only
-        // the placeholder syntax differs.
-        let sql = |p1: &str, p2: &str| {
-            format!(
+                };
+                format!("AND {column} IN ({list})")
+            })
+        };
+        use diesel::sql_types::{BigInt, Timestamp};
+        match conn {
+            // SQLite numbers each bet's earlier reports with a window function (not in diesel's
+            // multi-backend DSL) and keeps the last `per_bet`.
+            DbConnection::Sqlite(c) => diesel::sql_query(format!(
                 "SELECT id, bet_id, value, observed_at FROM ( \
                    SELECT r.id, r.bet_id, r.value, r.observed_at, ROW_NUMBER() OVER ( \
                      PARTITION BY r.bet_id ORDER BY r.observed_at DESC, r.id DESC) AS rn \
                    FROM reports r JOIN bets b ON b.id = r.bet_id \
-                   WHERE b.status = 'active' AND r.observed_at <= {p1} {filter} \
+                   WHERE b.status = 'active' AND r.observed_at <= ? {} \
                      AND NOT EXISTS (SELECT 1 FROM reports c WHERE c.supersedes = r.id) \
-                 ) recent WHERE rn <= {p2} ORDER BY bet_id, observed_at, id"
-            )
-        };
-        use diesel::sql_types::{BigInt, Timestamp};
-        match conn {
-            DbConnection::Sqlite(c) => diesel::sql_query(sql("?", "?"))
-                .bind::<Timestamp, _>(before)
-                .bind::<BigInt, _>(per_bet)
-                .load(c),
-            DbConnection::Postgresql(c) => diesel::sql_query(sql("$1", "$2"))
-                .bind::<Timestamp, _>(before)
-                .bind::<BigInt, _>(per_bet)
-                .load(c),
+                 ) recent WHERE rn <= ? ORDER BY bet_id, observed_at, id",
+                only_bets("r.bet_id")
+            ))
+            .bind::<Timestamp, _>(before)
+            .bind::<BigInt, _>(per_bet)
+            .load(c),
+            // PostgreSQL walks each active bet's (bet, observed_at) index backwards and stops
+            // after `per_bet` rows: there the window function read every earlier report first
+            // (a full scan even with no history at all, and longer with every round kept).
+            DbConnection::Postgresql(c) => diesel::sql_query(format!(
+                "SELECT h.id, h.bet_id, h.value, h.observed_at FROM bets b CROSS JOIN LATERAL ( \
+                   SELECT r.id, r.bet_id, r.value, r.observed_at FROM reports r \
+                   WHERE r.bet_id = b.id AND r.observed_at <= $1 \
+                     AND NOT EXISTS (SELECT 1 FROM reports c WHERE c.supersedes = r.id) \
+                   ORDER BY r.observed_at DESC, r.id DESC LIMIT $2) h \
+                 WHERE b.status = 'active' {} ORDER BY h.bet_id, h.observed_at, h.id",
+                only_bets("b.id")
+            ))
+            .bind::<Timestamp, _>(before)
+            .bind::<BigInt, _>(per_bet)
+            .load(c),
         }
     }
 

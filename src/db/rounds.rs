@@ -36,6 +36,7 @@ pub struct RoundListing {
     pub budget: i64,
     pub currency: String,
     pub as_of: NaiveDateTime,
+    pub window_start: Option<NaiveDateTime>,
     pub policy: String,
     pub status: String,
     pub committed_at: Option<NaiveDateTime>,
@@ -134,6 +135,16 @@ impl Round {
         rounds::table
             .find(id)
             .select(Round::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// The round without its stored documents: what previewing, committing and pinning read
+    /// (the documents of a large round are megabytes, 20-30 ms to read back on PostgreSQL).
+    pub fn find_listing(conn: &mut DbConnection, id: i64) -> QueryResult<Option<RoundListing>> {
+        rounds::table
+            .find(id)
+            .select(RoundListing::as_select())
             .first(conn)
             .optional()
     }

@@ -676,6 +676,51 @@ async fn evidence_quality_flags_stale_bets_and_outliers() {
     assert!(partner["quality"]["last_report_at"].is_null());
 }
 
+/// The outlier check looks back across the window's start: a wild first report in the window
+/// is judged against the last reports before it. Without them the window's two reports are
+/// too few to judge anything.
+#[tokio::test]
+async fn an_outlier_is_judged_against_the_reports_before_the_window() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let steady: Vec<f64> = (0..30).map(|i| 100.0 + f64::from(i % 3)).collect();
+    report_series(&app, &w.member_a, w.bet_a, 12, &steady).await;
+    report_series(&app, &w.member_a, w.bet_a, 2, &[400.0, 101.0]).await;
+    let r = app
+        .post(
+            "/api/v1/rounds",
+            &app.admin,
+            json!({"budget": 1_000, "as_of": at(days_ago(1)), "window_start": at(days_ago(10))}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let round = app
+        .post(
+            &format!("/api/v1/rounds/{r}/preview"),
+            &app.admin,
+            json!({}),
+        )
+        .await
+        .expect(200)
+        .body;
+    let a = line(&round, w.bet_a);
+    assert_eq!(a["quality"]["reports_in_window"], 2);
+    let history = app
+        .get(&format!("/api/v1/bets/{}/reports", w.bet_a), &w.member_a)
+        .await
+        .expect(200)
+        .body;
+    let wild = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["value"] == 400.0)
+        .unwrap()["id"]
+        .clone();
+    assert_eq!(a["quality"]["outlier_report_ids"], json!([wild]));
+}
+
 /// Two server processes on one database commit the same round at once, many times: exactly one
 /// commit wins each time and the ledger holds one set of entries.
 #[tokio::test]

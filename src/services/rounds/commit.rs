@@ -15,7 +15,7 @@ use super::lifecycle::draft;
 use crate::api::error::ApiError;
 use crate::db::bets::Bet;
 use crate::db::ledger::{Account, Entry, NewEntry};
-use crate::db::rounds::{CommitForm, Round, RoundResultRow};
+use crate::db::rounds::{CommitForm, Round, RoundListing, RoundResultRow};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::Actor;
 use crate::domain::time::CLOCK_SKEW;
@@ -54,7 +54,8 @@ pub fn commit(
         if let DbConnection::Postgresql(pg) = conn {
             pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({COMMIT_LOCK_KEY})"))?;
         }
-        let round = Round::find(conn, round_id)?.ok_or_else(|| ApiError::not_found("round"))?;
+        let round =
+            Round::find_listing(conn, round_id)?.ok_or_else(|| ApiError::not_found("round"))?;
         if round.status == "committed" {
             return Err(ApiError::conflict(
                 "already_committed",
@@ -100,7 +101,11 @@ pub fn commit(
 }
 
 /// Rounds commit in `as_of` order, and only once their instant has passed.
-fn check_order(conn: &mut DbConnection, round: &Round, now: DateTime<Utc>) -> Result<(), ApiError> {
+fn check_order(
+    conn: &mut DbConnection,
+    round: &RoundListing,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     if round.as_of.and_utc() > now + CLOCK_SKEW {
         return Err(ApiError::conflict(
             "round_in_future",

@@ -14,7 +14,7 @@ use crate::api::error::ApiError;
 use crate::db::DbConnection;
 use crate::db::bets::{Bet, Threshold};
 use crate::db::reports::EvidencePoint;
-use crate::db::rounds::{Round, RoundPin, RoundResultRow};
+use crate::db::rounds::{Round, RoundListing, RoundPin, RoundResultRow};
 use crate::domain::Currency;
 use crate::engine::{BetEvidence, Observation, Pin, Policy, RoundInput};
 
@@ -79,7 +79,7 @@ pub struct Terms {
 }
 
 impl Terms {
-    pub fn of(round: &Round) -> Result<Self, ApiError> {
+    pub fn of(round: &RoundListing) -> Result<Self, ApiError> {
         Ok(Self {
             round_id: Some(round.id),
             budget: round.budget,
@@ -259,7 +259,10 @@ fn assess_all(
         workers
             .into_iter()
             // A worker that panicked has a bug to surface, not bets to leave unassessed.
-            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .collect()
     })
 }

@@ -7,7 +7,7 @@ use super::evaluation::engine_error;
 use crate::api::error::ApiError;
 use crate::db::bets::{Bet, Threshold};
 use crate::db::portfolio::Portfolio;
-use crate::db::rounds::{NewRound, Round, RoundPin};
+use crate::db::rounds::{NewRound, Round, RoundListing, RoundPin};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, BetStatus, Money, Reason};
 use crate::engine::Policy;
@@ -82,8 +82,8 @@ pub fn create(
 }
 
 /// Loads a round that must still be a draft.
-pub fn draft(conn: &mut DbConnection, id: i64) -> Result<Round, ApiError> {
-    let round = Round::find(conn, id)?.ok_or_else(|| ApiError::not_found("round"))?;
+pub fn draft(conn: &mut DbConnection, id: i64) -> Result<RoundListing, ApiError> {
+    let round = Round::find_listing(conn, id)?.ok_or_else(|| ApiError::not_found("round"))?;
     if round.status != "draft" {
         return Err(ApiError::conflict(
             "round_committed",

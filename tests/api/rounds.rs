@@ -676,6 +676,23 @@ async fn evidence_quality_flags_stale_bets_and_outliers() {
     assert!(partner["quality"]["last_report_at"].is_null());
 }
 
+/// A portfolio without active bets can still hold a round: it commits with no results, no
+/// payments, and the whole budget in reserve.
+#[tokio::test]
+async fn a_round_without_bets_commits_and_keeps_its_budget() {
+    let app = spawn_app().await;
+    let r = create_round(&app, 5_000, days_ago(1)).await;
+    let round = app
+        .post(&format!("/api/v1/rounds/{r}/commit"), &app.admin, json!({}))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(round["status"], "committed");
+    assert_eq!(round["evaluation"]["results"], json!([]));
+    assert_eq!(round["evaluation"]["money"]["reserve"], 5_000);
+    assert_round_adds_up(&app, &round).await;
+}
+
 /// The outlier check looks back across the window's start: a wild first report in the window
 /// is judged against the last reports before it. Without them the window's two reports are
 /// too few to judge anything.

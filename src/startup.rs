@@ -15,6 +15,7 @@ use crate::api::fallback::RouteTable;
 use crate::api::{self, AppState};
 use crate::config::Settings;
 use crate::db::{self, Pool};
+use crate::services::report_writer::{self, ReportWriter};
 use crate::services::users::{Bootstrap, bootstrap};
 
 pub struct Application {
@@ -45,9 +46,10 @@ impl Application {
         let port = listener.local_addr()?.port();
         let write_limit = api::write_limit::WriteLimit::new(settings.write_rate).map(Arc::new);
         let state = web::Data::new(AppState {
-            reports: crate::services::report_writer::ReportWriter::start(
+            reports: ReportWriter::start(
                 pool.clone(),
                 write_limit.clone(),
+                report_writer::writers_for(&settings.database_url, pool_size),
             )?,
             pool: pool.clone(),
             currency: settings.currency.clone(),

@@ -2,11 +2,13 @@
 //! report would each wait for their own transaction. Instead one writer thread takes whatever
 //! reports have queued while it was busy and stores them in one transaction: each client's
 //! report judged on its own, all inserted together, all made durable by one commit, and every
-//! client answered only after that commit.
+//! client answered only after that commit. PostgreSQL takes several writers at once, and a
+//! commit there waits milliseconds for its log to reach the disk, so it gets a few writer
+//! threads whose groups are in flight together.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
@@ -14,7 +16,7 @@ use tokio::sync::oneshot;
 use crate::api::auth::invalid_token;
 use crate::api::error::ApiError;
 use crate::api::write_limit::WriteLimit;
-use crate::db::{DbConnection, DbError, Pool, write_transaction};
+use crate::db::{DatabaseUrl, DbConnection, DbError, Pool, write_transaction};
 use crate::domain::{Actor, ApiToken};
 use crate::services::reports::{
     GroupRequest, ReportDraft, Stored, audit, store_group, store_unaudited,
@@ -25,6 +27,18 @@ use crate::services::users::actor_for_token;
 const QUEUE: usize = 8_192;
 /// The most reports one commit takes.
 const GROUP: usize = 1_000;
+/// Writer threads on PostgreSQL: enough to keep a group being judged and inserted while others
+/// wait for their commit's flush, few enough to leave the pool to the rest of the server.
+const POSTGRES_WRITERS: u32 = 4;
+
+/// How many writer threads a database takes: one on SQLite (it has one writer anyway), a few
+/// on PostgreSQL, never more than half the pool.
+pub fn writers_for(url: &DatabaseUrl, pool_size: u32) -> u32 {
+    match url {
+        DatabaseUrl::Sqlite(_) => 1,
+        DatabaseUrl::Postgres(_) => POSTGRES_WRITERS.min(pool_size / 2).max(1),
+    }
+}
 
 /// One client's report, with the bearer token it came with. The writer resolves the token
 /// itself: one lookup per distinct token in a group instead of a trip to the blocking pool and
@@ -50,17 +64,31 @@ pub struct ReportWriter {
 }
 
 impl ReportWriter {
-    /// Starts the writer thread on its own connection from `pool`; writes count against `limit`.
-    pub fn start(pool: Pool, limit: Option<Arc<WriteLimit>>) -> std::io::Result<Self> {
+    /// Starts `writers` writer threads (see [`writers_for`]), each taking a connection from
+    /// `pool` for its group; writes count against `limit`.
+    pub fn start(
+        pool: Pool,
+        limit: Option<Arc<WriteLimit>>,
+        writers: u32,
+    ) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::sync_channel(QUEUE);
+        let queue = Arc::new(Mutex::new(queue));
         let (committed, commits) = mpsc::sync_channel(1);
         let checkpoints = pool.clone();
         std::thread::Builder::new()
             .name("wal-checkpoint".into())
             .spawn(move || checkpoint_behind(&checkpoints, &commits))?;
-        std::thread::Builder::new()
-            .name("report-writer".into())
-            .spawn(move || run(&pool, &queue, limit.as_deref(), &committed))?;
+        for _ in 0..writers.max(1) {
+            let (pool, queue, limit, committed) = (
+                pool.clone(),
+                queue.clone(),
+                limit.clone(),
+                committed.clone(),
+            );
+            std::thread::Builder::new()
+                .name("report-writer".into())
+                .spawn(move || run(&pool, &queue, limit.as_deref(), &committed))?;
+        }
         Ok(Self { jobs })
     }
 
@@ -122,15 +150,13 @@ fn checkpoint_behind(pool: &Pool, commits: &Receiver<()>) {
     }
 }
 
-fn run(pool: &Pool, queue: &Receiver<Job>, limit: Option<&WriteLimit>, committed: &SyncSender<()>) {
-    while let Ok(first) = queue.recv() {
-        let mut jobs = vec![first];
-        while jobs.len() < GROUP {
-            match queue.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
+fn run(
+    pool: &Pool,
+    queue: &Mutex<Receiver<Job>>,
+    limit: Option<&WriteLimit>,
+    committed: &SyncSender<()>,
+) {
+    while let Some(jobs) = next_group(queue) {
         let results = match pool.get() {
             Ok(mut conn) => write_group(&mut conn, &jobs, limit),
             Err(e) => {
@@ -152,6 +178,21 @@ fn run(pool: &Pool, queue: &Receiver<Job>, limit: Option<&WriteLimit>, committed
             let _ = job.reply.send(result);
         }
     }
+}
+
+/// Waits for a report, then takes whatever else has queued, up to a group. One writer at a time
+/// holds the queue; the others are storing or committing their own groups meanwhile. None once
+/// the server has dropped its handle (or a writer panicked holding the queue).
+fn next_group(queue: &Mutex<Receiver<Job>>) -> Option<Vec<Job>> {
+    let queue = queue.lock().ok()?;
+    let mut jobs = vec![queue.recv().ok()?];
+    while jobs.len() < GROUP {
+        match queue.try_recv() {
+            Ok(job) => jobs.push(job),
+            Err(_) => break,
+        }
+    }
+    Some(jobs)
 }
 
 /// A token's actor and the token's id; None for an unknown, revoked or expired token.
@@ -260,5 +301,21 @@ fn store_one(conn: &mut DbConnection, request: &GroupRequest<'_>) -> Result<Stor
     match attempt(conn) {
         Err(e) if e.detail().code == "conflict" => attempt(conn),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_gets_one_writer_and_postgresql_a_few_within_half_the_pool() {
+        let sqlite = DatabaseUrl::parse("horserace.db").unwrap();
+        let postgres = DatabaseUrl::parse("postgres://u@127.0.0.1/h").unwrap();
+        assert_eq!(writers_for(&sqlite, 32), 1);
+        assert_eq!(writers_for(&postgres, 32), POSTGRES_WRITERS);
+        assert_eq!(writers_for(&postgres, 8), 4);
+        assert_eq!(writers_for(&postgres, 5), 2);
+        assert_eq!(writers_for(&postgres, 1), 1);
     }
 }

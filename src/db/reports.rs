@@ -82,6 +82,27 @@ impl InsertRun<NewReport> for Report {
 /// A report and the id of the correction that replaced it, if any.
 pub type ReportWithCorrection = (Report, Option<i64>);
 
+/// [`EvidencePoint::history_before`] on SQLite, which has no LATERAL: a correlated subquery finds,
+/// for each active bet, the time of its `?2`-th latest report through the (bet, observed_at)
+/// index, and that bounds the range read of the same index. A window function numbering every
+/// earlier report read the whole history instead: 5 s for 1,200,000 earlier reports of 10,000
+/// bets, against 0.6 s. Reports tied with the bound may add a few rows; the outlier check only
+/// looks at the last `?2`. `only` further restricts `b.id`.
+fn sqlite_history(only: &str) -> String {
+    format!(
+        "SELECT r.id, r.bet_id, r.value, r.observed_at \
+         FROM bets b JOIN reports r ON r.bet_id = b.id \
+         WHERE b.status = 'active' {only} AND r.observed_at <= ?1 \
+           AND r.observed_at >= COALESCE(( \
+             SELECT p.observed_at FROM reports p \
+             WHERE p.bet_id = b.id AND p.observed_at <= ?1 \
+               AND NOT EXISTS (SELECT 1 FROM reports c WHERE c.supersedes = p.id) \
+             ORDER BY p.observed_at DESC, p.id DESC LIMIT 1 OFFSET ?2 - 1), '') \
+           AND NOT EXISTS (SELECT 1 FROM reports c WHERE c.supersedes = r.id) \
+         ORDER BY r.bet_id, r.observed_at, r.id"
+    )
+}
+
 /// The stored reports of a list of (bet, key) pairs, on PostgreSQL. Each pair probes the
 /// idempotency index through a `LATERAL` subquery: a plain join left the choice to the planner,
 /// and with statistics gathered before any keyed report (a new portfolio's first import, one
@@ -355,28 +376,10 @@ impl EvidencePoint {
         };
         use diesel::sql_types::{BigInt, Timestamp};
         match conn {
-            // SQLite has no LATERAL: a correlated subquery finds, for each active bet, the time
-            // of its `per_bet`-th latest report through the (bet, observed_at) index, and that
-            // bounds the range read of the same index. A window function numbering every
-            // earlier report read the whole history instead: 5 s for 1,200,000 earlier reports
-            // of 10,000 bets, against 0.6 s. Reports tied with the bound may add a few rows;
-            // the outlier check only looks at the last `per_bet`.
-            DbConnection::Sqlite(c) => diesel::sql_query(format!(
-                "SELECT r.id, r.bet_id, r.value, r.observed_at \
-                 FROM bets b JOIN reports r ON r.bet_id = b.id \
-                 WHERE b.status = 'active' {} AND r.observed_at <= ?1 \
-                   AND r.observed_at >= COALESCE(( \
-                     SELECT p.observed_at FROM reports p \
-                     WHERE p.bet_id = b.id AND p.observed_at <= ?1 \
-                       AND NOT EXISTS (SELECT 1 FROM reports c WHERE c.supersedes = p.id) \
-                     ORDER BY p.observed_at DESC, p.id DESC LIMIT 1 OFFSET ?2 - 1), '') \
-                   AND NOT EXISTS (SELECT 1 FROM reports c WHERE c.supersedes = r.id) \
-                 ORDER BY r.bet_id, r.observed_at, r.id",
-                only_bets("b.id")
-            ))
-            .bind::<Timestamp, _>(before)
-            .bind::<BigInt, _>(per_bet)
-            .load(c),
+            DbConnection::Sqlite(c) => diesel::sql_query(sqlite_history(&only_bets("b.id")))
+                .bind::<Timestamp, _>(before)
+                .bind::<BigInt, _>(per_bet)
+                .load(c),
             // PostgreSQL walks each active bet's (bet, observed_at) index backwards and stops
             // after `per_bet` rows: there the window function read every earlier report first
             // (a full scan even with no history at all, and longer with every round kept).
@@ -466,6 +469,30 @@ mod tests {
             plan.iter()
                 .any(|d| d.contains("INDEX reports_idempotency_key")),
             "{sql}\n{plan:?}"
+        );
+    }
+
+    /// The history before a round's window reads a bounded range of each bet's reports; if the
+    /// plan lost its lower bound, every round would read all the history a portfolio keeps.
+    #[test]
+    fn the_history_read_is_bounded_per_bet() {
+        let mut conn = DbConnection::Sqlite(SqliteConnection::establish(":memory:").unwrap());
+        run_migrations(&mut conn).unwrap();
+        let DbConnection::Sqlite(c) = &mut conn else {
+            unreachable!("opened as SQLite")
+        };
+        let sql = super::sqlite_history("");
+        let plan: Vec<String> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+            .load::<PlanStep>(c)
+            .unwrap()
+            .into_iter()
+            .map(|step| step.detail)
+            .collect();
+        assert!(
+            plan.iter().any(|d| d.contains(
+                "SEARCH r USING INDEX reports_bet_observed (bet_id=? AND observed_at>? AND observed_at<?)"
+            )),
+            "{plan:?}"
         );
     }
 

@@ -447,24 +447,29 @@ mod tests {
         detail: String,
     }
 
-    /// A partial index answers only queries that imply its condition; if the planner stopped
-    /// using it, every keyed report would scan its bet's reports and no test would notice.
-    #[test]
-    fn a_key_lookup_uses_the_idempotency_index() {
+    /// SQLite's plan for `sql` over a freshly migrated database, one step a line.
+    fn sqlite_plan(sql: &str) -> Vec<String> {
         let mut conn = DbConnection::Sqlite(SqliteConnection::establish(":memory:").unwrap());
         run_migrations(&mut conn).unwrap();
         let DbConnection::Sqlite(c) = &mut conn else {
             unreachable!("opened as SQLite")
         };
-        let query = Report::by_key(7, "k").select(Report::as_select()).limit(1);
-        let sql = diesel::debug_query::<Sqlite, _>(&query).to_string();
-        let sql = sql.split(" -- binds:").next().unwrap();
-        let plan: Vec<String> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+        diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
             .load::<PlanStep>(c)
             .unwrap()
             .into_iter()
             .map(|step| step.detail)
-            .collect();
+            .collect()
+    }
+
+    /// A partial index answers only queries that imply its condition; if the planner stopped
+    /// using it, every keyed report would scan its bet's reports and no test would notice.
+    #[test]
+    fn a_key_lookup_uses_the_idempotency_index() {
+        let query = Report::by_key(7, "k").select(Report::as_select()).limit(1);
+        let sql = diesel::debug_query::<Sqlite, _>(&query).to_string();
+        let sql = sql.split(" -- binds:").next().unwrap();
+        let plan = sqlite_plan(sql);
         assert!(
             plan.iter()
                 .any(|d| d.contains("INDEX reports_idempotency_key")),
@@ -476,18 +481,7 @@ mod tests {
     /// plan lost its lower bound, every round would read all the history a portfolio keeps.
     #[test]
     fn the_history_read_is_bounded_per_bet() {
-        let mut conn = DbConnection::Sqlite(SqliteConnection::establish(":memory:").unwrap());
-        run_migrations(&mut conn).unwrap();
-        let DbConnection::Sqlite(c) = &mut conn else {
-            unreachable!("opened as SQLite")
-        };
-        let sql = super::sqlite_history("");
-        let plan: Vec<String> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
-            .load::<PlanStep>(c)
-            .unwrap()
-            .into_iter()
-            .map(|step| step.detail)
-            .collect();
+        let plan = sqlite_plan(&super::sqlite_history(""));
         assert!(
             plan.iter().any(|d| d.contains(
                 "SEARCH r USING INDEX reports_bet_observed (bet_id=? AND observed_at>? AND observed_at<?)"

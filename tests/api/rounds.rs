@@ -38,6 +38,18 @@ async fn create_round(app: &TestApp, budget: i64, as_of: DateTime<Utc>) -> i64 {
     .id()
 }
 
+/// Previews round `r` as the committee and returns the round with its evaluation.
+async fn preview(app: &TestApp, r: i64) -> Value {
+    app.post(
+        &format!("/api/v1/rounds/{r}/preview"),
+        &app.admin,
+        json!({}),
+    )
+    .await
+    .expect(200)
+    .body
+}
+
 fn line(round: &Value, bet: i64) -> Value {
     round["evaluation"]["results"]
         .as_array()
@@ -652,15 +664,7 @@ async fn evidence_quality_flags_stale_bets_and_outliers() {
     report_series(&app, &w.member_a, w.bet_a, 2, &values).await;
     report_series(&app, &w.member_b, w.bet_b, 40, &[100.0, 101.0, 102.0]).await;
     let r = create_round(&app, 1_000, days_ago(1)).await;
-    let round = app
-        .post(
-            &format!("/api/v1/rounds/{r}/preview"),
-            &app.admin,
-            json!({}),
-        )
-        .await
-        .expect(200)
-        .body;
+    let round = preview(&app, r).await;
     let a = line(&round, w.bet_a);
     assert_eq!(a["quality"]["reports_in_window"], 10);
     assert_eq!(a["quality"]["stale"], false);
@@ -712,15 +716,7 @@ async fn an_outlier_is_judged_against_the_reports_before_the_window() {
         .await
         .expect(201)
         .id();
-    let round = app
-        .post(
-            &format!("/api/v1/rounds/{r}/preview"),
-            &app.admin,
-            json!({}),
-        )
-        .await
-        .expect(200)
-        .body;
+    let round = preview(&app, r).await;
     let a = line(&round, w.bet_a);
     assert_eq!(a["quality"]["reports_in_window"], 2);
     let history = app
@@ -917,15 +913,7 @@ async fn a_bet_without_a_threshold_in_force_sits_the_round_out_and_says_why() {
         .id();
     app.activate(late).await;
     let r = create_round(&app, 1_000, days_ago(3)).await;
-    let round = app
-        .post(
-            &format!("/api/v1/rounds/{r}/preview"),
-            &app.admin,
-            json!({}),
-        )
-        .await
-        .expect(200)
-        .body;
+    let round = preview(&app, r).await;
     let out = &round["evaluation"]["sitting_out"];
     assert_eq!(out.as_array().unwrap().len(), 1);
     assert_eq!(out[0]["bet_id"], late);

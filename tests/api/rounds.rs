@@ -50,6 +50,14 @@ async fn preview(app: &TestApp, r: i64) -> Value {
     .body
 }
 
+/// Commits round `r` as the committee and returns the committed round.
+async fn commit(app: &TestApp, r: i64) -> Value {
+    app.post(&format!("/api/v1/rounds/{r}/commit"), &app.admin, json!({}))
+        .await
+        .expect(200)
+        .body
+}
+
 fn line(round: &Value, bet: i64) -> Value {
     round["evaluation"]["results"]
         .as_array()
@@ -159,15 +167,7 @@ async fn three_rounds_move_the_money_to_the_evidence() {
         again.body["evaluation"]["results"],
         preview.body["evaluation"]["results"]
     );
-    let round1 = app
-        .post(
-            &format!("/api/v1/rounds/{r1}/commit"),
-            &app.admin,
-            json!({}),
-        )
-        .await
-        .expect(200)
-        .body;
+    let round1 = commit(&app, r1).await;
     assert_eq!(round1["status"], "committed");
     for bet in [w.bet_a, w.bet_b, w.partner_bet] {
         assert_eq!(line(&round1, bet)["decision"], "seed");
@@ -199,15 +199,7 @@ async fn three_rounds_move_the_money_to_the_evidence() {
         .await
         .expect(200);
     assert_eq!(pin.body["grant"], 500_000);
-    let round2 = app
-        .post(
-            &format!("/api/v1/rounds/{r2}/commit"),
-            &app.admin,
-            json!({}),
-        )
-        .await
-        .expect(200)
-        .body;
+    let round2 = commit(&app, r2).await;
     let a = line(&round2, w.bet_a);
     assert_eq!(a["decision"], "pinned");
     assert_eq!(a["grant"], 500_000);
@@ -247,15 +239,7 @@ async fn three_rounds_move_the_money_to_the_evidence() {
     )
     .await
     .expect(200);
-    let round3 = app
-        .post(
-            &format!("/api/v1/rounds/{r3}/commit"),
-            &app.admin,
-            json!({}),
-        )
-        .await
-        .expect(200)
-        .body;
+    let round3 = commit(&app, r3).await;
     assert_eq!(line(&round3, w.bet_b)["decision"], "killed");
     assert_eq!(line(&round3, w.bet_b)["grant"], 0);
     let c = line(&round3, w.partner_bet);
@@ -319,11 +303,7 @@ async fn a_committed_round_never_changes() {
     )
     .await;
     let r = create_round(&app, 500_000, days_ago(10)).await;
-    let committed = app
-        .post(&format!("/api/v1/rounds/{r}/commit"), &app.admin, json!({}))
-        .await
-        .expect(200)
-        .body;
+    let committed = commit(&app, r).await;
     let again = app
         .post(&format!("/api/v1/rounds/{r}/commit"), &app.admin, json!({}))
         .await
@@ -686,11 +666,7 @@ async fn evidence_quality_flags_stale_bets_and_outliers() {
 async fn a_round_without_bets_commits_and_keeps_its_budget() {
     let app = spawn_app().await;
     let r = create_round(&app, 5_000, days_ago(1)).await;
-    let round = app
-        .post(&format!("/api/v1/rounds/{r}/commit"), &app.admin, json!({}))
-        .await
-        .expect(200)
-        .body;
+    let round = commit(&app, r).await;
     assert_eq!(round["status"], "committed");
     assert_eq!(round["evaluation"]["results"], json!([]));
     assert_eq!(round["evaluation"]["money"]["reserve"], 5_000);
@@ -951,11 +927,7 @@ async fn a_pin_on_a_bet_killed_meanwhile_does_not_block_the_commit() {
     )
     .await
     .expect(200);
-    let round = app
-        .post(&format!("/api/v1/rounds/{r}/commit"), &app.admin, json!({}))
-        .await
-        .expect(200)
-        .body;
+    let round = commit(&app, r).await;
     let lines = round["evaluation"]["results"].as_array().unwrap();
     assert!(lines.iter().all(|l| l["bet_id"] != w.bet_a));
     assert_eq!(round["evaluation"]["money"]["pinned_total"], 0);

@@ -147,7 +147,9 @@ fn round_and_engine(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
         }));
     }
     let commits = Samples(commits);
+    let (history_previews, history_scans) = preview_with_history(conn, scale, &p);
     let ratio = |s: &Samples| s.median() / scans.median();
+    let history_ratio = history_previews.median() / history_scans.median();
     vec![
         Line {
             path: "round preview end to end",
@@ -176,6 +178,21 @@ fn round_and_engine(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
             note: String::new(),
         },
         Line {
+            path: "round preview, history before the window",
+            ratio: Some(history_ratio),
+            met: history_ratio <= 1.5,
+            measured: history_previews,
+            unit: "ms",
+            ceiling_name: "bare SQL scan of the reports in the window",
+            ceiling: Some(history_scans),
+            target: "<= 1.5 x the scan",
+            note: format!(
+                "the window holds the last half of every bet's reports ({} in it, as many before it, \
+                 which the outlier check looks back on)",
+                scale.bets * (scale.reports_per_bet / 2)
+            ),
+        },
+        Line {
             path: "engine alone",
             ratio: None,
             met: engine.median() < 100.0,
@@ -187,6 +204,39 @@ fn round_and_engine(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
             note: String::new(),
         },
     ]
+}
+
+/// A round whose window holds only the later half of every bet's reports: the earlier half is
+/// history, which a round reads only to judge outliers at the start of its window. A portfolio
+/// that has run for a while looks like this; the main round's window holds every report, so it
+/// would not show what reading that history costs.
+fn preview_with_history(
+    conn: &mut DbConnection,
+    scale: Scale,
+    p: &data::Portfolio,
+) -> (Samples, Samples) {
+    let half = (p.now - p.start) / 2;
+    let window_start = p.start + half;
+    let in_window = scale.bets * (scale.reports_per_bet / 2);
+    let scans = repeat(scale.runs, || {
+        millis(|| {
+            let n = scan(conn, window_start.naive_utc(), p.now.naive_utc());
+            assert_eq!(n, in_window, "the later half of the reports");
+        })
+    });
+    let form = RoundForm {
+        budget: Money::parse("b", 100_000_000_000).unwrap(),
+        as_of: p.now - TimeDelta::minutes(1),
+        window_start: Some(window_start),
+        policy: Policy::default(),
+    };
+    let draft = lifecycle::create(conn, &admin(), form, p.now).unwrap();
+    let previews = repeat(scale.runs, || {
+        millis(|| {
+            rounds::preview(conn, draft.id, p.now).unwrap();
+        })
+    });
+    (previews, scans)
 }
 
 /// Fresh reports for random bets, observed in the past.

@@ -335,6 +335,19 @@ impl From<super::instant::StoredInstant> for NaiveDateTime {
     }
 }
 
+/// The columns an [`EvidencePoint`] reads.
+const EVIDENCE_COLUMNS: (
+    reports::id,
+    reports::bet_id,
+    reports::value,
+    reports::observed_at,
+) = (
+    reports::id,
+    reports::bet_id,
+    reports::value,
+    reports::observed_at,
+);
+
 impl EvidencePoint {
     /// Every report observed in (after, until], or only those of the bets in `only`, in no
     /// particular order. For the whole portfolio this is one sequential scan of the table (the
@@ -355,14 +368,7 @@ impl EvidencePoint {
         if let Some(only) = only {
             query = query.filter(reports::bet_id.eq_any(only.to_vec()));
         }
-        query
-            .select((
-                reports::id,
-                reports::bet_id,
-                reports::value,
-                reports::observed_at,
-            ))
-            .load(conn)
+        query.select(EVIDENCE_COLUMNS).load(conn)
     }
 
     /// The ids of all reports that a correction replaced: few, so they are read whole and left
@@ -432,12 +438,7 @@ impl EvidencePoint {
         reports::table
             .filter(reports::observed_at.le(before))
             .filter(reports::id.nullable().eq_any(replaced))
-            .select((
-                reports::id,
-                reports::bet_id,
-                reports::value,
-                reports::observed_at,
-            ))
+            .select(EVIDENCE_COLUMNS)
             .load(conn)
     }
 
@@ -458,16 +459,7 @@ impl EvidencePoint {
             if let Some(after) = after {
                 query = query.filter(reports::observed_at.gt(after));
             }
-            found.extend(
-                query
-                    .select((
-                        reports::id,
-                        reports::bet_id,
-                        reports::value,
-                        reports::observed_at,
-                    ))
-                    .load::<EvidencePoint>(conn)?,
-            );
+            found.extend(query.select(EVIDENCE_COLUMNS).load::<EvidencePoint>(conn)?);
         }
         Ok(found)
     }

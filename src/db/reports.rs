@@ -381,8 +381,8 @@ impl EvidencePoint {
     }
 
     /// For each active bet, its last `per_bet` uncorrected reports observed at or before
-    /// `before`, in bet, time and id order: the history a round's outlier check looks back on. Reads about
-    /// `per_bet` reports a bet however long the history.
+    /// `before`, in bet, time and id order: the history a round's outlier check looks back on.
+    /// Reads about `per_bet` reports a bet (and its corrected ones) however long the history.
     pub fn history_before(
         conn: &mut DbConnection,
         before: NaiveDateTime,

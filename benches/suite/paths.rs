@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 use horserace::config::Settings;
 use horserace::db::connection::{POOL_WAIT, connect};
@@ -107,12 +107,7 @@ fn round_and_engine(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
             assert_eq!(n, scale.bets * scale.reports_per_bet);
         })
     });
-    let form = |minutes: i64| RoundForm {
-        budget: Money::parse("b", 100_000_000_000).unwrap(),
-        as_of: p.now - TimeDelta::minutes(minutes),
-        window_start: Some(window_start),
-        policy: Policy::default(),
-    };
+    let form = |minutes: i64| round_form(p.now - TimeDelta::minutes(minutes), window_start);
     let draft = lifecycle::create(conn, &admin(), form(30), p.now).unwrap();
     let previews = repeat(scale.runs, || {
         millis(|| {
@@ -206,6 +201,16 @@ fn round_and_engine(scale: Scale, postgres: Option<&str>) -> Vec<Line> {
     ]
 }
 
+/// A round of the suite: a budget large enough for every bet, the default policy.
+fn round_form(as_of: DateTime<Utc>, window_start: DateTime<Utc>) -> RoundForm {
+    RoundForm {
+        budget: Money::parse("b", 100_000_000_000).unwrap(),
+        as_of,
+        window_start: Some(window_start),
+        policy: Policy::default(),
+    }
+}
+
 /// A round whose window holds only the later half of every bet's reports: the earlier half is
 /// history, which a round reads only to judge outliers at the start of its window. A portfolio
 /// that has run for a while looks like this; the main round's window holds every report, so it
@@ -224,12 +229,7 @@ fn preview_with_history(
             assert_eq!(n, in_window, "the later half of the reports");
         })
     });
-    let form = RoundForm {
-        budget: Money::parse("b", 100_000_000_000).unwrap(),
-        as_of: p.now - TimeDelta::minutes(1),
-        window_start: Some(window_start),
-        policy: Policy::default(),
-    };
+    let form = round_form(p.now - TimeDelta::minutes(1), window_start);
     let draft = lifecycle::create(conn, &admin(), form, p.now).unwrap();
     let previews = repeat(scale.runs, || {
         millis(|| {

@@ -371,15 +371,6 @@ impl EvidencePoint {
         query.select(EVIDENCE_COLUMNS).load(conn)
     }
 
-    /// The ids of all reports that a correction replaced: few, so they are read whole and left
-    /// out of a round's evidence in memory rather than checked row by row in SQL.
-    pub fn corrected_ids(conn: &mut DbConnection) -> QueryResult<Vec<i64>> {
-        reports::table
-            .filter(reports::supersedes.is_not_null())
-            .select(reports::supersedes.assume_not_null())
-            .load(conn)
-    }
-
     /// For each active bet, its last `per_bet` uncorrected reports observed at or before
     /// `before`, in bet, time and id order: the history a round's outlier check looks back on.
     /// Reads about `per_bet` reports a bet (and its corrected ones) however long the history.
@@ -427,8 +418,9 @@ impl EvidencePoint {
         Ok(last_of_each_bet(rows, per_bet))
     }
 
-    /// The reports observed at or before `before` that a correction replaced.
-    fn corrected_before(
+    /// The reports observed at or before `before` that a correction replaced: few, so they are
+    /// read whole and left out of a round's evidence in memory rather than row by row in SQL.
+    pub fn corrected_before(
         conn: &mut DbConnection,
         before: NaiveDateTime,
     ) -> QueryResult<Vec<EvidencePoint>> {

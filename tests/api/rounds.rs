@@ -710,6 +710,39 @@ async fn an_outlier_is_judged_against_the_reports_before_the_window() {
     assert_eq!(a["quality"]["outlier_report_ids"], json!([wild]));
 }
 
+/// A corrected report counts only through its correction: the round sees three reports, not
+/// four, and the corrected value.
+#[tokio::test]
+async fn a_round_counts_a_corrected_report_through_its_correction_only() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    report_series(&app, &w.member_a, w.bet_a, 2, &[100.0, 101.0, 102.0]).await;
+    let history = app
+        .get(&format!("/api/v1/bets/{}/reports", w.bet_a), &w.member_a)
+        .await
+        .expect(200)
+        .body;
+    let first = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["value"] == 100.0)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    app.post(
+        &format!("/api/v1/reports/{first}/corrections"),
+        &w.member_a,
+        json!({"value": 130.0}),
+    )
+    .await
+    .expect(201);
+    let r = create_round(&app, 1_000, days_ago(1)).await;
+    let round = preview(&app, r).await;
+    let a = line(&round, w.bet_a);
+    assert_eq!(a["quality"]["reports_in_window"], 3, "{a}");
+}
+
 /// Two server processes on one database commit the same round at once, many times: exactly one
 /// commit wins each time and the ledger holds one set of entries.
 #[tokio::test]

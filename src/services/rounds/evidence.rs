@@ -117,8 +117,10 @@ pub fn gather(
     }
     let in_force = Threshold::in_force_for_active(conn, as_of)?;
     let standings = RoundResultRow::standings_before(conn, as_of)?;
-    let corrected: std::collections::HashSet<i64> =
-        EvidencePoint::corrected_ids(conn)?.into_iter().collect();
+    let corrected: std::collections::HashSet<i64> = EvidencePoint::corrected_before(conn, as_of)?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
     let mut window = group_by_bet(
         EvidencePoint::in_window(conn, start, as_of, only)?
             .into_iter()

@@ -27,6 +27,22 @@ async fn report_series(app: &TestApp, token: &str, bet: i64, end_days_ago: i64, 
         .expect(201);
 }
 
+/// The id of the bet's report with this value, from the bet's history.
+async fn report_with_value(app: &TestApp, token: &str, bet: i64, value: f64) -> Value {
+    let history = app
+        .get(&format!("/api/v1/bets/{bet}/reports"), token)
+        .await
+        .expect(200)
+        .body;
+    history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["value"] == value)
+        .unwrap()["id"]
+        .clone()
+}
+
 async fn create_round(app: &TestApp, budget: i64, as_of: DateTime<Utc>) -> i64 {
     app.post(
         "/api/v1/rounds",
@@ -695,18 +711,7 @@ async fn an_outlier_is_judged_against_the_reports_before_the_window() {
     let round = preview(&app, r).await;
     let a = line(&round, w.bet_a);
     assert_eq!(a["quality"]["reports_in_window"], 2);
-    let history = app
-        .get(&format!("/api/v1/bets/{}/reports", w.bet_a), &w.member_a)
-        .await
-        .expect(200)
-        .body;
-    let wild = history["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["value"] == 400.0)
-        .unwrap()["id"]
-        .clone();
+    let wild = report_with_value(&app, &w.member_a, w.bet_a, 400.0).await;
     assert_eq!(a["quality"]["outlier_report_ids"], json!([wild]));
 }
 
@@ -717,19 +722,7 @@ async fn a_round_counts_a_corrected_report_through_its_correction_only() {
     let app = spawn_app().await;
     let w = app.world().await;
     report_series(&app, &w.member_a, w.bet_a, 2, &[100.0, 101.0, 102.0]).await;
-    let history = app
-        .get(&format!("/api/v1/bets/{}/reports", w.bet_a), &w.member_a)
-        .await
-        .expect(200)
-        .body;
-    let first = history["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["value"] == 100.0)
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let first = report_with_value(&app, &w.member_a, w.bet_a, 100.0).await;
     app.post(
         &format!("/api/v1/reports/{first}/corrections"),
         &w.member_a,

@@ -14,6 +14,7 @@ use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 use crate::api::fallback::RouteTable;
 use crate::api::{self, AppState};
 use crate::config::Settings;
+use crate::db::checkpoint::Checkpointer;
 use crate::db::{self, Pool};
 use crate::services::report_writer::{self, ReportWriter};
 use crate::services::users::{Bootstrap, bootstrap};
@@ -23,6 +24,8 @@ pub struct Application {
     server: Server,
     bootstrap: Bootstrap,
     pool: Pool,
+    /// Copies SQLite's log into the database behind the writers, while the server runs.
+    _checkpointer: Option<Checkpointer>,
 }
 
 impl Application {
@@ -89,6 +92,7 @@ impl Application {
             port,
             server: server.run(),
             bootstrap,
+            _checkpointer: Checkpointer::start(&settings.database_url, pool.clone())?,
             pool,
         })
     }

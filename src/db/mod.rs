@@ -15,6 +15,7 @@ macro_rules! on_each_backend {
     };
 }
 
+pub mod checkpoint;
 pub mod connection;
 pub mod instant;
 mod prepared_insert;

@@ -73,21 +73,11 @@ impl ReportWriter {
     ) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::sync_channel(QUEUE);
         let queue = Arc::new(Mutex::new(queue));
-        let (committed, commits) = mpsc::sync_channel(1);
-        let checkpoints = pool.clone();
-        std::thread::Builder::new()
-            .name("wal-checkpoint".into())
-            .spawn(move || checkpoint_behind(&checkpoints, &commits))?;
         for _ in 0..writers.max(1) {
-            let (pool, queue, limit, committed) = (
-                pool.clone(),
-                queue.clone(),
-                limit.clone(),
-                committed.clone(),
-            );
+            let (pool, queue, limit) = (pool.clone(), queue.clone(), limit.clone());
             std::thread::Builder::new()
                 .name("report-writer".into())
-                .spawn(move || run(&pool, &queue, limit.as_deref(), &committed))?;
+                .spawn(move || run(&pool, &queue, limit.as_deref()))?;
         }
         Ok(Self { jobs })
     }
@@ -124,38 +114,7 @@ impl ReportWriter {
     }
 }
 
-/// How often, at most, the checkpointer copies committed pages from SQLite's write-ahead log
-/// into the database file.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
-
-/// Copies the write-ahead log into the database behind the writer, on another thread, so that
-/// the writer rarely meets a checkpoint's copying and fsync at its own commit (SQLite's own
-/// automatic checkpoint stays on as the backstop that keeps the log from growing). A passive
-/// checkpoint never blocks the writer and never touches a commit's durability. Ends when the
-/// writer does; at once on PostgreSQL, which checkpoints by itself.
-fn checkpoint_behind(pool: &Pool, commits: &Receiver<()>) {
-    use diesel::connection::SimpleConnection;
-    while commits.recv().is_ok() {
-        let Ok(mut conn) = pool.get() else {
-            continue;
-        };
-        let DbConnection::Sqlite(c) = &mut *conn else {
-            return;
-        };
-        if let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)") {
-            tracing::warn!(error = %e, "background checkpoint failed; SQLite's own will run");
-        }
-        drop(conn);
-        std::thread::sleep(CHECKPOINT_EVERY);
-    }
-}
-
-fn run(
-    pool: &Pool,
-    queue: &Mutex<Receiver<Job>>,
-    limit: Option<&WriteLimit>,
-    committed: &SyncSender<()>,
-) {
+fn run(pool: &Pool, queue: &Mutex<Receiver<Job>>, limit: Option<&WriteLimit>) {
     while let Some(jobs) = next_group(queue) {
         let results = match pool.get() {
             Ok(mut conn) => write_group(&mut conn, &jobs, limit),
@@ -172,8 +131,6 @@ fn run(
             .reports_ingested
             .inc_by(u64::try_from(stored).unwrap_or(0));
         crate::metrics::METRICS.report_commits.inc();
-        // Full means a checkpoint is already due; one notice is enough.
-        let _ = committed.try_send(());
         for (job, result) in jobs.into_iter().zip(results) {
             let _ = job.reply.send(result);
         }

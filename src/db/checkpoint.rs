@@ -1,0 +1,129 @@
+//! Checkpoints behind SQLite's writers. In WAL mode a commit appends pages to the log; a
+//! checkpoint copies them into the database file, and once the whole log is copied the next
+//! writer starts it over from the beginning. SQLite's automatic checkpoint runs inside the
+//! commit that takes the log past its threshold: that writer copies pages and waits for two
+//! fsyncs while every other writer of the process waits behind it. So a thread of its own copies
+//! the log a little at a time (a passive checkpoint never blocks a writer and never changes
+//! what a commit makes durable), and the automatic checkpoint is only the backstop.
+//!
+//! Under a steady stream of writes the copy never quite catches up (each commit adds pages while
+//! the last were being copied), so the log is not started over until the stream pauses or the
+//! backstop's threshold is reached. The threshold is high for that reason (see
+//! `connection::SQLITE_PRAGMAS`).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+
+use super::{DatabaseUrl, DbConnection, Pool};
+
+/// How often, at most, the log is copied while writes go on.
+const EVERY: Duration = Duration::from_millis(100);
+
+/// SQLite commits made by this process (see `write_transaction`). Process-wide, like the writer
+/// queue: a process serves one database.
+static COMMITS: AtomicU64 = AtomicU64::new(0);
+
+/// Counts one SQLite commit, for the checkpointer to see.
+pub(super) fn committed() {
+    COMMITS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// The checkpointer thread; it ends when this is dropped.
+pub struct Checkpointer {
+    _stop: SyncSender<()>,
+}
+
+impl Checkpointer {
+    /// Starts the thread for an SQLite database; None on PostgreSQL, which checkpoints itself.
+    pub fn start(url: &DatabaseUrl, pool: Pool) -> std::io::Result<Option<Self>> {
+        if !matches!(url, DatabaseUrl::Sqlite(_)) {
+            return Ok(None);
+        }
+        let (stop, stopped) = mpsc::sync_channel(0);
+        std::thread::Builder::new()
+            .name("wal-checkpoint".into())
+            .spawn(move || run(&pool, &stopped))?;
+        Ok(Some(Self { _stop: stop }))
+    }
+}
+
+/// Every `EVERY`, copies the log if anything was committed since the last look.
+fn run(pool: &Pool, stopped: &Receiver<()>) {
+    let mut seen = COMMITS.load(Ordering::Relaxed);
+    while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(EVERY) {
+        let commits = COMMITS.load(Ordering::Relaxed);
+        if commits == seen {
+            continue;
+        }
+        seen = commits;
+        let Ok(mut conn) = pool.get() else {
+            continue;
+        };
+        if let DbConnection::Sqlite(c) = &mut *conn
+            && let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
+        {
+            tracing::warn!(error = %e, "background checkpoint failed; SQLite's own will run");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use diesel::sql_types::BigInt;
+
+    use super::Checkpointer;
+    use crate::db::connection::connect;
+    use crate::db::{DatabaseUrl, write_transaction};
+
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+
+    /// Whether the database file alone, without its log, holds table `name`: a copy of the file
+    /// opened on its own sees only what a checkpoint has copied into it.
+    fn file_alone_has_table(dir: &Path, name: &str) -> bool {
+        let copy = dir.join("copy.db");
+        std::fs::copy(dir.join("horserace.db"), &copy).unwrap();
+        let _ = std::fs::remove_file(dir.join("copy.db-wal"));
+        let mut conn = SqliteConnection::establish(copy.to_str().unwrap()).unwrap();
+        let found = diesel::sql_query(format!(
+            "SELECT count(*) AS n FROM sqlite_master WHERE name = '{name}'"
+        ))
+        .get_result::<Count>(&mut conn)
+        .unwrap();
+        found.n == 1
+    }
+
+    /// SQLite's own checkpoint waits for 50,000 pages of log; a small commit must still reach
+    /// the database file soon, or the log only ever grows between pauses.
+    #[test]
+    fn a_commit_reaches_the_database_file_long_before_the_threshold() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::parse(dir.path().join("horserace.db").to_str().unwrap()).unwrap();
+        let pool = connect(&url, 2, Duration::from_secs(5)).unwrap();
+        let _checkpointer = Checkpointer::start(&url, pool.clone()).unwrap();
+        let mut conn = pool.get().unwrap();
+        write_transaction(&mut conn, |c| {
+            c.batch_execute("CREATE TABLE marker (x INTEGER)")
+        })
+        .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !file_alone_has_table(dir.path(), "marker") {
+            assert!(
+                Instant::now() < deadline,
+                "the commit was not checkpointed into the database file within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}

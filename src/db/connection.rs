@@ -229,7 +229,7 @@ where
     // under contention; the busy timeout still serves writers in other processes. The queue is
     // process-wide: a process serves one database (tests that run several servers in one
     // process share it).
-    let _writer = match conn {
+    let sqlite_writer = match conn {
         DbConnection::Sqlite(c) => {
             let guard = SQLITE_WRITER
                 .lock()
@@ -245,7 +245,7 @@ where
     match f(conn) {
         Ok(value) => {
             <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
-            if _writer.is_some() {
+            if sqlite_writer.is_some() {
                 super::checkpoint::committed();
             }
             Ok(value)

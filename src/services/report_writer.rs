@@ -1,8 +1,8 @@
 //! Group commit for single reports. SQLite has one writer, so a thousand clients each sending one
 //! report would each wait for their own transaction. Instead one writer thread takes whatever
-//! reports have queued while it was busy and stores them in one transaction: each client's
-//! report judged on its own, all inserted together, all made durable by one commit, and every
-//! client answered only after that commit. PostgreSQL takes several writers at once, and a
+//! reports have queued while it was busy, a few dozen at most, and stores them in one
+//! transaction: each client's report judged on its own, all inserted together, all made durable
+//! by one commit, and every client answered only after that commit. PostgreSQL takes several writers at once, and a
 //! commit there waits milliseconds for its log to reach the disk, so it gets a few writer
 //! threads whose groups are in flight together.
 
@@ -25,8 +25,12 @@ use crate::services::users::actor_for_token;
 
 /// Reports waiting for the writer before new ones are turned away with 503.
 const QUEUE: usize = 8_192;
-/// The most reports one commit takes.
-const GROUP: usize = 1_000;
+/// The most reports one commit takes. Past a few dozen a bigger group saves little per report
+/// (the commit and each statement are already shared), but every client in it waits for all
+/// of its work while the HTTP workers run out of requests to turn around; with groups this
+/// size the workers answer one group and parse the next while the writer stores the one
+/// between (on SQLite single reports ran about 5% faster than with groups of up to 1,000).
+const GROUP: usize = 32;
 /// Writer threads on PostgreSQL: enough to keep a group being judged and inserted while others
 /// wait for their commit's flush, few enough to leave the pool to the rest of the server.
 const POSTGRES_WRITERS: u32 = 4;
@@ -274,5 +278,36 @@ mod tests {
         assert_eq!(writers_for(&postgres, 8), 4);
         assert_eq!(writers_for(&postgres, 5), 2);
         assert_eq!(writers_for(&postgres, 1), 1);
+    }
+
+    fn job() -> Job {
+        Job {
+            token: ApiToken::generate().unwrap(),
+            draft: ReportDraft {
+                subject: crate::services::reports::Subject::Bet(1),
+                value: 1.0,
+                observed_at: None,
+                source: None,
+                idempotency_key: None,
+            },
+            now: Utc::now(),
+            reply: oneshot::channel().0,
+        }
+    }
+
+    #[test]
+    fn a_group_takes_what_has_queued_up_to_its_size_and_leaves_the_rest_queued() {
+        let (jobs, queue) = mpsc::sync_channel(QUEUE);
+        for _ in 0..(2 * GROUP + 5) {
+            jobs.try_send(job()).unwrap();
+        }
+        let queue = Mutex::new(queue);
+        let sizes: Vec<usize> = (0..3).map(|_| next_group(&queue).unwrap().len()).collect();
+        assert_eq!(sizes, [GROUP, GROUP, 5]);
+        drop(jobs);
+        assert!(
+            next_group(&queue).is_none(),
+            "no group once the server is gone"
+        );
     }
 }

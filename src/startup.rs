@@ -52,7 +52,7 @@ impl Application {
             reports: ReportWriter::start(
                 pool.clone(),
                 write_limit.clone(),
-                report_writer::writers_for(&settings.database_url, pool_size),
+                report_writer::Layout::for_database(&settings.database_url, pool_size),
             )?,
             pool: pool.clone(),
             currency: settings.currency.clone(),

@@ -130,9 +130,49 @@ fn last_of_each_bet(rows: Vec<EvidencePoint>, n: i64) -> Vec<EvidencePoint> {
 /// and with statistics gathered before any keyed report (a new portfolio's first import, one
 /// transaction adding a million keyed rows) it merge-joined against the whole index for every
 /// 1,000 keys, which made an import quadratic.
-const KEYS_AT_ONCE: &str = "SELECT r.* FROM unnest($1::bigint[], $2::text[]) AS k (bet_id, idempotency_key) \
-     CROSS JOIN LATERAL (SELECT * FROM reports \
-     WHERE reports.idempotency_key = k.idempotency_key AND reports.bet_id = k.bet_id LIMIT 1) AS r";
+const KEYS_AT_ONCE: [&str; 3] = [
+    "SELECT r.id, r.bet_id, r.value, r.observed_at, r.reported_by, r.received_at, r.source, \
+     r.idempotency_key, r.request_digest, r.supersedes FROM unnest(",
+    "::bigint[], ",
+    "::text[]) AS k (bet_id, idempotency_key) CROSS JOIN LATERAL (SELECT * FROM reports \
+     WHERE reports.idempotency_key = k.idempotency_key AND reports.bet_id = k.bet_id LIMIT 1) AS r",
+];
+
+/// [`KEYS_AT_ONCE`] with its two arrays bound, as a query type of its own: diesel keeps it
+/// prepared, where an `sql_query` is parsed and planned by the server on every call (once per
+/// group commit of single reports).
+struct KeysAtOnce<'a> {
+    bets: Vec<i64>,
+    names: Vec<&'a str>,
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for KeysAtOnce<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{Array, BigInt, Text};
+        let [head, between, tail] = KEYS_AT_ONCE;
+        out.push_sql(head);
+        out.push_bind_param::<Array<BigInt>, _>(&self.bets)?;
+        out.push_sql(between);
+        out.push_bind_param::<Array<Text>, _>(&self.names)?;
+        out.push_sql(tail);
+        Ok(())
+    }
+}
+
+/// One statement whatever the arrays hold, so one cached statement.
+impl diesel::query_builder::QueryId for KeysAtOnce<'_> {
+    type QueryId = KeysAtOnce<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::Query for KeysAtOnce<'_> {
+    type SqlType = diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<Report, diesel::pg::Pg>>;
+}
+
+impl RunQueryDsl<diesel::PgConnection> for KeysAtOnce<'_> {}
 
 /// PostgreSQL takes the pairs as a table of its own and probes the idempotency index for each:
 /// one round trip for a whole batch, where one statement per key cost a round trip per report.
@@ -140,16 +180,10 @@ fn find_by_keys_at_once(
     c: &mut diesel::PgConnection,
     keys: &[(i64, &str)],
 ) -> QueryResult<Vec<Report>> {
-    use diesel::sql_types::{Array, BigInt, Text};
     let mut found = Vec::new();
     for chunk in keys.chunks(10_000) {
-        let (bets, names): (Vec<i64>, Vec<&str>) = chunk.iter().copied().unzip();
-        found.extend(
-            diesel::sql_query(KEYS_AT_ONCE)
-                .bind::<Array<BigInt>, _>(bets)
-                .bind::<Array<Text>, _>(names)
-                .load::<Report>(c)?,
-        );
+        let (bets, names) = chunk.iter().copied().unzip();
+        found.extend(KeysAtOnce { bets, names }.load::<Report>(c)?);
     }
     Ok(found)
 }
@@ -549,9 +583,12 @@ mod tests {
             .unwrap();
         let bets: Vec<String> = (0..1_000).map(|g| g.to_string()).collect();
         let keys: Vec<String> = (0..1_000).map(|g| format!("import-{}", g * 7)).collect();
-        let sql = super::KEYS_AT_ONCE
-            .replace("$1", &format!("'{{{}}}'", bets.join(",")))
-            .replace("$2", &format!("'{{{}}}'", keys.join(",")));
+        let [head, between, tail] = super::KEYS_AT_ONCE;
+        let sql = format!(
+            "{head}'{{{}}}'{between}'{{{}}}'{tail}",
+            bets.join(","),
+            keys.join(",")
+        );
         let plan: Vec<String> = diesel::sql_query(format!("EXPLAIN {sql}"))
             .load::<PgPlanLine>(c)
             .unwrap()

@@ -67,16 +67,37 @@ impl DatabaseUrl {
     pub fn redacted(&self) -> String {
         match self {
             Self::Sqlite(path) => format!("sqlite://{path}"),
-            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
-                (Some(scheme_end), Some(at)) if at > scheme_end => {
-                    let userinfo = &url[scheme_end + 3..at];
-                    let user = userinfo.split(':').next().unwrap_or_default();
-                    format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
-                }
-                _ => url.clone(),
-            },
+            Self::Postgres(url) => redact_postgres(url),
         }
     }
+}
+
+/// Hides a libpq URL's password, in the user information or as a `password` parameter. The
+/// user information ends at the last `@`, so a password with an unescaped `@` stays hidden; an
+/// `@` in a parameter hides more than it needs to, never less.
+fn redact_postgres(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let (scheme, rest) = url.split_at(scheme_end + 3);
+    let (user, rest) = match rest.rfind('@') {
+        Some(at) => match rest[..at].split_once(':') {
+            Some((user, _)) => (format!("{user}:***"), &rest[at..]),
+            None => (String::new(), rest),
+        },
+        None => (String::new(), rest),
+    };
+    let Some((before, query)) = rest.split_once('?') else {
+        return format!("{scheme}{user}{rest}");
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if name.eq_ignore_ascii_case("password") => format!("{name}=***"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{scheme}{user}{before}?{}", query.join("&"))
 }
 
 /// Opens connections of the backend the URL names (never guessing by trial, unlike
@@ -307,7 +328,29 @@ mod tests {
 
     #[test]
     fn redacted_url_hides_the_password() {
-        let url = DatabaseUrl::parse("postgres://alice:secret@db:5432/hr").unwrap();
-        assert_eq!(url.redacted(), "postgres://alice:***@db:5432/hr");
+        let redacted = |raw: &str| DatabaseUrl::parse(raw).unwrap().redacted();
+        assert_eq!(
+            redacted("postgres://alice:secret@db:5432/hr"),
+            "postgres://alice:***@db:5432/hr"
+        );
+        assert_eq!(
+            redacted("postgres://alice:s@cr:et@db/hr?sslmode=require"),
+            "postgres://alice:***@db/hr?sslmode=require"
+        );
+        assert_eq!(
+            redacted("postgresql://db/hr?user=alice&password=secret&sslmode=disable"),
+            "postgresql://db/hr?user=alice&password=***&sslmode=disable"
+        );
+    }
+
+    #[test]
+    fn redacted_url_without_a_password_is_left_as_it_is() {
+        for raw in [
+            "postgres://alice@db:5432/hr",
+            "postgres://db/hr?sslmode=disable",
+            "postgres://alice@127.0.0.1/hr?application_name=horserace",
+        ] {
+            assert_eq!(DatabaseUrl::parse(raw).unwrap().redacted(), raw);
+        }
     }
 }

@@ -195,6 +195,72 @@ pub struct Server {
     pub api: Api,
     stdout: Arc<Mutex<Vec<String>>>,
     stderr: Arc<Mutex<Vec<u8>>>,
+    sessions: Option<Sessions>,
+}
+
+/// A server's PostgreSQL sessions, told apart by the `application_name` its URL gives them.
+/// PostgreSQL finishes a COMMIT that arrived before its client died, so a killed server's last
+/// transaction may still land after the process is gone; a check that reads the database right
+/// after the kill must wait for those sessions to end first. SQLite has no sessions outside the
+/// process, so nothing there to wait for.
+struct Sessions {
+    database_url: String,
+    name: String,
+}
+
+/// Gives every server started by this test process its own session name.
+static SERVERS_STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl Sessions {
+    /// On PostgreSQL, the URL to start a server with, naming its sessions; on SQLite, the URL.
+    fn name(database_url: &str) -> (String, Option<Sessions>) {
+        if !matches!(
+            DatabaseUrl::parse(database_url),
+            Ok(DatabaseUrl::Postgres(_))
+        ) {
+            return (database_url.to_owned(), None);
+        }
+        let n = SERVERS_STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("hr-test-{}-{n}", std::process::id());
+        let separator = if database_url.contains('?') { '&' } else { '?' };
+        let url = format!("{database_url}{separator}application_name={name}");
+        let sessions = Sessions {
+            database_url: database_url.to_owned(),
+            name,
+        };
+        (url, Some(sessions))
+    }
+
+    /// Waits until none of the sessions is left. A database that is gone has none.
+    fn wait_until_ended(&self) {
+        #[derive(QueryableByName)]
+        struct Left {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let Ok(mut conn) = diesel::PgConnection::establish(&self.database_url) else {
+            return;
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = diesel::sql_query(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1",
+            )
+            .bind::<diesel::sql_types::Text, _>(&self.name)
+            .get_result::<Left>(&mut conn)
+            .map_or(0, |left| left.n);
+            if left == 0 {
+                return;
+            }
+            if std::time::Instant::now() > deadline {
+                if !std::thread::panicking() {
+                    panic!("{left} sessions of a killed server still open after 30 s");
+                }
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
 }
 
 impl Server {
@@ -210,11 +276,12 @@ impl Server {
     }
 
     pub fn start_with(options: &ServerOptions<'_>) -> Server {
+        let (database_url, sessions) = Sessions::name(options.database_url);
         let mut command = Command::new(env!("CARGO_BIN_EXE_horserace"));
         command
             .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2"])
             .args(options.args)
-            .env("DATABASE_URL", options.database_url)
+            .env("DATABASE_URL", database_url)
             .env("HORSERACE_LOG", options.log)
             .env_remove("HORSERACE_BOOTSTRAP_TOKEN")
             .stdout(Stdio::piped())
@@ -271,14 +338,20 @@ impl Server {
             address,
             stdout,
             stderr,
+            sessions,
         }
     }
 
-    /// SIGKILL (what `Child::kill` sends on Unix): no shutdown, no flushing, no goodbye.
+    /// SIGKILL (what `Child::kill` sends on Unix): no shutdown, no flushing, no goodbye. Returns
+    /// once the process is gone and, on PostgreSQL, its sessions too: whatever the database
+    /// holds then is final.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
+            if let Some(sessions) = &self.sessions {
+                sessions.wait_until_ended();
+            }
         }
     }
 

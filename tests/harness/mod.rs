@@ -213,7 +213,7 @@ static SERVERS_STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::Atomic
 
 impl Sessions {
     /// On PostgreSQL, the URL to start a server with, naming its sessions; on SQLite, the URL.
-    fn name(database_url: &str) -> (String, Option<Sessions>) {
+    fn tag(database_url: &str) -> (String, Option<Sessions>) {
         if !matches!(
             DatabaseUrl::parse(database_url),
             Ok(DatabaseUrl::Postgres(_))
@@ -276,7 +276,7 @@ impl Server {
     }
 
     pub fn start_with(options: &ServerOptions<'_>) -> Server {
-        let (database_url, sessions) = Sessions::name(options.database_url);
+        let (database_url, sessions) = Sessions::tag(options.database_url);
         let mut command = Command::new(env!("CARGO_BIN_EXE_horserace"));
         command
             .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2"])

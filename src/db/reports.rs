@@ -130,6 +130,7 @@ fn last_of_each_bet(rows: Vec<EvidencePoint>, n: i64) -> Vec<EvidencePoint> {
 /// and with statistics gathered before any keyed report (a new portfolio's first import, one
 /// transaction adding a million keyed rows) it merge-joined against the whole index for every
 /// 1,000 keys, which made an import quadratic.
+/// Its columns are named in the order of [`Report`]'s fields, which read them by position.
 const KEYS_AT_ONCE: [&str; 3] = [
     "SELECT r.id, r.bet_id, r.value, r.observed_at, r.reported_by, r.received_at, r.source, \
      r.idempotency_key, r.request_digest, r.supersedes FROM unnest(",

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use crate::api::write_limit::WriteRate;
 use crate::db::DatabaseUrl;
 use crate::domain::{ApiToken, Currency};
+use crate::services::write_limit::WriteRate;
 
 #[derive(Debug, Clone)]
 pub struct Settings {

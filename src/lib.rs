@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod engine;
+pub mod error;
 pub mod metrics;
 pub mod services;
 pub mod startup;

@@ -7,17 +7,32 @@ use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
+use crate::api;
 use crate::api::fallback::RouteTable;
-use crate::api::{self, AppState};
 use crate::config::Settings;
 use crate::db::checkpoint::Checkpointer;
 use crate::db::{self, Pool};
+use crate::domain::Currency;
 use crate::services::report_writer::{self, ReportWriter};
 use crate::services::users::{Bootstrap, bootstrap};
+
+/// What every handler shares.
+pub struct AppState {
+    pub pool: Pool,
+    /// Stores single reports in groups, one commit for all that arrive together.
+    pub reports: crate::services::report_writer::ReportWriter,
+    pub currency: Currency,
+    /// The per-token limit on writes; None when writes are not limited.
+    pub write_limit: Option<std::sync::Arc<crate::services::write_limit::WriteLimit>>,
+    /// Mark cookies `Secure`: the server is reached over TLS.
+    pub secure_cookies: bool,
+    /// The portfolio page's totals over all rounds, recomputed when a round commits.
+    pub funding_totals: std::sync::Arc<crate::services::funding_totals::FundingTotals>,
+}
 
 pub struct Application {
     port: u16,
@@ -47,7 +62,8 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let write_limit = api::write_limit::WriteLimit::new(settings.write_rate).map(Arc::new);
+        let write_limit =
+            crate::services::write_limit::WriteLimit::new(settings.write_rate).map(Arc::new);
         let state = web::Data::new(AppState {
             reports: ReportWriter::start(
                 pool.clone(),
@@ -80,7 +96,7 @@ impl Application {
                     SwaggerUi::new("/api/docs/{_:.*}")
                         .config(SwaggerConfig::from("/api/v1/openapi.json")),
                 )
-                .default_service(web::to(api::fallback::not_routed))
+                .default_service(web::to(not_routed))
         })
         .listen(listener)?
         // On SIGTERM or Ctrl-C: stop accepting, let requests in flight finish.
@@ -114,4 +130,11 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// A request no route took: the API's envelope for the API's paths, a page for the rest
+/// (people browsing get a page; programs get the envelope).
+async fn not_routed(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
+    api::fallback::not_routed(&req, &table)
+        .unwrap_or_else(|| crate::web::error::WebError::not_found("This page").error_response())
 }

@@ -35,7 +35,7 @@ async fn serve(db: &Database) -> String {
     let mut settings = Settings::new(db.url.clone());
     settings.bind = "127.0.0.1:0".into();
     // The suite measures the storage path; the per-token write limit would measure itself.
-    settings.write_rate = horserace::api::write_limit::WriteRate {
+    settings.write_rate = horserace::services::write_limit::WriteRate {
         per_second: 0,
         burst: 1,
     };

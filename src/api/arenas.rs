@@ -6,13 +6,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::Caller;
-use super::error::{ApiError, ErrorBody};
+use super::error::ErrorBody;
 use super::text_schema::{DescriptionText, NameText};
-use super::{AppState, utc};
+use super::utc;
 use crate::db;
 use crate::db::arenas::Arena;
 use crate::domain::{Description, Name};
+use crate::error::AppError;
 use crate::services::directory;
+use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -61,7 +63,7 @@ pub async fn create_arena(
     state: web::Data<AppState>,
     caller: Caller,
     body: web::Json<CreateArena>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     caller.require_committee()?;
     let name = Name::parse("name", &body.name)?;
     let description = Description::parse("description", body.description.as_deref().unwrap_or(""))?;
@@ -85,9 +87,9 @@ pub async fn create_arena(
 pub async fn list_arenas(
     state: web::Data<AppState>,
     caller: Caller,
-) -> Result<web::Json<Vec<ArenaView>>, ApiError> {
+) -> Result<web::Json<Vec<ArenaView>>, AppError> {
     let arenas = db::run(&state.pool, |conn| {
-        Arena::list(conn).map_err(ApiError::from)
+        Arena::list(conn).map_err(AppError::from)
     })
     .await?;
     Ok(web::Json(arenas.into_iter().map(ArenaView::from).collect()))
@@ -106,10 +108,10 @@ pub async fn get_arena(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<ArenaView>, ApiError> {
+) -> Result<web::Json<ArenaView>, AppError> {
     let id = path.into_inner();
     let arena = db::run(&state.pool, move |conn| {
-        Arena::find(conn, id)?.ok_or_else(|| ApiError::not_found("arena"))
+        Arena::find(conn, id)?.ok_or_else(|| AppError::not_found("arena"))
     })
     .await?;
     Ok(web::Json(arena.into()))

@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Caller;
-use super::error::{ApiError, ErrorBody};
+use super::error::ErrorBody;
 use super::pagination::{Page, Paging};
-use super::{AppState, utc};
+use super::utc;
 use crate::db;
 use crate::db::audit::{AuditEntry, AuditFilter};
+use crate::error::AppError;
+use crate::startup::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditView {
@@ -70,7 +72,7 @@ pub async fn list_audit(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<AuditQuery>,
-) -> Result<web::Json<Page<AuditView>>, ApiError> {
+) -> Result<web::Json<Page<AuditView>>, AppError> {
     caller.require_oversight()?;
     let q = query.into_inner();
     let paging = Paging::parse(q.page, q.per_page)?;
@@ -83,7 +85,7 @@ pub async fn list_audit(
         until: q.until.map(|t| t.naive_utc()),
     };
     let (rows, total) = db::run(&state.pool, move |conn| {
-        AuditEntry::page(conn, &filter, paging.offset(), paging.limit()).map_err(ApiError::from)
+        AuditEntry::page(conn, &filter, paging.offset(), paging.limit()).map_err(AppError::from)
     })
     .await?;
     Ok(web::Json(paging.wrap(

@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Caller;
-use super::error::{ApiError, ErrorBody};
+use super::error::ErrorBody;
 use super::pagination::{Page, Paging};
 use super::reports::ReportView;
 use super::text_schema::{DescriptionText, NameText, ReasonText, TitleText, UnitText};
-use super::{AppState, utc};
+use super::utc;
 use crate::db;
 use crate::db::bets::{Bet, BetFilter, Threshold};
 use crate::db::reports::Report;
@@ -18,7 +18,9 @@ use crate::db::rounds::RoundResultRow;
 use crate::domain::{
     BetStatus, Description, Direction, Money, Name, Reason, Role, Stage, Title, Unit, metric_value,
 };
+use crate::error::AppError;
 use crate::services::bets::{self as service, BetForm};
+use crate::startup::AppState;
 
 /// How many of the newest reports `GET /bets/{id}` includes; the rest are a page away.
 const RECENT_REPORTS: i64 = 100;
@@ -94,9 +96,9 @@ pub struct BetView {
 }
 
 impl TryFrom<Bet> for BetView {
-    type Error = ApiError;
-    fn try_from(b: Bet) -> Result<Self, ApiError> {
-        let bad = |e: String| ApiError::internal(&e);
+    type Error = AppError;
+    fn try_from(b: Bet) -> Result<Self, AppError> {
+        let bad = |e: String| AppError::internal(&e);
         Ok(Self {
             metric: Metric {
                 name: b.metric_name,
@@ -215,13 +217,13 @@ pub async fn create_bet(
     state: web::Data<AppState>,
     caller: Caller,
     body: web::Json<CreateBet>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     let team_id = match (body.team_id, caller.role, caller.team_id) {
         (Some(team), _, _) => team,
         (None, Role::Member | Role::Partner, Some(own)) => own,
         (None, _, _) => {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "team_id",
                 "name the team placing the bet",
             ));
@@ -299,7 +301,7 @@ pub async fn list_bets(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<BetQuery>,
-) -> Result<web::Json<Page<BetView>>, ApiError> {
+) -> Result<web::Json<Page<BetView>>, AppError> {
     let query = query.into_inner();
     let paging = Paging::parse(query.page, query.per_page)?;
     let mut filter = BetFilter {
@@ -317,7 +319,7 @@ pub async fn list_bets(
         }
     }
     let (bets, total) = db::run(&state.pool, move |conn| {
-        Bet::page(conn, &filter, paging.offset(), paging.limit()).map_err(ApiError::from)
+        Bet::page(conn, &filter, paging.offset(), paging.limit()).map_err(AppError::from)
     })
     .await?;
     let items = bets
@@ -340,7 +342,7 @@ pub async fn get_bet(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<BetDetail>, ApiError> {
+) -> Result<web::Json<BetDetail>, AppError> {
     let id = path.into_inner();
     let actor = caller.0.clone();
     let now = crate::db::now();
@@ -350,7 +352,7 @@ pub async fn get_bet(
         let in_force = Threshold::in_force(conn, id, now)?;
         let reports = Report::page_for_bet(conn, id, 0, RECENT_REPORTS)?;
         let grants = RoundResultRow::for_bet(conn, id)?;
-        Ok::<_, ApiError>((bet, thresholds, in_force, reports, grants))
+        Ok::<_, AppError>((bet, thresholds, in_force, reports, grants))
     })
     .await?;
     let grants: Vec<GrantView> = grants.into_iter().map(GrantView::from).collect();
@@ -387,7 +389,7 @@ pub async fn add_threshold(
     caller: Caller,
     path: web::Path<i64>,
     body: web::Json<CreateThreshold>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let body = body.into_inner();
     let now = crate::domain::time::now();
@@ -412,7 +414,7 @@ pub async fn activate_bet(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<BetView>, ApiError> {
+) -> Result<web::Json<BetView>, AppError> {
     caller.require_committee()?;
     let id = path.into_inner();
     let now = crate::domain::time::now();
@@ -438,7 +440,7 @@ async fn close_bet(
     id: i64,
     body: CloseBet,
     to: BetStatus,
-) -> Result<web::Json<BetView>, ApiError> {
+) -> Result<web::Json<BetView>, AppError> {
     caller.require_committee()?;
     let reason = Reason::parse("reason", &body.reason)?;
     let now = crate::domain::time::now();
@@ -464,7 +466,7 @@ pub async fn kill_bet(
     caller: Caller,
     path: web::Path<i64>,
     body: web::Json<CloseBet>,
-) -> Result<web::Json<BetView>, ApiError> {
+) -> Result<web::Json<BetView>, AppError> {
     close_bet(
         state,
         caller,
@@ -489,7 +491,7 @@ pub async fn graduate_bet(
     caller: Caller,
     path: web::Path<i64>,
     body: web::Json<CloseBet>,
-) -> Result<web::Json<BetView>, ApiError> {
+) -> Result<web::Json<BetView>, AppError> {
     close_bet(
         state,
         caller,

@@ -1,12 +1,12 @@
-//! Requests no route takes: 405 with `Allow` when the path exists under other methods, else a
-//! 404, both in the error envelope. The table comes from the OpenAPI document, so it always
+//! API requests no route takes: 405 with `Allow` when the path exists under other methods, else
+//! a 404, both in the error envelope (other paths get the pages' 404, see `startup`). The table comes from the OpenAPI document, so it always
 //! matches the routes.
 
 use actix_web::dev::ResourceDef;
-use actix_web::http::{Method, StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::http::{Method, header};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
-use super::error::ApiError;
+use crate::error::{AppError, ErrorKind};
 
 /// Every documented path pattern with its methods.
 pub struct RouteTable(Vec<(ResourceDef, Vec<Method>)>);
@@ -42,20 +42,22 @@ impl RouteTable {
     }
 }
 
-pub async fn not_routed(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
-    // People browsing get a page; programs get the envelope.
-    if !req.path().starts_with("/api/") && table.allowed(req.path()).is_none() {
-        return crate::web::error::WebError::not_found("This page").error_response();
+/// The answer to a request no API route took, when the path is the API's to answer (under
+/// `/api/`, or a documented path under another method); None for a page nobody has.
+pub fn not_routed(req: &HttpRequest, table: &RouteTable) -> Option<HttpResponse> {
+    let allowed = table.allowed(req.path());
+    if !req.path().starts_with("/api/") && allowed.is_none() {
+        return None;
     }
-    match table.allowed(req.path()) {
+    Some(match allowed {
         Some(methods) if !methods.contains(req.method()) => {
             let allow = methods
                 .iter()
                 .map(Method::as_str)
                 .collect::<Vec<_>>()
                 .join(", ");
-            let mut response = ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
+            let mut response = AppError::new(
+                ErrorKind::MethodNotAllowed,
                 "method_not_allowed",
                 format!("{} is not allowed here; use {allow}", req.method()),
             )
@@ -65,6 +67,6 @@ pub async fn not_routed(req: HttpRequest, table: web::Data<RouteTable>) -> HttpR
             }
             response
         }
-        _ => ApiError::not_found(&format!("{} {}", req.method(), req.path())).error_response(),
-    }
+        _ => AppError::not_found(&format!("{} {}", req.method(), req.path())).error_response(),
+    })
 }

@@ -5,9 +5,10 @@ use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::AppState;
-use super::error::{ApiError, ErrorBody};
+use super::error::ErrorBody;
 use crate::db;
+use crate::error::AppError;
+use crate::startup::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
@@ -27,10 +28,10 @@ pub async fn healthz() -> HttpResponse {
     responses((status = 200, body = Health), (status = 503, body = ErrorBody))
 )]
 #[get("/readyz")]
-pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     db::run(&state.pool, |conn| {
         conn.batch_execute("SELECT 1")
-            .map_err(|e| ApiError::unavailable(format!("the database does not answer: {e}")))
+            .map_err(|e| AppError::unavailable(format!("the database does not answer: {e}")))
     })
     .await?;
     Ok(HttpResponse::Ok().json(Health { status: "ready" }))

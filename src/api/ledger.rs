@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Caller;
-use super::error::{ApiError, ErrorBody};
+use super::error::ErrorBody;
 use super::pagination::{Page, Paging};
-use super::{AppState, utc};
+use super::utc;
 use crate::db;
 use crate::db::ledger::{Account, Entry, EntryFilter};
+use crate::error::AppError;
+use crate::startup::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountView {
@@ -86,7 +88,7 @@ pub async fn get_ledger(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<LedgerQuery>,
-) -> Result<web::Json<LedgerView>, ApiError> {
+) -> Result<web::Json<LedgerView>, AppError> {
     let q = query.into_inner();
     let paging = Paging::parse(q.page, q.per_page)?;
     let actor = caller.0.clone();
@@ -108,7 +110,7 @@ pub async fn get_ledger(
         }
         let balances = Account::balances(conn)?;
         let page = Entry::page(conn, filter, paging.offset(), paging.limit())?;
-        Ok::<_, ApiError>((accounts, balances, page))
+        Ok::<_, AppError>((accounts, balances, page))
     })
     .await?;
     let accounts: Vec<AccountView> = accounts

@@ -17,30 +17,12 @@ pub mod teams;
 pub mod text_schema;
 pub mod transfer;
 pub mod users;
-pub mod write_limit;
 
 pub use openapi::openapi_document;
 
 use actix_web::web;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use utoipa_actix_web::service_config::ServiceConfig;
-
-use crate::db::Pool;
-use crate::domain::Currency;
-
-/// What every handler shares.
-pub struct AppState {
-    pub pool: Pool,
-    /// Stores single reports in groups, one commit for all that arrive together.
-    pub reports: crate::services::report_writer::ReportWriter,
-    pub currency: Currency,
-    /// The per-token limit on writes; None when writes are not limited.
-    pub write_limit: Option<std::sync::Arc<write_limit::WriteLimit>>,
-    /// Mark cookies `Secure`: the server is reached over TLS.
-    pub secure_cookies: bool,
-    /// The portfolio page's totals over all rounds, recomputed when a round commits.
-    pub funding_totals: std::sync::Arc<crate::services::funding_totals::FundingTotals>,
-}
 
 /// A stored UTC timestamp as the API shows it.
 pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::error::ApiError;
+use crate::error::AppError;
 
 pub const DEFAULT_PER_PAGE: u32 = 50;
 pub const MAX_PER_PAGE: u32 = 500;
@@ -16,14 +16,14 @@ pub struct Paging {
 }
 
 impl Paging {
-    pub fn parse(page: Option<u32>, per_page: Option<u32>) -> Result<Self, ApiError> {
+    pub fn parse(page: Option<u32>, per_page: Option<u32>) -> Result<Self, AppError> {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
         if page == 0 || page > 1_000_000 {
-            return Err(ApiError::invalid("page", "must be between 1 and 1,000,000"));
+            return Err(AppError::invalid("page", "must be between 1 and 1,000,000"));
         }
         if per_page == 0 || per_page > MAX_PER_PAGE {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "per_page",
                 format!("must be between 1 and {MAX_PER_PAGE}"),
             ));

@@ -6,15 +6,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{Bearer, Caller};
-use super::error::{ApiError, ErrorBody};
+use super::error::ErrorBody;
 use super::pagination::{Page, Paging};
 use super::text_schema::{IdempotencyKeyText, SourceText};
-use super::{AppState, utc};
+use super::utc;
 use crate::db;
 use crate::db::reports::Report;
 use crate::domain::{DomainError, IdempotencyKey, ObservedAt, SourceNote, metric_value};
+use crate::error::AppError;
 use crate::services::bets::visible_bet;
 use crate::services::reports::{self as service, MAX_BATCH, ReportDraft, Stored, Subject};
+use crate::startup::AppState;
 
 /// A report as a client sends it for one bet.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -138,7 +140,7 @@ async fn store_one(
     token: Bearer,
     draft: ReportDraft,
     now: DateTime<Utc>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     // Through the group-commit writer: many clients' single reports share one commit, and the
     // writer checks the token (401, 429) before anything else about the report.
     let written = state.reports.store(token.0, draft, now).await?;
@@ -148,7 +150,7 @@ async fn store_one(
 
 /// Two requests with one new idempotency key can race past the lookup on PostgreSQL; the
 /// unique index stops the second, and a second attempt then finds the first and replays it.
-fn retry_on_unique<T>(mut attempt: impl FnMut() -> Result<T, ApiError>) -> Result<T, ApiError> {
+fn retry_on_unique<T>(mut attempt: impl FnMut() -> Result<T, AppError>) -> Result<T, AppError> {
     let mut result = attempt();
     for _ in 0..2 {
         match &result {
@@ -179,7 +181,7 @@ pub async fn create_report(
     token: Bearer,
     path: web::Path<i64>,
     body: web::Json<CreateReport>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
     let now = crate::domain::time::now();
     let draft = draft(
@@ -213,7 +215,7 @@ pub async fn correct_report(
     token: Bearer,
     path: web::Path<i64>,
     body: web::Json<CreateReport>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
     let now = crate::domain::time::now();
     let draft = draft(
@@ -246,13 +248,13 @@ pub async fn create_batch(
     state: web::Data<AppState>,
     caller: Caller,
     body: web::Json<CreateBatch>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let rows = body.into_inner().reports;
     if rows.is_empty() {
-        return Err(ApiError::invalid("reports", "send at least one report"));
+        return Err(AppError::invalid("reports", "send at least one report"));
     }
     if rows.len() > MAX_BATCH {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "reports",
             format!(
                 "a batch holds at most {MAX_BATCH} reports; this one has {}",
@@ -316,13 +318,13 @@ pub async fn list_reports(
     caller: Caller,
     path: web::Path<i64>,
     query: web::Query<ReportQuery>,
-) -> Result<web::Json<Page<ReportView>>, ApiError> {
+) -> Result<web::Json<Page<ReportView>>, AppError> {
     let id = path.into_inner();
     let paging = Paging::parse(query.page, query.per_page)?;
     let actor = caller.0.clone();
     let (rows, total) = db::run(&state.pool, move |conn| {
         visible_bet(conn, &actor, id)?;
-        Report::page_for_bet(conn, id, paging.offset(), paging.limit()).map_err(ApiError::from)
+        Report::page_for_bet(conn, id, paging.offset(), paging.limit()).map_err(AppError::from)
     })
     .await?;
     Ok(web::Json(paging.wrap(
@@ -346,14 +348,14 @@ pub async fn get_report(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<ReportView>, ApiError> {
+) -> Result<web::Json<ReportView>, AppError> {
     let id = path.into_inner();
     let actor = caller.0.clone();
     let view = db::run(&state.pool, move |conn| {
-        let report = Report::find(conn, id)?.ok_or_else(|| ApiError::not_found("report"))?;
-        visible_bet(conn, &actor, report.bet_id).map_err(|_| ApiError::not_found("report"))?;
+        let report = Report::find(conn, id)?.ok_or_else(|| AppError::not_found("report"))?;
+        visible_bet(conn, &actor, report.bet_id).map_err(|_| AppError::not_found("report"))?;
         let superseded_by = Report::superseded_by(conn, id)?;
-        Ok::<_, ApiError>(ReportView::from((report, superseded_by)))
+        Ok::<_, AppError>(ReportView::from((report, superseded_by)))
     })
     .await?;
     Ok(web::Json(view))

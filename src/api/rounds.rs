@@ -6,16 +6,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::Caller;
-use super::error::{ApiError, ErrorBody};
+use super::error::ErrorBody;
 use super::text_schema::ReasonText;
-use super::{AppState, utc};
+use super::utc;
 use crate::db;
 use crate::db::rounds::{Round, RoundPin};
 use crate::domain::{Actor, Money, Reason, time};
 use crate::engine::Policy;
+use crate::error::AppError;
 use crate::services::rounds::{
     self as service, Evaluation, PinForm, RoundForm, Verification, lifecycle,
 };
+use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -94,8 +96,8 @@ pub struct RoundSummary {
     pub reserve: Option<i64>,
 }
 
-fn policy_of(round: &Round) -> Result<Policy, ApiError> {
-    serde_json::from_str(&round.policy).map_err(|e| ApiError::internal(&e))
+fn policy_of(round: &Round) -> Result<Policy, AppError> {
+    serde_json::from_str(&round.policy).map_err(|e| AppError::internal(&e))
 }
 
 /// A round as `actor` may see it: partners see only their own team's lines.
@@ -104,7 +106,7 @@ fn view(
     round: Round,
     pins: Vec<RoundPin>,
     fresh: Option<Evaluation>,
-) -> Result<RoundView, ApiError> {
+) -> Result<RoundView, AppError> {
     let evaluation = match fresh {
         Some(e) => Some(e),
         None => round
@@ -112,7 +114,7 @@ fn view(
             .as_deref()
             .map(serde_json::from_str::<Evaluation>)
             .transpose()
-            .map_err(|e| ApiError::internal(&e))?,
+            .map_err(|e| AppError::internal(&e))?,
     }
     .map(|e| e.for_viewer(actor));
     let pins = pins
@@ -150,9 +152,9 @@ async fn load_view(
     actor: Actor,
     id: i64,
     fresh: Option<Evaluation>,
-) -> Result<RoundView, ApiError> {
+) -> Result<RoundView, AppError> {
     db::run(&state.pool, move |conn| {
-        let round = Round::find(conn, id)?.ok_or_else(|| ApiError::not_found("round"))?;
+        let round = Round::find(conn, id)?.ok_or_else(|| AppError::not_found("round"))?;
         let pins = RoundPin::for_round(conn, id)?;
         view(&actor, round, pins, fresh)
     })
@@ -175,7 +177,7 @@ pub async fn create_round(
     state: web::Data<AppState>,
     caller: Caller,
     body: web::Json<CreateRound>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     caller.require_committee()?;
     let body = body.into_inner();
     let form = RoundForm {
@@ -207,9 +209,9 @@ pub async fn create_round(
 pub async fn list_rounds(
     state: web::Data<AppState>,
     caller: Caller,
-) -> Result<web::Json<Vec<RoundSummary>>, ApiError> {
+) -> Result<web::Json<Vec<RoundSummary>>, AppError> {
     let rounds = db::run(&state.pool, |conn| {
-        Round::list(conn).map_err(ApiError::from)
+        Round::list(conn).map_err(AppError::from)
     })
     .await?;
     let money_visible = caller.reads_all_teams();
@@ -247,7 +249,7 @@ pub async fn get_round(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<RoundView>, ApiError> {
+) -> Result<web::Json<RoundView>, AppError> {
     Ok(web::Json(
         load_view(&state, caller.0, path.into_inner(), None).await?,
     ))
@@ -266,7 +268,7 @@ pub async fn delete_round(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     caller.require_committee()?;
     let id = path.into_inner();
     let actor = caller.0.clone();
@@ -297,7 +299,7 @@ pub async fn preview_round(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<RoundView>, ApiError> {
+) -> Result<web::Json<RoundView>, AppError> {
     caller.require_committee()?;
     let id = path.into_inner();
     let now = time::now();
@@ -341,7 +343,7 @@ pub async fn set_pin(
     caller: Caller,
     path: web::Path<(i64, i64)>,
     body: web::Json<SetPin>,
-) -> Result<web::Json<PinView>, ApiError> {
+) -> Result<web::Json<PinView>, AppError> {
     caller.require_committee()?;
     let (round_id, bet_id) = path.into_inner();
     let form = PinForm {
@@ -371,7 +373,7 @@ pub async fn remove_pin(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(i64, i64)>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     caller.require_committee()?;
     let (round_id, bet_id) = path.into_inner();
     let now = time::now();
@@ -402,7 +404,7 @@ pub async fn commit_round(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<RoundView>, ApiError> {
+) -> Result<web::Json<RoundView>, AppError> {
     caller.require_committee()?;
     let id = path.into_inner();
     let now = time::now();
@@ -430,7 +432,7 @@ pub async fn verify_round(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<Verification>, ApiError> {
+) -> Result<web::Json<Verification>, AppError> {
     caller.require_oversight()?;
     let id = path.into_inner();
     Ok(web::Json(

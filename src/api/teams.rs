@@ -6,15 +6,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::Caller;
-use super::error::{ApiError, ErrorBody};
+use super::error::ErrorBody;
 use super::text_schema::NameText;
 use super::users::UserView;
-use super::{AppState, utc};
+use super::utc;
 use crate::db;
 use crate::db::teams::Team;
 use crate::db::users::User;
 use crate::domain::{Name, TeamKind};
+use crate::error::AppError;
 use crate::services::directory::{self, DEFAULT_MAX_MEMBERS};
+use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -46,10 +48,10 @@ pub struct TeamDetail {
 }
 
 impl TryFrom<Team> for TeamView {
-    type Error = ApiError;
-    fn try_from(t: Team) -> Result<Self, ApiError> {
+    type Error = AppError;
+    fn try_from(t: Team) -> Result<Self, AppError> {
         Ok(Self {
-            kind: t.kind.parse().map_err(|e: String| ApiError::internal(&e))?,
+            kind: t.kind.parse().map_err(|e: String| AppError::internal(&e))?,
             id: t.id,
             name: t.name,
             max_members: t.max_members,
@@ -74,7 +76,7 @@ pub async fn create_team(
     state: web::Data<AppState>,
     caller: Caller,
     body: web::Json<CreateTeam>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     caller.require_committee()?;
     let body = body.into_inner();
     let name = Name::parse("name", &body.name)?;
@@ -99,10 +101,10 @@ pub async fn create_team(
 pub async fn list_teams(
     state: web::Data<AppState>,
     caller: Caller,
-) -> Result<web::Json<Vec<TeamView>>, ApiError> {
+) -> Result<web::Json<Vec<TeamView>>, AppError> {
     let only = (!caller.reads_all_teams()).then_some(caller.team_id.unwrap_or(-1));
     let teams = db::run(&state.pool, move |conn| {
-        Team::list(conn, only).map_err(ApiError::from)
+        Team::list(conn, only).map_err(AppError::from)
     })
     .await?;
     Ok(web::Json(
@@ -126,13 +128,13 @@ pub async fn get_team(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<TeamDetail>, ApiError> {
+) -> Result<web::Json<TeamDetail>, AppError> {
     let id = path.into_inner();
     caller.require_read_team(id, "team")?;
     let (team, members) = db::run(&state.pool, move |conn| {
-        let team = Team::find(conn, id)?.ok_or_else(|| ApiError::not_found("team"))?;
+        let team = Team::find(conn, id)?.ok_or_else(|| AppError::not_found("team"))?;
         let members = User::list(conn, Some(id))?;
-        Ok::<_, ApiError>((team, members))
+        Ok::<_, AppError>((team, members))
     })
     .await?;
     Ok(web::Json(TeamDetail {

@@ -8,12 +8,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
-use super::AppState;
 use super::auth::Caller;
-use super::error::{ApiError, ErrorBody};
+use super::error::ErrorBody;
 use crate::db;
+use crate::error::AppError;
 use crate::services::export;
 use crate::services::import::{ImportSummary, Mode, import_reports};
+use crate::startup::AppState;
 
 /// The largest CSV file the API takes in one request; the CLI imports files of any size.
 pub const MAX_CSV_BODY: usize = 32 * 1024 * 1024;
@@ -49,7 +50,7 @@ pub async fn import(
     req: actix_web::HttpRequest,
     query: web::Query<ImportQuery>,
     payload: web::Payload,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     caller.require_writer()?;
     let content_type = req
         .headers()
@@ -57,11 +58,7 @@ pub async fn import(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if !content_type.starts_with("text/csv") {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send the file as text/csv",
-        ));
+        return Err(AppError::unsupported_format("send the file as text/csv"));
     }
     let body = read_limited(payload, MAX_CSV_BODY).await?;
     let mode = if query.partial.unwrap_or(false) {
@@ -76,7 +73,7 @@ pub async fn import(
     })
     .await?;
     if !summary.committed {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "file",
             format!(
                 "{} of {} rows were refused; nothing was stored",
@@ -91,13 +88,13 @@ pub async fn import(
 /// Reads a request body of at most `limit` bytes. A larger one is refused with 413; the rest of
 /// it is read and dropped (up to 8 times the limit) so that the client, still sending, gets the
 /// answer rather than a reset connection.
-async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Bytes, ApiError> {
+async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Bytes, AppError> {
     use futures_util::StreamExt;
     let mut body = web::BytesMut::new();
     let mut seen = 0usize;
     while let Some(chunk) = payload.next().await {
         let chunk =
-            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+            chunk.map_err(|e| AppError::bad_request(format!("the body could not be read: {e}")))?;
         seen += chunk.len();
         if seen <= limit {
             body.extend_from_slice(&chunk);
@@ -109,20 +106,16 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Bytes, 
         }
     }
     if seen > limit {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            format!(
-                "the file is larger than {} MiB; import it with the CLI (horserace import reports FILE)",
-                limit / 1024 / 1024
-            ),
-        ));
+        return Err(AppError::too_large(format!(
+            "the file is larger than {} MiB; import it with the CLI (horserace import reports FILE)",
+            limit / 1024 / 1024
+        )));
     }
     Ok(body.freeze())
 }
 
 /// CSV or JSON, as the path's extension asks.
-fn respond<T: Serialize>(format: &str, name: &str, rows: &[T]) -> Result<HttpResponse, ApiError> {
+fn respond<T: Serialize>(format: &str, name: &str, rows: &[T]) -> Result<HttpResponse, AppError> {
     match format {
         "csv" => Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -132,7 +125,7 @@ fn respond<T: Serialize>(format: &str, name: &str, rows: &[T]) -> Result<HttpRes
             ))
             .body(export::to_csv(rows)?)),
         "json" => Ok(HttpResponse::Ok().json(rows)),
-        other => Err(ApiError::not_found(&format!(
+        other => Err(AppError::not_found(&format!(
             "the format {other:?} (use csv or json)"
         ))),
     }
@@ -151,7 +144,7 @@ pub async fn round_results(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(i64, String)>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let (id, format) = path.into_inner();
     let actor = caller.0.clone();
     let currency = state.currency.clone();
@@ -174,7 +167,7 @@ pub async fn portfolio(
     state: web::Data<AppState>,
     caller: Caller,
     format: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let actor = caller.0.clone();
     let currency = state.currency.clone();
     let rows = db::run(&state.pool, move |conn| {
@@ -196,7 +189,7 @@ pub async fn ledger(
     state: web::Data<AppState>,
     caller: Caller,
     format: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let actor = caller.0.clone();
     let currency = state.currency.clone();
     let rows = db::run(&state.pool, move |conn| {
@@ -228,7 +221,7 @@ pub async fn audit(
     caller: Caller,
     format: web::Path<String>,
     query: web::Query<RangeQuery>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     caller.require_oversight()?;
     let (since, until) = (
         query.since.map(|t| t.naive_utc()),

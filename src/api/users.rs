@@ -8,14 +8,16 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::auth::Caller;
-use super::error::{ApiError, ErrorBody};
+use super::error::ErrorBody;
 use super::text_schema::NameText;
-use super::{AppState, utc};
+use super::utc;
 use crate::db::users::{Token, User};
 use crate::db::{self, write_transaction};
 use crate::domain::{Name, Role};
+use crate::error::AppError;
 use crate::services::audit;
 use crate::services::users::{self as service, IssuedToken, TokenKind, UserForm};
+use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -39,10 +41,10 @@ pub struct UserView {
 }
 
 impl TryFrom<User> for UserView {
-    type Error = ApiError;
-    fn try_from(u: User) -> Result<Self, ApiError> {
+    type Error = AppError;
+    fn try_from(u: User) -> Result<Self, AppError> {
         Ok(Self {
-            role: u.role.parse().map_err(|e: String| ApiError::internal(&e))?,
+            role: u.role.parse().map_err(|e: String| AppError::internal(&e))?,
             id: u.id,
             name: u.name,
             team_id: u.team_id,
@@ -119,7 +121,7 @@ pub async fn create_user(
     state: web::Data<AppState>,
     caller: Caller,
     body: web::Json<CreateUser>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     caller.require_committee()?;
     let body = body.into_inner();
     let form = UserForm {
@@ -159,11 +161,11 @@ pub async fn list_users(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<UserQuery>,
-) -> Result<web::Json<Vec<UserView>>, ApiError> {
+) -> Result<web::Json<Vec<UserView>>, AppError> {
     caller.require_oversight()?;
     let team_id = query.team_id;
     let users = db::run(&state.pool, move |conn| {
-        User::list(conn, team_id).map_err(ApiError::from)
+        User::list(conn, team_id).map_err(AppError::from)
     })
     .await?;
     Ok(web::Json(
@@ -185,21 +187,21 @@ pub async fn list_users(
 pub async fn me(
     state: web::Data<AppState>,
     caller: Caller,
-) -> Result<web::Json<UserView>, ApiError> {
+) -> Result<web::Json<UserView>, AppError> {
     let id = caller.user_id;
     let user = db::run(&state.pool, move |conn| {
-        User::find(conn, id)?.ok_or_else(|| ApiError::not_found("user"))
+        User::find(conn, id)?.ok_or_else(|| AppError::not_found("user"))
     })
     .await?;
     Ok(web::Json(user.try_into()?))
 }
 
 /// Only the user themself or someone with oversight reads a user and their tokens.
-fn require_self_or_oversight(caller: &Caller, user_id: i64) -> Result<(), ApiError> {
+fn require_self_or_oversight(caller: &Caller, user_id: i64) -> Result<(), AppError> {
     if caller.user_id == user_id || caller.can_oversee() {
         Ok(())
     } else {
-        Err(ApiError::not_found("user"))
+        Err(AppError::not_found("user"))
     }
 }
 
@@ -216,11 +218,11 @@ pub async fn get_user(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<UserView>, ApiError> {
+) -> Result<web::Json<UserView>, AppError> {
     let id = path.into_inner();
     require_self_or_oversight(&caller, id)?;
     let user = db::run(&state.pool, move |conn| {
-        User::find(conn, id)?.ok_or_else(|| ApiError::not_found("user"))
+        User::find(conn, id)?.ok_or_else(|| AppError::not_found("user"))
     })
     .await?;
     Ok(web::Json(user.try_into()?))
@@ -252,10 +254,10 @@ pub async fn create_token(
     caller: Caller,
     path: web::Path<i64>,
     body: web::Json<CreateToken>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let user_id = path.into_inner();
     if caller.user_id != user_id && !caller.is_committee() {
-        return Err(ApiError::not_found("user"));
+        return Err(AppError::not_found("user"));
     }
     let label = Name::parse("label", &body.label)?;
     let now = crate::domain::time::now();
@@ -263,7 +265,7 @@ pub async fn create_token(
         None => None,
         Some(days @ 1..=3_650) => Some(now + TimeDelta::days(i64::from(days))),
         Some(_) => {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "expires_in_days",
                 "must be between 1 and 3,650",
             ));
@@ -272,7 +274,7 @@ pub async fn create_token(
     let actor = caller.0.clone();
     let issued = db::run(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
-            User::find(conn, user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
+            User::find(conn, user_id)?.ok_or_else(|| AppError::not_found("user"))?;
             let issued = service::issue_token(
                 conn,
                 user_id,
@@ -290,7 +292,7 @@ pub async fn create_token(
                 json!({"user_id": user_id, "label": label.as_str(), "expires_at": expires_at}),
                 now,
             )?;
-            Ok::<_, ApiError>(issued)
+            Ok::<_, AppError>(issued)
         })
     })
     .await?;
@@ -310,12 +312,12 @@ pub async fn list_tokens(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<Vec<TokenView>>, ApiError> {
+) -> Result<web::Json<Vec<TokenView>>, AppError> {
     let user_id = path.into_inner();
     require_self_or_oversight(&caller, user_id)?;
     let tokens = db::run(&state.pool, move |conn| {
-        User::find(conn, user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
-        Token::list_for_user(conn, user_id).map_err(ApiError::from)
+        User::find(conn, user_id)?.ok_or_else(|| AppError::not_found("user"))?;
+        Token::list_for_user(conn, user_id).map_err(AppError::from)
     })
     .await?;
     Ok(web::Json(tokens.into_iter().map(TokenView::from).collect()))
@@ -334,7 +336,7 @@ pub async fn revoke_token(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let actor = caller.0.clone();
     let now = crate::domain::time::now();
@@ -342,9 +344,9 @@ pub async fn revoke_token(
         write_transaction(conn, |conn| {
             let token = Token::find(conn, id)?
                 .filter(|t| t.user_id == actor.user_id || actor.is_committee())
-                .ok_or_else(|| ApiError::not_found("token"))?;
+                .ok_or_else(|| AppError::not_found("token"))?;
             if !Token::revoke(conn, id, now.naive_utc())? {
-                return Err(ApiError::conflict(
+                return Err(AppError::conflict(
                     "already_revoked",
                     "the token was already revoked",
                 ));

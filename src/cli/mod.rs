@@ -10,11 +10,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::api::write_limit::WriteRate;
 use crate::config::Settings;
 use crate::db::DatabaseUrl;
 use crate::domain::{ApiToken, Currency};
 use crate::services::users::Bootstrap;
+use crate::services::write_limit::WriteRate;
 use crate::startup::Application;
 use crate::telemetry::{self, LogFormat};
 

@@ -4,12 +4,12 @@ use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
 use super::table::{Align, Table};
-use crate::api::error::ApiError;
 use crate::db::rounds::{Round, RoundPin};
 use crate::db::users::User;
 use crate::db::{DatabaseUrl, DbConnection};
 use crate::domain::{Actor, Currency, Money, Reason, Role, time};
 use crate::engine::Policy;
+use crate::error::AppError;
 use crate::services::rounds::{self as service, Evaluation, PinForm, RoundForm, lifecycle};
 
 #[derive(Debug, Subcommand)]
@@ -214,7 +214,7 @@ pub fn run(url: &DatabaseUrl, acting_as: &str, command: RoundCommand) -> anyhow:
     Ok(true)
 }
 
-fn api(e: ApiError) -> anyhow::Error {
+fn api(e: AppError) -> anyhow::Error {
     anyhow::anyhow!("{}", e.detail().message)
 }
 

@@ -182,7 +182,7 @@ pub fn export(
     let (pool, currency) = connect(url)?;
     let mut conn = pool.get()?;
     let actor = actor(&mut conn, acting_as)?;
-    let failed = |e: crate::api::error::ApiError| anyhow::anyhow!("{}", e.detail().message);
+    let failed = |e: crate::error::AppError| anyhow::anyhow!("{}", e.detail().message);
     match command {
         ExportCommand::Round { id } => write(
             &export::round_rows(&mut conn, &actor, id, &currency).map_err(failed)?,

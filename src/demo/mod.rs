@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::api::error::ApiError;
 use crate::db::DbConnection;
 use crate::db::bets::Bet;
 use crate::db::users::User;
@@ -19,6 +18,7 @@ use crate::domain::{
     Reason, Role, SourceNote, Stage, Title, Unit,
 };
 use crate::engine::{Decision, Direction, Policy};
+use crate::error::AppError;
 use crate::services::bets::{self as bets_service, BetForm};
 use crate::services::reports::{self as reports_service, ReportDraft, Subject};
 use crate::services::rounds::{self as rounds_service, PinForm, RoundForm, lifecycle};
@@ -42,9 +42,9 @@ pub fn build(
     conn: &mut DbConnection,
     currency: &Currency,
     now: DateTime<Utc>,
-) -> Result<DemoPeople, ApiError> {
+) -> Result<DemoPeople, AppError> {
     let Bootstrap::Created(admin_token) = bootstrap(conn, currency, None, now)? else {
-        return Err(ApiError::conflict(
+        return Err(AppError::conflict(
             "not_empty",
             "the demo needs an empty database",
         ));
@@ -194,7 +194,7 @@ pub fn build(
         first_tokens
             .get(&t)
             .cloned()
-            .ok_or_else(|| ApiError::internal(&"demo person missing"))
+            .ok_or_else(|| AppError::internal(&"demo person missing"))
     };
     Ok(DemoPeople {
         committee: ("admin".to_owned(), admin_token),
@@ -215,7 +215,7 @@ impl DayStart for DateTime<Utc> {
     }
 }
 
-fn name_of(text: &str) -> Result<Name, ApiError> {
+fn name_of(text: &str) -> Result<Name, AppError> {
     Ok(Name::parse("name", text)?)
 }
 
@@ -228,9 +228,9 @@ fn actor_of(user: &User, role: Role) -> Actor {
     }
 }
 
-fn actor_named(conn: &mut DbConnection, name: &str) -> Result<Actor, ApiError> {
+fn actor_named(conn: &mut DbConnection, name: &str) -> Result<Actor, AppError> {
     let user =
-        User::find_by_name(conn, name)?.ok_or_else(|| ApiError::internal(&"admin missing"))?;
+        User::find_by_name(conn, name)?.ok_or_else(|| AppError::internal(&"admin missing"))?;
     Ok(actor_of(&user, Role::Committee))
 }
 
@@ -262,10 +262,10 @@ fn report_period(
     start: DateTime<Utc>,
     round_at: &dyn Fn(usize) -> DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     for (spec, &bet_id) in BETS.iter().zip(bet_ids) {
         let bet =
-            Bet::find(conn, bet_id)?.ok_or_else(|| ApiError::internal(&"demo bet missing"))?;
+            Bet::find(conn, bet_id)?.ok_or_else(|| AppError::internal(&"demo bet missing"))?;
         if bet.status != BetStatus::Active.as_str() {
             continue;
         }
@@ -365,7 +365,7 @@ fn run_round(
     budget: i64,
     as_of: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let policy = Policy {
         min_grant: 500_000,
         ..Policy::default()
@@ -385,9 +385,9 @@ fn run_round(
         BETS.iter()
             .position(|b| b.title == title)
             .map(|i| bet_ids[i])
-            .ok_or_else(|| ApiError::internal(&"demo bet"))
+            .ok_or_else(|| AppError::internal(&"demo bet"))
     };
-    let pin = |grant: Option<i64>, waive_kill: bool, reason: &str| -> Result<PinForm, ApiError> {
+    let pin = |grant: Option<i64>, waive_kill: bool, reason: &str| -> Result<PinForm, AppError> {
         Ok(PinForm {
             grant: grant.map(|g| Money::parse("grant", g)).transpose()?,
             waive_kill,

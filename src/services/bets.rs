@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::api::error::ApiError;
 use crate::db::arenas::Arena;
 use crate::db::bets::{Bet, NewBet, NewThreshold as ThresholdRow, Threshold};
 use crate::db::teams::Team;
@@ -12,6 +11,7 @@ use crate::domain::threshold::{BetTerms, NewThreshold};
 use crate::domain::{
     Actor, BetStatus, Description, Direction, Money, Name, Reason, Stage, Title, Unit, slugify,
 };
+use crate::error::AppError;
 use crate::services::audit;
 
 /// A bet as its team registers it, every field parsed.
@@ -36,10 +36,10 @@ pub fn create(
     actor: &Actor,
     form: BetForm,
     now: DateTime<Utc>,
-) -> Result<(Bet, Vec<Threshold>), ApiError> {
+) -> Result<(Bet, Vec<Threshold>), AppError> {
     if !actor.can_write_team(form.team_id) {
         return Err(
-            ApiError::forbidden("you may register bets only for your own team")
+            AppError::forbidden("you may register bets only for your own team")
                 .with_field("team_id"),
         );
     }
@@ -54,18 +54,18 @@ pub fn create(
         .enumerate()
         .map(|(i, (target, from))| {
             NewThreshold::parse(terms, *target, *from, now)
-                .map_err(|e| ApiError::invalid(format!("thresholds[{i}].{}", e.field), e.message))
+                .map_err(|e| AppError::invalid(format!("thresholds[{i}].{}", e.field), e.message))
         })
         .collect::<Result<Vec<_>, _>>()?;
     write_transaction(conn, |conn| {
         Arena::find(conn, form.arena_id)?.ok_or_else(|| {
-            ApiError::invalid(
+            AppError::invalid(
                 "arena_id",
                 format!("arena {} does not exist", form.arena_id),
             )
         })?;
         Team::find(conn, form.team_id)?.ok_or_else(|| {
-            ApiError::invalid("team_id", format!("team {} does not exist", form.team_id))
+            AppError::invalid("team_id", format!("team {} does not exist", form.team_id))
         })?;
         let bet = Bet::create(
             conn,
@@ -109,9 +109,9 @@ fn insert_threshold(
     t: NewThreshold,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<Threshold, ApiError> {
+) -> Result<Threshold, AppError> {
     if Threshold::exists_at(conn, bet_id, t.effective_from.naive_utc())? {
-        return Err(ApiError::conflict(
+        return Err(AppError::conflict(
             "duplicate_threshold",
             format!(
                 "the bet already has a threshold taking effect at {}",
@@ -133,22 +133,22 @@ fn insert_threshold(
 }
 
 /// Loads a bet the actor can see, else 404.
-pub fn visible_bet(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<Bet, ApiError> {
+pub fn visible_bet(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<Bet, AppError> {
     Bet::find(conn, id)?
         .filter(|b| actor.can_read_team(b.team_id))
-        .ok_or_else(|| ApiError::not_found("bet"))
+        .ok_or_else(|| AppError::not_found("bet"))
 }
 
-pub fn status_of(bet: &Bet) -> Result<BetStatus, ApiError> {
+pub fn status_of(bet: &Bet) -> Result<BetStatus, AppError> {
     bet.status
         .parse()
-        .map_err(|e: String| ApiError::internal(&e))
+        .map_err(|e: String| AppError::internal(&e))
 }
 
-pub fn direction_of(bet: &Bet) -> Result<Direction, ApiError> {
+pub fn direction_of(bet: &Bet) -> Result<Direction, AppError> {
     bet.direction
         .parse()
-        .map_err(|e: String| ApiError::internal(&e))
+        .map_err(|e: String| AppError::internal(&e))
 }
 
 /// Adds a threshold: its team or the committee; never on a closed bet; on an active bet only
@@ -160,15 +160,15 @@ pub fn add_threshold(
     target: f64,
     effective_from: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> Result<Threshold, ApiError> {
+) -> Result<Threshold, AppError> {
     write_transaction(conn, |conn| {
         let bet = visible_bet(conn, actor, bet_id)?;
         if !actor.can_write_team(bet.team_id) {
-            return Err(ApiError::forbidden("this bet belongs to another team"));
+            return Err(AppError::forbidden("this bet belongs to another team"));
         }
         let status = status_of(&bet)?;
         if status.is_closed() {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "bet_closed",
                 format!("bet {bet_id} is {status}; its thresholds no longer change"),
             ));
@@ -199,24 +199,24 @@ pub fn activate(
     actor: &Actor,
     bet_id: i64,
     now: DateTime<Utc>,
-) -> Result<Bet, ApiError> {
+) -> Result<Bet, AppError> {
     write_transaction(conn, |conn| {
         let bet = visible_bet(conn, actor, bet_id)?;
         let status = status_of(&bet)?;
         if status != BetStatus::Proposed {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "not_proposed",
                 format!("bet {bet_id} is {status}; only a proposed bet can be activated"),
             ));
         }
         if Threshold::in_force(conn, bet_id, now.naive_utc())?.is_none() {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "no_threshold_in_force",
                 "add a threshold in force now before activating the bet",
             ));
         }
         if !Bet::transition(conn, bet_id, "proposed", "active", now.naive_utc())? {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "not_proposed",
                 "the bet changed meanwhile; try again",
             ));
@@ -242,18 +242,18 @@ pub fn close(
     to: BetStatus,
     reason: &Reason,
     now: DateTime<Utc>,
-) -> Result<Bet, ApiError> {
+) -> Result<Bet, AppError> {
     write_transaction(conn, |conn| {
         let bet = visible_bet(conn, actor, bet_id)?;
         let status = status_of(&bet)?;
         if status.is_closed() {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "bet_closed",
                 format!("bet {bet_id} is already {status}"),
             ));
         }
         if !Bet::transition(conn, bet_id, status.as_str(), to.as_str(), now.naive_utc())? {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "bet_changed",
                 "the bet changed meanwhile; try again",
             ));

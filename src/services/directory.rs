@@ -3,11 +3,11 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::api::error::ApiError;
 use crate::db::arenas::{Arena, NewArena};
 use crate::db::teams::{NewTeam, Team};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Description, Name, TeamKind};
+use crate::error::AppError;
 use crate::services::audit;
 
 /// The size of a pod unless the committee says otherwise.
@@ -20,16 +20,16 @@ pub fn create_team(
     kind: TeamKind,
     max_members: i32,
     now: DateTime<Utc>,
-) -> Result<Team, ApiError> {
+) -> Result<Team, AppError> {
     if !(1..=1_000).contains(&max_members) {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "max_members",
             "must be between 1 and 1,000",
         ));
     }
     write_transaction(conn, |conn| {
         if Team::exists_named(conn, name.as_str())? {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "duplicate_name",
                 format!("a team named {:?} already exists", name.as_str()),
             )
@@ -62,10 +62,10 @@ pub fn create_arena(
     name: &Name,
     description: &Description,
     now: DateTime<Utc>,
-) -> Result<Arena, ApiError> {
+) -> Result<Arena, AppError> {
     write_transaction(conn, |conn| {
         if Arena::exists_named(conn, name.as_str())? {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "duplicate_name",
                 format!("an arena named {:?} already exists", name.as_str()),
             )

@@ -6,12 +6,12 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
-use crate::api::error::ApiError;
 use crate::db::DbConnection;
 use crate::db::audit::{AuditEntry, AuditFilter};
 use crate::db::ledger::{Account, Entry, EntryFilter};
 use crate::db::rounds::Round;
 use crate::domain::{Actor, Currency};
+use crate::error::AppError;
 use crate::services::rounds::Evaluation;
 
 /// One row of a round's results (or its closing reserve row).
@@ -46,16 +46,16 @@ pub fn round_rows(
     actor: &Actor,
     round_id: i64,
     currency: &Currency,
-) -> Result<Vec<RoundRow>, ApiError> {
-    let round = Round::find(conn, round_id)?.ok_or_else(|| ApiError::not_found("round"))?;
+) -> Result<Vec<RoundRow>, AppError> {
+    let round = Round::find(conn, round_id)?.ok_or_else(|| AppError::not_found("round"))?;
     let evaluation: Evaluation = round
         .preview
         .as_deref()
         .map(serde_json::from_str)
         .transpose()
-        .map_err(|e| ApiError::internal(&e))?
+        .map_err(|e| AppError::internal(&e))?
         .ok_or_else(|| {
-            ApiError::conflict(
+            AppError::conflict(
                 "not_evaluated",
                 format!("round {round_id} has not been previewed yet"),
             )
@@ -154,7 +154,7 @@ pub fn portfolio_rows(
     conn: &mut DbConnection,
     actor: &Actor,
     currency: &Currency,
-) -> Result<Vec<PortfolioRow>, ApiError> {
+) -> Result<Vec<PortfolioRow>, AppError> {
     let lines = crate::db::overview::portfolio_lines(conn)?;
     Ok(lines
         .into_iter()
@@ -202,7 +202,7 @@ pub fn ledger_rows(
     conn: &mut DbConnection,
     actor: &Actor,
     currency: &Currency,
-) -> Result<Vec<LedgerRow>, ApiError> {
+) -> Result<Vec<LedgerRow>, AppError> {
     let accounts: std::collections::BTreeMap<i64, Account> = Account::list(conn)?
         .into_iter()
         .map(|a| (a.id, a))
@@ -254,7 +254,7 @@ pub fn audit_rows(
     conn: &mut DbConnection,
     since: Option<NaiveDateTime>,
     until: Option<NaiveDateTime>,
-) -> Result<Vec<AuditRow>, ApiError> {
+) -> Result<Vec<AuditRow>, AppError> {
     let filter = AuditFilter {
         since,
         until,
@@ -277,10 +277,10 @@ pub fn audit_rows(
 }
 
 /// Writes rows as CSV with a header.
-pub fn to_csv<T: Serialize>(rows: &[T]) -> Result<Vec<u8>, ApiError> {
+pub fn to_csv<T: Serialize>(rows: &[T]) -> Result<Vec<u8>, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        writer.serialize(row).map_err(|e| ApiError::internal(&e))?;
+        writer.serialize(row).map_err(|e| AppError::internal(&e))?;
     }
-    writer.into_inner().map_err(|e| ApiError::internal(&e))
+    writer.into_inner().map_err(|e| AppError::internal(&e))
 }

@@ -15,12 +15,12 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::api::error::{ApiError, RowError};
 use crate::db::bets::Bet;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{
     Actor, DomainError, IdempotencyKey, ObservedAt, SourceNote, metric_value, time,
 };
+use crate::error::{AppError, RowError};
 use crate::services::audit;
 use crate::services::reports::{ReportDraft, Row, Subject, store_unaudited};
 
@@ -70,7 +70,7 @@ impl ImportSummary {
 enum Stop {
     /// All or nothing, and some rows were bad: roll back, then report them.
     Refused(ImportSummary),
-    Failed(ApiError),
+    Failed(AppError),
 }
 
 impl From<diesel::result::Error> for Stop {
@@ -79,8 +79,8 @@ impl From<diesel::result::Error> for Stop {
     }
 }
 
-impl From<ApiError> for Stop {
-    fn from(e: ApiError) -> Self {
+impl From<AppError> for Stop {
+    fn from(e: AppError) -> Self {
         Stop::Failed(e)
     }
 }
@@ -94,7 +94,7 @@ struct Columns {
     key: Option<usize>,
 }
 
-fn columns(headers: &csv::StringRecord) -> Result<Columns, ApiError> {
+fn columns(headers: &csv::StringRecord) -> Result<Columns, AppError> {
     let find = |names: &[&str]| {
         headers
             .iter()
@@ -113,7 +113,7 @@ fn columns(headers: &csv::StringRecord) -> Result<Columns, ApiError> {
         ]
         .contains(&name.as_str())
         {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "header",
                 format!(
                     "unknown column {h:?}; the columns are bet_id (or bet), value, observed_at, source, idempotency_key"
@@ -123,7 +123,7 @@ fn columns(headers: &csv::StringRecord) -> Result<Columns, ApiError> {
     }
     let need = |names: &[&str], what: &str| {
         find(names)
-            .ok_or_else(|| ApiError::invalid("header", format!("the file has no {what} column")))
+            .ok_or_else(|| AppError::invalid("header", format!("the file has no {what} column")))
     };
     Ok(Columns {
         bet: need(&["bet_id", "bet", "bet_slug"], "bet_id (or bet)")?,
@@ -188,14 +188,14 @@ pub fn import_reports(
     mode: Mode,
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(u64),
-) -> Result<ImportSummary, ApiError> {
+) -> Result<ImportSummary, AppError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(input);
     let headers = reader
         .headers()
-        .map_err(|e| ApiError::invalid("header", format!("the file cannot be read as CSV: {e}")))?
+        .map_err(|e| AppError::invalid("header", format!("the file cannot be read as CSV: {e}")))?
         .clone();
     let cols = columns(&headers)?;
     let outcome = write_transaction(conn, |conn| {
@@ -319,7 +319,7 @@ fn store_chunk(
                 summary.stored += stored.iter().filter(|s| !s.replayed).count();
                 return Ok(());
             }
-            Err(e) if e.status().is_client_error() => {
+            Err(e) if e.kind().is_callers() => {
                 let bad: Vec<(usize, String, String, Option<String>)> = match &e.detail().details {
                     Some(details) => details
                         .iter()

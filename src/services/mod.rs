@@ -12,3 +12,4 @@ pub mod report_writer;
 pub mod reports;
 pub mod rounds;
 pub mod users;
+pub mod write_limit;

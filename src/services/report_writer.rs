@@ -13,15 +13,14 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
-use crate::api::auth::invalid_token;
-use crate::api::error::ApiError;
-use crate::api::write_limit::WriteLimit;
 use crate::db::{DatabaseUrl, DbConnection, DbError, Pool, write_transaction};
 use crate::domain::{Actor, ApiToken};
+use crate::error::AppError;
 use crate::services::reports::{
     GroupRequest, ReportDraft, Stored, audit, store_group, store_unaudited,
 };
 use crate::services::users::actor_for_token;
+use crate::services::write_limit::WriteLimit;
 
 /// Reports waiting for the writer before new ones are turned away with 503.
 const QUEUE: usize = 8_192;
@@ -74,7 +73,7 @@ struct Job {
     token: ApiToken,
     draft: ReportDraft,
     now: DateTime<Utc>,
-    reply: oneshot::Sender<Result<Written, ApiError>>,
+    reply: oneshot::Sender<Result<Written, AppError>>,
 }
 
 /// A stored (or replayed) report and who stored it.
@@ -118,7 +117,7 @@ impl ReportWriter {
         token: ApiToken,
         draft: ReportDraft,
         now: DateTime<Utc>,
-    ) -> Result<Written, ApiError> {
+    ) -> Result<Written, AppError> {
         let (reply, answer) = oneshot::channel();
         match self.jobs.try_send(Job {
             token,
@@ -128,17 +127,17 @@ impl ReportWriter {
         }) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
-                return Err(ApiError::unavailable(
+                return Err(AppError::unavailable(
                     "too many reports are waiting to be stored; try again shortly",
                 ));
             }
             Err(TrySendError::Disconnected(_)) => {
-                return Err(ApiError::internal(&"the report writer stopped"));
+                return Err(AppError::internal(&"the report writer stopped"));
             }
         }
         answer
             .await
-            .map_err(|_| ApiError::internal(&"the report writer dropped a report"))?
+            .map_err(|_| AppError::internal(&"the report writer dropped a report"))?
     }
 }
 
@@ -147,7 +146,7 @@ fn run(pool: &Pool, queue: &Mutex<Receiver<Job>>, group: usize, limit: Option<&W
         let results = match pool.get() {
             Ok(mut conn) => write_group(&mut conn, &jobs, limit),
             Err(e) => {
-                let failure = ApiError::from(DbError::from(e));
+                let failure = AppError::from(DbError::from(e));
                 jobs.iter().map(|_| Err(failure.clone())).collect()
             }
         };
@@ -181,7 +180,7 @@ fn next_group(queue: &Mutex<Receiver<Job>>, group: usize) -> Option<Vec<Job>> {
 }
 
 /// A token's actor and the token's id; None for an unknown, revoked or expired token.
-type TokenLookup = Result<Option<(Actor, i64)>, ApiError>;
+type TokenLookup = Result<Option<(Actor, i64)>, AppError>;
 
 /// Who sent each job, in order: the token's actor, or 401, or 429 past the write limit. Each
 /// distinct token is looked up once, as of the moment its first job arrived.
@@ -189,7 +188,7 @@ fn callers(
     conn: &mut DbConnection,
     jobs: &[Job],
     limit: Option<&WriteLimit>,
-) -> Vec<Result<Actor, ApiError>> {
+) -> Vec<Result<Actor, AppError>> {
     // Keyed by the token as sent: hashing it is `actor_for_token`'s job, once per token.
     let mut known: HashMap<&str, TokenLookup> = HashMap::new();
     let admitted_at = std::time::Instant::now();
@@ -199,7 +198,7 @@ fn callers(
                 .entry(job.token.expose())
                 .or_insert_with(|| actor_for_token(conn, &job.token, job.now.naive_utc()))
                 .clone()?;
-            let (actor, token_id) = found.ok_or_else(invalid_token)?;
+            let (actor, token_id) = found.ok_or_else(AppError::invalid_token)?;
             if let Some(limit) = limit {
                 limit.take_or_refuse(token_id, admitted_at)?;
             }
@@ -213,7 +212,7 @@ fn write_group(
     conn: &mut DbConnection,
     jobs: &[Job],
     limit: Option<&WriteLimit>,
-) -> Vec<Result<Written, ApiError>> {
+) -> Vec<Result<Written, AppError>> {
     let callers = callers(conn, jobs, limit);
     let requests: Vec<GroupRequest<'_>> = jobs
         .iter()
@@ -233,7 +232,7 @@ fn write_group(
             let by = caller?;
             let stored = stored
                 .next()
-                .unwrap_or_else(|| Err(ApiError::internal(&"a report went unanswered")))?;
+                .unwrap_or_else(|| Err(AppError::internal(&"a report went unanswered")))?;
             Ok(Written { by, stored })
         })
         .collect()
@@ -246,7 +245,7 @@ fn write_group(
 fn commit_group(
     conn: &mut DbConnection,
     requests: &[GroupRequest<'_>],
-) -> Vec<Result<Stored, ApiError>> {
+) -> Vec<Result<Stored, AppError>> {
     if requests.is_empty() {
         return Vec::new();
     }
@@ -254,7 +253,7 @@ fn commit_group(
         return results;
     }
     let outcome = write_transaction(conn, |conn| {
-        Ok::<_, ApiError>(
+        Ok::<_, AppError>(
             requests
                 .iter()
                 .map(|request| store_one(conn, request))
@@ -267,18 +266,18 @@ fn commit_group(
     }
 }
 
-fn store_one(conn: &mut DbConnection, request: &GroupRequest<'_>) -> Result<Stored, ApiError> {
+fn store_one(conn: &mut DbConnection, request: &GroupRequest<'_>) -> Result<Stored, AppError> {
     let rows = [Ok(request.draft.clone())];
     let attempt = |conn: &mut DbConnection| {
         write_transaction(conn, |conn| {
             let mut stored = store_unaudited(conn, request.actor, &rows, request.now)?;
             let one = stored
                 .pop()
-                .ok_or_else(|| ApiError::internal(&"no report stored"))?;
+                .ok_or_else(|| AppError::internal(&"no report stored"))?;
             if !one.replayed {
                 audit(conn, request.actor, 1, &[&one.report], request.now)?;
             }
-            Ok::<_, ApiError>(one)
+            Ok::<_, AppError>(one)
         })
     };
     // Another process may store the same idempotency key between our lookup and our insert (on

@@ -7,17 +7,16 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::api::error::{ApiError, RowError};
 use crate::db::audit::{AuditEntry, NewAuditEntry};
 use crate::db::bets::BetGate;
 use crate::db::reports::{NewReport, Report};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, BetStatus, DomainError, IdempotencyKey, ObservedAt, SourceNote};
+use crate::error::{AppError, ErrorKind, RowError};
 
 /// The most reports one request may carry.
 pub const MAX_BATCH: usize = 10_000;
@@ -85,7 +84,7 @@ pub fn store(
     actor: &Actor,
     rows: &[Row],
     now: DateTime<Utc>,
-) -> Result<Vec<Stored>, ApiError> {
+) -> Result<Vec<Stored>, AppError> {
     let stored = write_transaction(conn, |conn| {
         let stored = store_unaudited(conn, actor, rows, now)?;
         let inserted: Vec<&Report> = stored
@@ -96,7 +95,7 @@ pub fn store(
         if !inserted.is_empty() {
             audit(conn, actor, rows.len(), &inserted, now)?;
         }
-        Ok::<_, ApiError>(stored)
+        Ok::<_, AppError>(stored)
     })?;
     let new = stored.iter().filter(|s| !s.replayed).count();
     crate::metrics::METRICS
@@ -111,9 +110,9 @@ pub fn store_unaudited(
     actor: &Actor,
     rows: &[Row],
     now: DateTime<Utc>,
-) -> Result<Vec<Stored>, ApiError> {
+) -> Result<Vec<Stored>, AppError> {
     if rows.len() > MAX_BATCH {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "reports",
             format!(
                 "a batch holds at most {MAX_BATCH} reports; this one has {}",
@@ -142,7 +141,7 @@ pub struct GroupRequest<'a> {
 pub fn store_group(
     conn: &mut DbConnection,
     requests: &[GroupRequest<'_>],
-) -> Result<Vec<Result<Stored, ApiError>>, ApiError> {
+) -> Result<Vec<Result<Stored, AppError>>, AppError> {
     let rows: Vec<Row> = requests.iter().map(|r| Ok(r.draft.clone())).collect();
     let checks: Vec<Check<'_>> = requests
         .iter()
@@ -155,7 +154,7 @@ pub fn store_group(
         .collect();
     let (planned, to_insert) = plan(conn, &checks)?;
     let inserted = Report::insert_many(conn, &to_insert)?;
-    let results: Vec<Result<Stored, ApiError>> = planned
+    let results: Vec<Result<Stored, AppError>> = planned
         .into_iter()
         .map(|row| row.map(|row| row.stored(&inserted)))
         .collect();
@@ -220,14 +219,14 @@ fn plan_all_or_nothing(
     actor: &Actor,
     rows_in: &[Row],
     now: DateTime<Utc>,
-) -> Result<Plan, ApiError> {
+) -> Result<Plan, AppError> {
     let checks: Vec<Check<'_>> = rows_in
         .iter()
         .map(|row| Check { actor, row, now })
         .collect();
     let (planned, to_insert) = plan(conn, &checks)?;
     let mut rows = Vec::with_capacity(planned.len());
-    let mut errors: Vec<(usize, ApiError)> = Vec::new();
+    let mut errors: Vec<(usize, AppError)> = Vec::new();
     for (index, row) in planned.into_iter().enumerate() {
         match row {
             Ok(row) => rows.push(row),
@@ -249,7 +248,7 @@ fn plan_all_or_nothing(
 fn plan(
     conn: &mut DbConnection,
     checks: &[Check<'_>],
-) -> Result<(Vec<Result<Planned, ApiError>>, Vec<NewReport>), ApiError> {
+) -> Result<(Vec<Result<Planned, AppError>>, Vec<NewReport>), AppError> {
     let drafts: Vec<&ReportDraft> = checks.iter().filter_map(|c| c.row.as_ref().ok()).collect();
     let corrected = corrected_reports(conn, &drafts)?;
     let bets = bets_of(conn, &drafts, &corrected)?;
@@ -266,7 +265,7 @@ fn plan(
         let draft = match c.row {
             Ok(draft) => draft,
             Err(e) => {
-                rows.push(Err(ApiError::from(e.clone())));
+                rows.push(Err(AppError::from(e.clone())));
                 continue;
             }
         };
@@ -323,7 +322,7 @@ fn plan(
 fn corrected_reports(
     conn: &mut DbConnection,
     drafts: &[&ReportDraft],
-) -> Result<BTreeMap<i64, (Report, Option<i64>)>, ApiError> {
+) -> Result<BTreeMap<i64, (Report, Option<i64>)>, AppError> {
     let mut found = BTreeMap::new();
     for draft in drafts {
         if let Subject::Correction(id) = draft.subject {
@@ -343,7 +342,7 @@ fn bets_of(
     conn: &mut DbConnection,
     drafts: &[&ReportDraft],
     corrected: &BTreeMap<i64, (Report, Option<i64>)>,
-) -> Result<BTreeMap<i64, BetGate>, ApiError> {
+) -> Result<BTreeMap<i64, BetGate>, AppError> {
     let mut ids: Vec<i64> = drafts
         .iter()
         .filter_map(|d| match d.subject {
@@ -363,7 +362,7 @@ fn stored_by_key(
     conn: &mut DbConnection,
     drafts: &[&ReportDraft],
     corrected: &BTreeMap<i64, (Report, Option<i64>)>,
-) -> Result<BTreeMap<(i64, String), Report>, ApiError> {
+) -> Result<BTreeMap<(i64, String), Report>, AppError> {
     let mut keys: Vec<(i64, &str)> = drafts
         .iter()
         .filter_map(|d| {
@@ -414,13 +413,13 @@ fn check(
     corrected: &BTreeMap<i64, (Report, Option<i64>)>,
     bets: &BTreeMap<i64, BetGate>,
     now: DateTime<Utc>,
-) -> Result<NewReport, ApiError> {
+) -> Result<NewReport, AppError> {
     let (bet_id, default_at, correcting) = match draft.subject {
         Subject::Bet(id) => (id, now, None),
         Subject::Correction(id) => {
             let (old, superseded_by) = corrected
                 .get(&id)
-                .ok_or_else(|| ApiError::not_found(&format!("report {id}")))?;
+                .ok_or_else(|| AppError::not_found(&format!("report {id}")))?;
             (
                 old.bet_id,
                 old.observed_at.and_utc(),
@@ -433,27 +432,27 @@ fn check(
         .filter(|b| actor.can_read_team(b.team_id))
         .ok_or_else(|| match draft.subject {
             // Another team's report does not exist for someone who cannot see that team.
-            Subject::Correction(id) => ApiError::not_found(&format!("report {id}")),
-            Subject::Bet(_) => ApiError::not_found(&format!("bet {bet_id}")).with_field("bet_id"),
+            Subject::Correction(id) => AppError::not_found(&format!("report {id}")),
+            Subject::Bet(_) => AppError::not_found(&format!("bet {bet_id}")).with_field("bet_id"),
         })?;
     if !actor.can_write_team(bet.team_id) {
-        return Err(ApiError::forbidden(format!(
+        return Err(AppError::forbidden(format!(
             "bet {bet_id} belongs to another team; you may report only on your own team's bets"
         )));
     }
     let status: BetStatus = bet
         .status
         .parse()
-        .map_err(|e: String| ApiError::internal(&e))?;
+        .map_err(|e: String| AppError::internal(&e))?;
     if status.is_closed() {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
+        return Err(AppError::new(
+            ErrorKind::Forbidden,
             "bet_closed",
             format!("bet {bet_id} is {status}; it takes no more reports"),
         ));
     }
     if let Some((id, Some(newer))) = correcting {
-        return Err(ApiError::conflict(
+        return Err(AppError::conflict(
             "already_corrected",
             format!(
                 "report {id} was already corrected by report {newer}; correct that one instead"
@@ -480,28 +479,28 @@ fn check(
     })
 }
 
-fn key_conflict(key: &str) -> ApiError {
-    ApiError::conflict(
+fn key_conflict(key: &str) -> AppError {
+    AppError::conflict(
         "idempotency_conflict",
         format!("idempotency key {key:?} was already used for a different report on this bet"),
     )
     .with_field("idempotency_key")
 }
 
-fn already_corrected(id: i64) -> ApiError {
-    ApiError::conflict(
+fn already_corrected(id: i64) -> AppError {
+    AppError::conflict(
         "already_corrected",
         format!("report {id} is corrected twice in this batch; send one correction"),
     )
 }
 
 /// One error for a refused batch: the status all rows share (else 422), every row listed.
-fn batch_error(total: usize, errors: Vec<(usize, ApiError)>) -> ApiError {
-    let first = errors[0].1.status();
-    let status = if errors.iter().all(|(_, e)| e.status() == first) {
+fn batch_error(total: usize, errors: Vec<(usize, AppError)>) -> AppError {
+    let first = errors[0].1.kind();
+    let kind = if errors.iter().all(|(_, e)| e.kind() == first) {
         first
     } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+        ErrorKind::Invalid
     };
     let details: Vec<RowError> = errors
         .into_iter()
@@ -518,8 +517,8 @@ fn batch_error(total: usize, errors: Vec<(usize, ApiError)>) -> ApiError {
             }
         })
         .collect();
-    ApiError::new(
-        status,
+    AppError::new(
+        kind,
         "invalid_batch",
         format!(
             "{} of {total} reports were refused; nothing was stored",
@@ -537,7 +536,7 @@ pub(crate) fn audit(
     requested: usize,
     inserted: &[&Report],
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     AuditEntry::record(conn, &audit_entry(actor, requested, inserted, now))?;
     Ok(())
 }

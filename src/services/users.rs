@@ -4,13 +4,22 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::api::error::ApiError;
 use crate::db::portfolio::Portfolio;
 use crate::db::teams::Team;
 use crate::db::users::{NewToken, NewUser, Token, User};
-use crate::db::{DbConnection, write_transaction};
+use crate::db::{DbConnection, Pool, write_transaction};
 use crate::domain::{Actor, ApiToken, Currency, Name, Role, TeamKind};
+use crate::error::AppError;
 use crate::services::audit;
+
+/// Resolves a token (an API token or a web session's) to its user and the token's id, on a
+/// connection of its own; an unknown, revoked or expired token is refused, all alike.
+pub async fn authenticate(pool: &Pool, token: ApiToken) -> Result<(Actor, i64), AppError> {
+    let now = crate::db::now();
+    crate::db::run(pool, move |conn| actor_for_token(conn, &token, now))
+        .await?
+        .ok_or_else(AppError::invalid_token)
+}
 
 /// The user a token belongs to, as an [`Actor`], and the token's id; None for an unknown,
 /// revoked or expired token. Shared by the request extractor and the report writer, which
@@ -19,7 +28,7 @@ pub fn actor_for_token(
     conn: &mut DbConnection,
     token: &ApiToken,
     now: chrono::NaiveDateTime,
-) -> Result<Option<(Actor, i64)>, ApiError> {
+) -> Result<Option<(Actor, i64)>, AppError> {
     let hash = token.hash();
     let Some((user, stored)) = User::by_token_hash(conn, hash.as_str(), now)? else {
         return Ok(None);
@@ -32,7 +41,7 @@ pub fn actor_for_token(
     let role: Role = user
         .role
         .parse()
-        .map_err(|e: String| ApiError::internal(&e))?;
+        .map_err(|e: String| AppError::internal(&e))?;
     let actor = Actor {
         user_id: user.id,
         name: user.name,
@@ -73,10 +82,10 @@ pub fn issue_token(
     secret: Option<ApiToken>,
     expires_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> Result<IssuedToken, ApiError> {
+) -> Result<IssuedToken, AppError> {
     let secret = match secret {
         Some(s) => s,
-        None => ApiToken::generate().map_err(|e| ApiError::internal(&e))?,
+        None => ApiToken::generate().map_err(|e| AppError::internal(&e))?,
     };
     let token = Token::create(
         conn,
@@ -107,16 +116,16 @@ pub fn create_user(
     actor: &Actor,
     form: UserForm,
     now: DateTime<Utc>,
-) -> Result<(User, IssuedToken), ApiError> {
+) -> Result<(User, IssuedToken), AppError> {
     match (form.role.needs_team(), form.team_id) {
         (true, None) => {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "team_id",
                 format!("a {} belongs to a team", form.role),
             ));
         }
         (false, Some(_)) => {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "team_id",
                 format!("a {} belongs to no team; leave team_id out", form.role),
             ));
@@ -125,7 +134,7 @@ pub fn create_user(
     }
     write_transaction(conn, |conn| {
         if User::exists_named(conn, form.name.as_str())? {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "duplicate_name",
                 format!("a user named {:?} already exists", form.name.as_str()),
             )
@@ -133,16 +142,16 @@ pub fn create_user(
         }
         if let Some(team_id) = form.team_id {
             let team = Team::find(conn, team_id)?.ok_or_else(|| {
-                ApiError::invalid("team_id", format!("team {team_id} does not exist"))
+                AppError::invalid("team_id", format!("team {team_id} does not exist"))
             })?;
             if form.role == Role::Partner && team.kind != TeamKind::External.as_str() {
-                return Err(ApiError::invalid(
+                return Err(AppError::invalid(
                     "team_id",
                     "a partner belongs to an external team",
                 ));
             }
             if Team::member_count(conn, team_id)? >= i64::from(team.max_members) {
-                return Err(ApiError::conflict(
+                return Err(AppError::conflict(
                     "team_full",
                     format!(
                         "team {:?} already has its maximum of {} members",
@@ -197,7 +206,7 @@ pub fn bootstrap(
     currency: &Currency,
     chosen: Option<ApiToken>,
     now: DateTime<Utc>,
-) -> Result<Bootstrap, ApiError> {
+) -> Result<Bootstrap, AppError> {
     write_transaction(conn, |conn| {
         if Portfolio::get(conn)?.is_none() {
             Portfolio::create(conn, "Portfolio", currency.code(), now.naive_utc())?;

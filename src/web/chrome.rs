@@ -3,9 +3,9 @@
 
 use super::error::WebError;
 use super::session::Viewer;
-use crate::api::AppState;
 use crate::db::{self, rounds::Round};
 use crate::domain::Role;
+use crate::startup::AppState;
 use crate::web::format;
 
 pub struct Chrome {

@@ -5,7 +5,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
-use crate::api::error::ApiError;
+use crate::error::AppError;
 
 #[derive(Debug)]
 pub enum WebError {
@@ -78,10 +78,10 @@ impl ResponseError for WebError {
     }
 }
 
-impl From<ApiError> for WebError {
-    fn from(e: ApiError) -> Self {
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
         WebError::Page {
-            status: e.status(),
+            status: e.status_code(),
             message: e.detail().message.clone(),
         }
     }
@@ -89,19 +89,19 @@ impl From<ApiError> for WebError {
 
 impl From<crate::db::DbError> for WebError {
     fn from(e: crate::db::DbError) -> Self {
-        ApiError::from(e).into()
+        AppError::from(e).into()
     }
 }
 
 impl From<diesel::result::Error> for WebError {
     fn from(e: diesel::result::Error) -> Self {
-        ApiError::from(e).into()
+        AppError::from(e).into()
     }
 }
 
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
-        ApiError::internal(&e).into()
+        AppError::internal(&e).into()
     }
 }
 

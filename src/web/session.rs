@@ -12,9 +12,9 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::error::WebError;
-use crate::api::AppState;
-use crate::api::auth::authenticate;
 use crate::domain::{Actor, ApiToken, Role};
+use crate::services::users::authenticate;
+use crate::startup::AppState;
 
 pub const SESSION_COOKIE: &str = "hr_session";
 /// A double-submit token for the sign-in form, before there is a session.
@@ -93,7 +93,7 @@ impl FromRequest for Viewer {
             let secret = cookie
                 .and_then(|c| ApiToken::parse("session", &c).ok())
                 .ok_or_else(sign_in)?;
-            let actor = authenticate(&state, secret.clone())
+            let (actor, _) = authenticate(&state.pool, secret.clone())
                 .await
                 .map_err(|_| sign_in())?;
             Ok(Viewer { actor, secret })

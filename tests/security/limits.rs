@@ -5,8 +5,8 @@
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
-use horserace::api::write_limit::WriteRate;
 use horserace::db::DbConnection;
+use horserace::services::write_limit::WriteRate;
 use serde_json::{Value, json};
 
 use crate::harness;

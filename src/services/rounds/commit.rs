@@ -12,7 +12,6 @@ use super::evaluation::{Evaluation, RoundLine, run};
 use super::evidence::{Gathered, Terms, gather};
 use super::id_ranges;
 use super::lifecycle::draft;
-use crate::api::error::ApiError;
 use crate::db::bets::Bet;
 use crate::db::ledger::{Account, Entry, NewEntry};
 use crate::db::rounds::{CommitForm, Round, RoundListing, RoundResultRow};
@@ -20,6 +19,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::Actor;
 use crate::domain::time::CLOCK_SKEW;
 use crate::engine::{Decision, RoundOutcome};
+use crate::error::AppError;
 use crate::services::audit;
 
 /// Any key works if every process uses the same: it serialises round commits on PostgreSQL.
@@ -30,13 +30,13 @@ pub fn preview(
     conn: &mut DbConnection,
     round_id: i64,
     now: DateTime<Utc>,
-) -> Result<Evaluation, ApiError> {
+) -> Result<Evaluation, AppError> {
     let round = draft(conn, round_id)?;
     let gathered = gather(conn, &Terms::of(&round)?, None)?;
     let (_, evaluation) = run(&gathered, now)?;
-    let stored = serde_json::to_string(&evaluation).map_err(|e| ApiError::internal(&e))?;
+    let stored = serde_json::to_string(&evaluation).map_err(|e| AppError::internal(&e))?;
     if !Round::save_preview(conn, round_id, &stored, now.naive_utc())? {
-        return Err(ApiError::conflict(
+        return Err(AppError::conflict(
             "round_committed",
             "the round was committed meanwhile",
         ));
@@ -49,15 +49,15 @@ pub fn commit(
     actor: &Actor,
     round_id: i64,
     now: DateTime<Utc>,
-) -> Result<Evaluation, ApiError> {
+) -> Result<Evaluation, AppError> {
     let evaluation = write_transaction(conn, |conn| {
         if let DbConnection::Postgresql(pg) = conn {
             pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({COMMIT_LOCK_KEY})"))?;
         }
         let round =
-            Round::find_listing(conn, round_id)?.ok_or_else(|| ApiError::not_found("round"))?;
+            Round::find_listing(conn, round_id)?.ok_or_else(|| AppError::not_found("round"))?;
         if round.status == "committed" {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "already_committed",
                 format!("round {round_id} is already committed"),
             ));
@@ -67,7 +67,7 @@ pub fn commit(
         let (outcome, evaluation) = run(&gathered, now)?;
         let form = commit_form(actor, &gathered, &outcome, &evaluation, now)?;
         if !Round::mark_committed(conn, round_id, &form)? {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "already_committed",
                 "the round was committed meanwhile",
             ));
@@ -94,7 +94,7 @@ pub fn commit(
             }),
             now,
         )?;
-        Ok::<_, ApiError>(evaluation)
+        Ok::<_, AppError>(evaluation)
     })?;
     crate::metrics::METRICS.rounds_committed.inc();
     Ok(evaluation)
@@ -105,9 +105,9 @@ fn check_order(
     conn: &mut DbConnection,
     round: &RoundListing,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     if round.as_of.and_utc() > now + CLOCK_SKEW {
-        return Err(ApiError::conflict(
+        return Err(AppError::conflict(
             "round_in_future",
             format!(
                 "round {} is as of {}, still in the future: its evidence is not in yet",
@@ -117,7 +117,7 @@ fn check_order(
         ));
     }
     if let Some(earlier) = Round::earlier_draft(conn, round.as_of)? {
-        return Err(ApiError::conflict(
+        return Err(AppError::conflict(
             "earlier_draft",
             format!("draft round {earlier} has an earlier as_of: commit or delete it first"),
         ));
@@ -125,7 +125,7 @@ fn check_order(
     if let Some(latest) = Round::latest_committed(conn, None)?
         && latest.as_of >= round.as_of
     {
-        return Err(ApiError::conflict(
+        return Err(AppError::conflict(
             "out_of_order",
             format!("round {} was committed with a later as_of", latest.id),
         ));
@@ -139,7 +139,7 @@ fn commit_form<'a>(
     outcome: &RoundOutcome,
     evaluation: &Evaluation,
     now: DateTime<Utc>,
-) -> Result<CommitForm<'a>, ApiError> {
+) -> Result<CommitForm<'a>, AppError> {
     // The stored input leaves the observations out: the report ids name them.
     let mut input = gathered.input.clone();
     for bet in &mut input.bets {
@@ -156,8 +156,8 @@ fn commit_form<'a>(
     })
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(|e| ApiError::internal(&e))
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|e| AppError::internal(&e))
 }
 
 /// The stored form of one line of a committed round.
@@ -207,7 +207,7 @@ fn pay_out(
     round_id: i64,
     evaluation: &Evaluation,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let portfolio = Account::portfolio(conn)?;
     let team_accounts: std::collections::BTreeMap<i64, i64> = Account::list(conn)?
         .into_iter()
@@ -218,7 +218,7 @@ fn pay_out(
         let team = line.bet.team_id;
         let account = *team_accounts
             .get(&team)
-            .ok_or_else(|| ApiError::internal(&format!("team {team} has no account")))?;
+            .ok_or_else(|| AppError::internal(&format!("team {team} has no account")))?;
         entries.push(NewEntry {
             from_account: portfolio.id,
             to_account: account,

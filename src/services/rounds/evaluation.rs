@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::evidence::{BetLabel, EvidenceQuality, Gathered, SittingOut};
-use crate::api::error::ApiError;
 use crate::engine::{BetResult, EngineError, RoundOutcome, evaluate};
+use crate::error::{AppError, ErrorKind};
 
 /// One bet's line in a round.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -72,7 +72,7 @@ impl Evaluation {
 }
 
 /// Runs the engine on gathered evidence.
-pub fn run(gathered: &Gathered, at: DateTime<Utc>) -> Result<(RoundOutcome, Evaluation), ApiError> {
+pub fn run(gathered: &Gathered, at: DateTime<Utc>) -> Result<(RoundOutcome, Evaluation), AppError> {
     let outcome = evaluate(&gathered.input).map_err(engine_error)?;
     let results = outcome
         .results
@@ -84,16 +84,16 @@ pub fn run(gathered: &Gathered, at: DateTime<Utc>) -> Result<(RoundOutcome, Eval
                     .labels
                     .get(&r.bet_id)
                     .cloned()
-                    .ok_or_else(|| ApiError::internal(&"label missing"))?,
+                    .ok_or_else(|| AppError::internal(&"label missing"))?,
                 quality: gathered
                     .quality
                     .get(&r.bet_id)
                     .cloned()
-                    .ok_or_else(|| ApiError::internal(&"quality missing"))?,
+                    .ok_or_else(|| AppError::internal(&"quality missing"))?,
                 result: r.clone(),
             })
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .collect::<Result<Vec<_>, AppError>>()?;
     let count =
         |d: crate::engine::Decision| results.iter().filter(|l| l.result.decision == d).count();
     let evaluation = Evaluation {
@@ -120,20 +120,14 @@ pub fn run(gathered: &Gathered, at: DateTime<Utc>) -> Result<(RoundOutcome, Eval
 }
 
 /// An input the engine refuses is the committee's to fix: 422, the policy field named.
-pub fn engine_error(e: EngineError) -> ApiError {
+pub fn engine_error(e: EngineError) -> AppError {
     match &e {
         EngineError::InvalidPolicy { field, .. } => {
-            ApiError::invalid(format!("policy.{field}"), e.to_string())
+            AppError::invalid(format!("policy.{field}"), e.to_string())
         }
-        EngineError::PinsExceedBudget { .. } => ApiError::new(
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "pins_exceed_budget",
-            e.to_string(),
-        ),
-        _ => ApiError::new(
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_round",
-            e.to_string(),
-        ),
+        EngineError::PinsExceedBudget { .. } => {
+            AppError::new(ErrorKind::Invalid, "pins_exceed_budget", e.to_string())
+        }
+        _ => AppError::new(ErrorKind::Invalid, "invalid_round", e.to_string()),
     }
 }

@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::quality::{self, LOOKBACK, STALE_AFTER_DAYS};
-use crate::api::error::ApiError;
 use crate::db::DbConnection;
 use crate::db::bets::{Bet, Threshold};
 use crate::db::reports::EvidencePoint;
 use crate::db::rounds::{Round, RoundListing, RoundPin, RoundResultRow};
 use crate::domain::Currency;
 use crate::engine::{BetEvidence, Observation, Pin, Policy, RoundInput};
+use crate::error::AppError;
 
 /// What the committee sees of a bet beside the engine's numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -79,15 +79,15 @@ pub struct Terms {
 }
 
 impl Terms {
-    pub fn of(round: &RoundListing) -> Result<Self, ApiError> {
+    pub fn of(round: &RoundListing) -> Result<Self, AppError> {
         Ok(Self {
             round_id: Some(round.id),
             budget: round.budget,
             as_of: round.as_of,
             window_start: round.window_start,
-            policy: serde_json::from_str(&round.policy).map_err(|e| ApiError::internal(&e))?,
+            policy: serde_json::from_str(&round.policy).map_err(|e| AppError::internal(&e))?,
             money_decimals: Currency::parse("currency", &round.currency)
-                .map_err(|e| ApiError::internal(&e.message))?
+                .map_err(|e| AppError::internal(&e.message))?
                 .exponent(),
         })
     }
@@ -106,7 +106,7 @@ pub fn gather(
     conn: &mut DbConnection,
     terms: &Terms,
     only: Option<&[i64]>,
-) -> Result<Gathered, ApiError> {
+) -> Result<Gathered, AppError> {
     let as_of = terms.as_of;
     let start = window_start(conn, terms)?;
     let policy = terms.policy.clone();
@@ -171,7 +171,7 @@ pub fn gather(
             direction: bet
                 .direction
                 .parse()
-                .map_err(|e: String| ApiError::internal(&e))?,
+                .map_err(|e: String| AppError::internal(&e))?,
             baseline: bet.baseline,
             threshold,
             prev_grant: standing.prev_grant,

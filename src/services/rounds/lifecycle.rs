@@ -4,13 +4,13 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::evaluation::engine_error;
-use crate::api::error::ApiError;
 use crate::db::bets::{Bet, Threshold};
 use crate::db::portfolio::Portfolio;
 use crate::db::rounds::{NewRound, Round, RoundListing, RoundPin};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, BetStatus, Money, Reason};
 use crate::engine::Policy;
+use crate::error::{AppError, ErrorKind};
 use crate::services::audit;
 
 /// A draft round as the committee asks for it, values parsed.
@@ -26,19 +26,19 @@ pub fn create(
     actor: &Actor,
     form: RoundForm,
     now: DateTime<Utc>,
-) -> Result<Round, ApiError> {
+) -> Result<Round, AppError> {
     form.policy.validate().map_err(engine_error)?;
     if let Some(start) = form.window_start
         && start >= form.as_of
     {
-        return Err(ApiError::invalid("window_start", "must be before as_of"));
+        return Err(AppError::invalid("window_start", "must be before as_of"));
     }
     write_transaction(conn, |conn| {
-        let portfolio = Portfolio::get(conn)?.ok_or_else(|| ApiError::internal(&"no portfolio"))?;
+        let portfolio = Portfolio::get(conn)?.ok_or_else(|| AppError::internal(&"no portfolio"))?;
         if let Some(latest) = Round::latest_committed(conn, None)?
             && latest.as_of.and_utc() >= form.as_of
         {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "as_of",
                 format!(
                     "must be after the latest committed round's as_of, {} (round {})",
@@ -48,13 +48,13 @@ pub fn create(
             ));
         }
         if Round::exists_at(conn, form.as_of.naive_utc())? {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "duplicate_as_of",
                 "another round already has this as_of; two rounds cannot share an instant",
             )
             .with_field("as_of"));
         }
-        let policy = serde_json::to_string(&form.policy).map_err(|e| ApiError::internal(&e))?;
+        let policy = serde_json::to_string(&form.policy).map_err(|e| AppError::internal(&e))?;
         let round = Round::create(
             conn,
             &NewRound {
@@ -82,10 +82,10 @@ pub fn create(
 }
 
 /// Loads a round that must still be a draft.
-pub fn draft(conn: &mut DbConnection, id: i64) -> Result<RoundListing, ApiError> {
-    let round = Round::find_listing(conn, id)?.ok_or_else(|| ApiError::not_found("round"))?;
+pub fn draft(conn: &mut DbConnection, id: i64) -> Result<RoundListing, AppError> {
+    let round = Round::find_listing(conn, id)?.ok_or_else(|| AppError::not_found("round"))?;
     if round.status != "draft" {
-        return Err(ApiError::conflict(
+        return Err(AppError::conflict(
             "round_committed",
             format!("round {id} is committed; a committed round never changes"),
         ));
@@ -107,19 +107,19 @@ pub fn pin(
     bet_id: i64,
     form: PinForm,
     now: DateTime<Utc>,
-) -> Result<RoundPin, ApiError> {
+) -> Result<RoundPin, AppError> {
     if form.grant.is_none() && !form.waive_kill {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "grant",
             "a pin fixes a grant, waives a kill, or both",
         ));
     }
     write_transaction(conn, |conn| {
         let round = draft(conn, round_id)?;
-        let bet = Bet::find(conn, bet_id)?.ok_or_else(|| ApiError::not_found("bet"))?;
+        let bet = Bet::find(conn, bet_id)?.ok_or_else(|| AppError::not_found("bet"))?;
         if bet.status != BetStatus::Active.as_str() {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            return Err(AppError::new(
+                ErrorKind::Invalid,
                 "bet_not_active",
                 format!(
                     "bet {bet_id} is {}; only active bets take part in a round",
@@ -128,8 +128,8 @@ pub fn pin(
             ));
         }
         if Threshold::in_force(conn, bet_id, round.as_of)?.is_none() {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            return Err(AppError::new(
+                ErrorKind::Invalid,
                 "bet_not_in_round",
                 format!(
                     "bet {bet_id} has no threshold in force at the round's as_of, so it sits this round out"
@@ -143,8 +143,8 @@ pub fn pin(
             .sum();
         let grant = form.grant.map(Money::minor_units);
         if others + grant.unwrap_or(0) > round.budget {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            return Err(AppError::new(
+                ErrorKind::Invalid,
                 "pins_exceed_budget",
                 format!(
                     "pinned grants would total {}, more than the budget of {}",
@@ -182,11 +182,11 @@ pub fn unpin(
     round_id: i64,
     bet_id: i64,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         draft(conn, round_id)?;
         if !RoundPin::remove(conn, round_id, bet_id)? {
-            return Err(ApiError::not_found("pin"));
+            return Err(AppError::not_found("pin"));
         }
         audit::record(
             conn,
@@ -207,11 +207,11 @@ pub fn delete(
     actor: &Actor,
     round_id: i64,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         let round = draft(conn, round_id)?;
         if !Round::delete_draft(conn, round_id)? {
-            return Err(ApiError::conflict(
+            return Err(AppError::conflict(
                 "round_committed",
                 "the round was committed meanwhile",
             ));

@@ -9,10 +9,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use super::evidence::{Terms, gather};
-use crate::api::error::ApiError;
 use crate::db::DbConnection;
 use crate::db::rounds::Round;
 use crate::engine::{BetResult, Outcome, Policy, evaluate};
+use crate::error::AppError;
 
 /// How far apart rounds are when there is no history to tell.
 const DEFAULT_ROUND_INTERVAL: TimeDelta = TimeDelta::days(30);
@@ -47,7 +47,7 @@ impl Projection {
 pub fn next_round_at(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
-) -> Result<DateTime<Utc>, ApiError> {
+) -> Result<DateTime<Utc>, AppError> {
     let rounds = Round::list(conn)?;
     if let Some(draft) = rounds
         .iter()
@@ -73,14 +73,14 @@ pub fn project(
     conn: &mut DbConnection,
     bets: &[i64],
     now: DateTime<Utc>,
-) -> Result<BTreeMap<i64, Projection>, ApiError> {
+) -> Result<BTreeMap<i64, Projection>, AppError> {
     if bets.is_empty() {
         return Ok(BTreeMap::new());
     }
     let at = next_round_at(conn, now)?;
     let rounds = Round::list(conn)?;
     let policy = match rounds.first() {
-        Some(latest) => serde_json::from_str(&latest.policy).map_err(|e| ApiError::internal(&e))?,
+        Some(latest) => serde_json::from_str(&latest.policy).map_err(|e| AppError::internal(&e))?,
         None => Policy::default(),
     };
     // A full round's worth of evidence, ending now: just after a round the new window holds too

@@ -9,12 +9,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::id_ranges;
-use crate::api::error::ApiError;
 use crate::db::DbConnection;
 use crate::db::ledger::Entry;
 use crate::db::reports::EvidencePoint;
 use crate::db::rounds::{Round, RoundResultRow};
 use crate::engine::{BetResult, Observation, RoundInput, RoundOutcome, evaluate};
+use crate::error::AppError;
 use crate::services::rounds::Evaluation;
 
 /// The verdict on one committed round.
@@ -29,18 +29,18 @@ pub struct Verification {
     pub problems: Vec<String>,
 }
 
-pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, ApiError> {
-    let round = Round::find(conn, round_id)?.ok_or_else(|| ApiError::not_found("round"))?;
+pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, AppError> {
+    let round = Round::find(conn, round_id)?.ok_or_else(|| AppError::not_found("round"))?;
     let (Some(input), Some(ids), Some(stored)) =
         (&round.engine_input, &round.report_ids, &round.preview)
     else {
-        return Err(ApiError::conflict(
+        return Err(AppError::conflict(
             "not_committed",
             format!("round {round_id} is a draft: only a committed round can be verified"),
         ));
     };
-    let mut input: RoundInput = serde_json::from_str(input).map_err(|e| ApiError::internal(&e))?;
-    let ids = id_ranges::decode(ids).map_err(|e| ApiError::internal(&e))?;
+    let mut input: RoundInput = serde_json::from_str(input).map_err(|e| AppError::internal(&e))?;
+    let ids = id_ranges::decode(ids).map_err(|e| AppError::internal(&e))?;
     let mut problems = Vec::new();
 
     let wanted: BTreeSet<i64> = ids.iter().copied().collect();
@@ -81,7 +81,7 @@ pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, Ap
         Err(e) => problems.push(format!("the engine refuses the stored input: {e}")),
         Ok(outcome) => {
             let stored: Evaluation =
-                serde_json::from_str(stored).map_err(|e| ApiError::internal(&e))?;
+                serde_json::from_str(stored).map_err(|e| AppError::internal(&e))?;
             compare(&outcome, &stored, &mut problems)?;
             let granted: i64 = outcome.results.iter().map(|r| r.grant).sum();
             if granted + outcome.reserve != outcome.budget || Some(outcome.reserve) != round.reserve
@@ -110,7 +110,7 @@ fn compare(
     outcome: &RoundOutcome,
     stored: &Evaluation,
     problems: &mut Vec<String>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let stored_results: Vec<&BetResult> = stored.results.iter().map(|l| &l.result).collect();
     if to_json(&outcome.results)? != to_json(&stored_results)? {
         problems.push("recomputing the round gives different results".to_owned());
@@ -132,8 +132,8 @@ fn compare(
     Ok(())
 }
 
-fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(|e| ApiError::internal(&e))
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|e| AppError::internal(&e))
 }
 
 fn check_rows(
@@ -141,7 +141,7 @@ fn check_rows(
     round_id: i64,
     results: &[crate::engine::BetResult],
     problems: &mut Vec<String>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let rows: BTreeMap<i64, RoundResultRow> = RoundResultRow::for_round(conn, round_id)?
         .into_iter()
         .map(|r| (r.bet_id, r))
@@ -182,7 +182,7 @@ fn check_ledger(
     round_id: i64,
     results: &[crate::engine::BetResult],
     problems: &mut Vec<String>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let mut paid: BTreeMap<i64, i64> = BTreeMap::new();
     for entry in Entry::for_round(conn, round_id)? {
         *paid.entry(entry.bet_id.unwrap_or(0)).or_insert(0) += entry.amount;

@@ -7,15 +7,15 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 
-use crate::api::AppState;
-use crate::api::error::ApiError;
 use crate::db;
 use crate::db::arenas::Arena;
 use crate::db::bets::{Bet, BetFilter};
 use crate::db::reports::EvidencePoint;
 use crate::db::rounds::RoundResultRow;
 use crate::db::teams::Team;
+use crate::error::AppError;
 use crate::services::rounds::projection::{Projection, project};
+use crate::startup::AppState;
 use crate::web::charts;
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
@@ -52,7 +52,7 @@ pub async fn list_page(
         if !actor.reads_all_teams() {
             filter.team_id = actor.team_id.or(Some(-1));
         }
-        Ok::<_, ApiError>((Arena::list(conn)?, Bet::page(conn, &filter, 0, i64::MAX)?.0))
+        Ok::<_, AppError>((Arena::list(conn)?, Bet::page(conn, &filter, 0, i64::MAX)?.0))
     })
     .await?;
     let rows = arenas
@@ -128,7 +128,7 @@ pub async fn show_page(
     let actor = viewer.actor.clone();
     let now = crate::domain::time::now();
     let loaded = db::run(&state.pool, move |conn| {
-        let arena = Arena::find(conn, id)?.ok_or_else(|| ApiError::not_found("arena"))?;
+        let arena = Arena::find(conn, id)?.ok_or_else(|| AppError::not_found("arena"))?;
         let mut filter = BetFilter {
             arena_id: Some(id),
             ..BetFilter::default()
@@ -157,7 +157,7 @@ pub async fn show_page(
         {
             sparks.entry(p.bet_id).or_default().push(p.value);
         }
-        Ok::<_, ApiError>(Loaded {
+        Ok::<_, AppError>(Loaded {
             projections: project(conn, &active, now)?,
             teams: Team::list(conn, None)?
                 .into_iter()

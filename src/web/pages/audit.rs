@@ -7,11 +7,11 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::api::AppState;
-use crate::api::error::ApiError;
 use crate::db;
 use crate::db::audit::{AuditEntry, AuditFilter};
 use crate::db::users::User;
+use crate::error::AppError;
+use crate::startup::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::error::{WebError, urlencode};
 use crate::web::format;
@@ -112,7 +112,7 @@ pub async fn audit_page(
             }
             let (rows, total) =
                 AuditEntry::page(conn, &filter, i64::from(page - 1) * PER_PAGE, PER_PAGE)?;
-            Ok::<_, ApiError>((rows, total, users))
+            Ok::<_, AppError>((rows, total, users))
         })
         .await?
     };

@@ -6,16 +6,16 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::api::AppState;
-use crate::api::error::ApiError;
 use crate::db;
 use crate::db::arenas::Arena;
 use crate::db::bets::{Bet, Threshold};
 use crate::db::reports::{Report, ReportWithCorrection};
 use crate::db::rounds::RoundResultRow;
 use crate::db::teams::Team;
+use crate::error::AppError;
 use crate::services::bets::visible_bet;
 use crate::services::rounds::projection::{Projection, project};
+use crate::startup::AppState;
 use crate::web::charts::{self, MetricChart, ReportPoint, RoundMark, ThresholdStep, Tone, Trend};
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
@@ -144,7 +144,7 @@ pub async fn bet_page(
         } else {
             None
         };
-        Ok::<_, ApiError>(Loaded {
+        Ok::<_, AppError>(Loaded {
             thresholds: Threshold::for_bet(conn, id)?,
             chart_reports: Report::page_for_bet(conn, id, 0, CHART_REPORTS)?.0,
             table: Report::page_for_bet(

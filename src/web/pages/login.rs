@@ -5,11 +5,11 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::api::AppState;
-use crate::api::auth::authenticate;
 use crate::db;
 use crate::domain::ApiToken;
+use crate::services::users::authenticate;
 use crate::services::users::{TokenKind, issue_token};
+use crate::startup::AppState;
 use crate::web::error::WebError;
 use crate::web::session::{
     LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_LENGTH, Viewer, expired, login_csrf_cookie, same,
@@ -68,7 +68,7 @@ fn page(
 
 fn fresh_csrf() -> Result<String, WebError> {
     Ok(ApiToken::generate()
-        .map_err(|e| WebError::from(crate::api::error::ApiError::internal(&e)))?
+        .map_err(|e| WebError::from(crate::error::AppError::internal(&e)))?
         .expose()
         .to_owned())
 }
@@ -124,7 +124,7 @@ pub async fn login(
     let Ok(token) = ApiToken::parse("token", form.token.trim()) else {
         return retry("That is not an API token: paste the whole token, starting with hr_.");
     };
-    let Ok(actor) = authenticate(&state, token).await else {
+    let Ok((actor, _)) = authenticate(&state.pool, token).await else {
         return retry("That token is not valid: it is unknown, revoked or expired.");
     };
     let now = crate::domain::time::now();
@@ -168,7 +168,7 @@ pub async fn logout(
     let now = crate::db::now();
     db::run(&state.pool, move |conn| {
         crate::db::users::Token::revoke_by_hash(conn, hash.as_str(), now)
-            .map_err(crate::api::error::ApiError::from)
+            .map_err(crate::error::AppError::from)
     })
     .await?;
     Ok(HttpResponse::SeeOther()

@@ -9,10 +9,10 @@ use askama::Template;
 use chrono::TimeDelta;
 use serde::Deserialize;
 
-use crate::api::AppState;
 use crate::db;
 use crate::db::overview::{self, GrantLine, RoundHead};
 use crate::domain::{Currency, Role};
+use crate::startup::AppState;
 use crate::web::charts::{self, Bar, Bars, Series, StackedBars};
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;

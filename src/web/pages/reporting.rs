@@ -7,14 +7,14 @@ use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::api::AppState;
-use crate::api::error::ApiError;
 use crate::db;
 use crate::db::bets::{Bet, BetFilter};
 use crate::db::reports::Report;
 use crate::domain::{IdempotencyKey, ObservedAt, SourceNote, metric_value};
+use crate::error::AppError;
 use crate::services::bets::visible_bet;
 use crate::services::reports::{self as service, ReportDraft, Subject};
+use crate::startup::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
 use crate::web::format;
@@ -71,13 +71,13 @@ async fn choices(
                 Bet::page(conn, &filter, 0, 500)?.0
             }
             (None, None) => {
-                return Err(ApiError::invalid(
+                return Err(AppError::invalid(
                     "bet_id",
                     "say which bet or team to report for",
                 ));
             }
         };
-        Ok::<_, ApiError>(bets)
+        Ok::<_, AppError>(bets)
     })
     .await?;
     Ok(bets
@@ -342,10 +342,10 @@ async fn load_report(
 ) -> Result<(Report, Bet), WebError> {
     let actor = viewer.actor.clone();
     let (report, bet) = db::run(&state.pool, move |conn| {
-        let report = Report::find(conn, id)?.ok_or_else(|| ApiError::not_found("report"))?;
+        let report = Report::find(conn, id)?.ok_or_else(|| AppError::not_found("report"))?;
         let bet =
-            visible_bet(conn, &actor, report.bet_id).map_err(|_| ApiError::not_found("report"))?;
-        Ok::<_, ApiError>((report, bet))
+            visible_bet(conn, &actor, report.bet_id).map_err(|_| AppError::not_found("report"))?;
+        Ok::<_, AppError>((report, bet))
     })
     .await?;
     if !viewer.can_write_team(bet.team_id) {

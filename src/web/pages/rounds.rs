@@ -8,20 +8,21 @@ use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::api::AppState;
-use crate::api::error::ApiError;
 use crate::db;
 use crate::db::bets::Bet;
 use crate::db::rounds::{Round, RoundPin};
 use crate::domain::{Actor, Money, Reason, time};
 use crate::engine::Policy;
+use crate::error::{AppError, ErrorKind};
 use crate::services::rounds::{self as service, Evaluation, PinForm, RoundForm, lifecycle};
+use crate::startup::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
 use crate::web::format;
 use crate::web::forms::{FieldErrors, instant, local_value, money, number};
 use crate::web::session::Viewer;
 use crate::web::view::{Change, Chip, change, chip, count};
+use actix_web::ResponseError;
 
 pub struct RoundRow {
     pub id: i64,
@@ -154,7 +155,7 @@ async fn render_list(
     status: StatusCode,
 ) -> Result<HttpResponse, WebError> {
     let rounds = db::run(&state.pool, |conn| {
-        Round::list(conn).map_err(ApiError::from)
+        Round::list(conn).map_err(AppError::from)
     })
     .await?;
     let c = &state.currency;
@@ -324,12 +325,12 @@ pub async fn create(
             "/rounds/{}?notice=round-created",
             round.id
         ))),
-        Err(e) if e.status().is_client_error() => {
+        Err(e) if e.kind().is_callers() => {
             errors.add(
                 e.detail().field.as_deref().unwrap_or("as_of"),
                 e.detail().message.clone(),
             );
-            render_list(&state, &viewer, None, entry, errors, e.status()).await
+            render_list(&state, &viewer, None, entry, errors, e.status_code()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -413,7 +414,7 @@ async fn round_page(
     let now = time::now();
     let confirm_preview = confirm && viewer.is_committee();
     let (round, pins, titles, fresh) = db::run(&state.pool, move |conn| {
-        let round = Round::find(conn, id)?.ok_or_else(|| ApiError::not_found("round"))?;
+        let round = Round::find(conn, id)?.ok_or_else(|| AppError::not_found("round"))?;
         // The confirmation shows a preview made now, not an old one.
         let fresh = if confirm_preview && round.status == "draft" {
             Some(service::preview(conn, id, now)?)
@@ -426,7 +427,7 @@ async fn round_page(
             .into_iter()
             .map(|b| (b.id, b.title))
             .collect();
-        Ok::<_, ApiError>((round, pins, titles, fresh))
+        Ok::<_, AppError>((round, pins, titles, fresh))
     })
     .await?;
     let evaluation = match fresh {
@@ -436,7 +437,7 @@ async fn round_page(
             .as_deref()
             .map(serde_json::from_str::<Evaluation>)
             .transpose()
-            .map_err(|e| ApiError::internal(&e))?,
+            .map_err(|e| AppError::internal(&e))?,
     };
     let body = render_round(
         state, viewer, &round, pins, &titles, evaluation, notice, confirm,
@@ -461,7 +462,7 @@ async fn render_round(
     let c = &state.currency;
     let actor: &Actor = viewer;
     let evaluation = evaluation.map(|e| e.for_viewer(actor));
-    let policy: Policy = serde_json::from_str(&round.policy).map_err(|e| ApiError::internal(&e))?;
+    let policy: Policy = serde_json::from_str(&round.policy).map_err(|e| AppError::internal(&e))?;
     let totals = evaluation
         .as_ref()
         .and_then(|e| e.money.as_ref().map(|m| (e, m)))
@@ -620,7 +621,7 @@ async fn act<F>(
     done: String,
 ) -> Result<HttpResponse, WebError>
 where
-    F: FnOnce(&mut db::DbConnection, &Actor) -> Result<(), ApiError> + Send + 'static,
+    F: FnOnce(&mut db::DbConnection, &Actor) -> Result<(), AppError> + Send + 'static,
 {
     viewer.check_csrf(csrf)?;
     require_committee(viewer)?;
@@ -752,11 +753,11 @@ async fn pin_page(
 ) -> Result<HttpResponse, WebError> {
     let (bet, existing) = db::run(&state.pool, move |conn| {
         lifecycle::draft(conn, round_id)?;
-        let bet = Bet::find(conn, bet_id)?.ok_or_else(|| ApiError::not_found("bet"))?;
+        let bet = Bet::find(conn, bet_id)?.ok_or_else(|| AppError::not_found("bet"))?;
         let existing = RoundPin::for_round(conn, round_id)?
             .into_iter()
             .find(|p| p.bet_id == bet_id);
-        Ok::<_, ApiError>((bet, existing))
+        Ok::<_, AppError>((bet, existing))
     })
     .await?;
     let fresh = entry.reason.is_empty()
@@ -871,7 +872,7 @@ pub async fn set_pin(
     .await;
     match result {
         Ok(_) => Ok(see_other(&format!("/rounds/{round_id}?notice=pin-set"))),
-        Err(e) if e.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+        Err(e) if e.kind() == ErrorKind::Invalid => {
             errors.add(
                 e.detail().field.as_deref().unwrap_or("grant"),
                 e.detail().message.clone(),

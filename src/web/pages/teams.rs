@@ -7,15 +7,15 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::api::AppState;
-use crate::api::error::ApiError;
 use crate::db;
 use crate::db::bets::{Bet, BetFilter};
 use crate::db::ledger::Account;
 use crate::db::rounds::RoundResultRow;
 use crate::db::teams::Team;
 use crate::db::users::User;
+use crate::error::AppError;
 use crate::services::rounds::projection::{Projection, project};
+use crate::startup::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
 use crate::web::format;
@@ -47,7 +47,7 @@ pub async fn list_page(
 ) -> Result<HttpResponse, WebError> {
     let only = (!viewer.reads_all_teams()).then_some(viewer.team_id.unwrap_or(-1));
     let (teams, users, bets, accounts, balances) = db::run(&state.pool, move |conn| {
-        Ok::<_, ApiError>((
+        Ok::<_, AppError>((
             Team::list(conn, only)?,
             User::list(conn, None)?,
             Bet::page(
@@ -156,7 +156,7 @@ pub async fn show_page(
     }
     let now = crate::domain::time::now();
     let loaded = db::run(&state.pool, move |conn| {
-        let team = Team::find(conn, id)?.ok_or_else(|| ApiError::not_found("team"))?;
+        let team = Team::find(conn, id)?.ok_or_else(|| AppError::not_found("team"))?;
         let bets = Bet::page(
             conn,
             &BetFilter {
@@ -189,7 +189,7 @@ pub async fn show_page(
                 .unwrap_or(0),
             None => 0,
         };
-        Ok::<_, ApiError>(Loaded {
+        Ok::<_, AppError>(Loaded {
             members: User::list(conn, Some(id))?,
             projections: project(conn, &active, now)?,
             team,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::error::ApiError;
+use crate::error::AppError;
 
 /// Buckets kept before idle ones (refilled to full, so forgetting them changes nothing) are
 /// dropped.
@@ -48,9 +48,9 @@ impl WriteLimit {
     }
 
     /// Takes one write from `token`'s bucket, or refuses with 429 and the wait in `Retry-After`.
-    pub fn take_or_refuse(&self, token: i64, now: Instant) -> Result<(), ApiError> {
+    pub fn take_or_refuse(&self, token: i64, now: Instant) -> Result<(), AppError> {
         self.take(token, now).map_err(|wait| {
-            ApiError::too_many_requests(
+            AppError::too_many_requests(
                 "this token is writing too fast; wait, or send reports in batches (POST /api/v1/reports/batch)",
             )
             // Whole seconds, rounded up: a client that waits this long is let through.

@@ -182,8 +182,8 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
             direction: "higher_is_better",
             baseline: 100.0,
             seed_request: None,
-            stage: "explore",
-            status: "active",
+            stage: horserace::domain::Stage::Explore,
+            status: horserace::domain::BetStatus::Active,
             created_by: 1,
             created_at: now.naive_utc(),
         })
@@ -253,7 +253,11 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
     let conn = &mut *conn;
     let mut rng = Rng(0x5EED_4157);
     let accounts = horserace::db::ledger::Account::list(conn).unwrap();
-    let portfolio_account = accounts.iter().find(|a| a.kind == "portfolio").unwrap().id;
+    let portfolio_account = accounts
+        .iter()
+        .find(|a| a.kind == horserace::domain::AccountKind::Portfolio)
+        .unwrap()
+        .id;
     let team_account = |team: i64| {
         accounts
             .iter()
@@ -275,7 +279,7 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
                 0
             };
             granted_total += granted;
-            results.push(horserace::db::rounds::RoundResultRow {
+            results.push(horserace::db::rounds::NewRoundResult {
                 round_id: r as i64 + 1,
                 bet_id: bet,
                 team_id: portfolio.bet_team[i],
@@ -285,7 +289,7 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
                 nu: Some(8),
                 threshold: 120.0,
                 p_beat: Some(rng.unit()),
-                outcome: "uncertain".into(),
+                outcome: "uncertain",
                 streak: 0,
                 progress: Some(0.5),
                 fitness: 0.5,
@@ -295,7 +299,7 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
                 granted,
                 pinned: false,
                 kill_waived: false,
-                decision: if granted > 0 { "increase" } else { "cut" }.into(),
+                decision: if granted > 0 { "increase" } else { "cut" },
                 reasons: "[]".into(),
                 last_report_at: None,
                 stale: false,

@@ -408,7 +408,7 @@ async fn portfolio_page(scale: Scale, postgres: Option<&str>) -> Line {
             &mut conn,
             1,
             "bench",
-            horserace::services::users::TokenKind::Session,
+            horserace::domain::TokenKind::Session,
             None,
             None,
             p.now,

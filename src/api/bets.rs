@@ -18,6 +18,7 @@ use crate::db::rounds::RoundResultRow;
 use crate::domain::{
     BetStatus, Description, Direction, Money, Name, Reason, Role, Stage, Title, Unit, metric_value,
 };
+use crate::engine::{Decision, Outcome};
 use crate::error::AppError;
 use crate::services::bets::{self as service, BetForm};
 use crate::startup::AppState;
@@ -95,18 +96,16 @@ pub struct BetView {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
-impl TryFrom<Bet> for BetView {
-    type Error = AppError;
-    fn try_from(b: Bet) -> Result<Self, AppError> {
-        let bad = |e: String| AppError::internal(&e);
-        Ok(Self {
+impl From<Bet> for BetView {
+    fn from(b: Bet) -> Self {
+        Self {
             metric: Metric {
                 name: b.metric_name,
                 unit: b.metric_unit,
-                direction: b.direction.parse().map_err(bad)?,
+                direction: b.direction,
             },
-            stage: b.stage.parse().map_err(bad)?,
-            status: b.status.parse().map_err(bad)?,
+            stage: b.stage,
+            status: b.status,
             id: b.id,
             slug: b.slug,
             arena_id: b.arena_id,
@@ -119,7 +118,7 @@ impl TryFrom<Bet> for BetView {
             created_at: utc(b.created_at),
             activated_at: b.activated_at.map(utc),
             closed_at: b.closed_at.map(utc),
-        })
+        }
     }
 }
 
@@ -172,8 +171,8 @@ pub struct BetDetail {
 pub struct GrantView {
     pub round_id: i64,
     pub as_of: DateTime<Utc>,
-    pub outcome: String,
-    pub decision: String,
+    pub outcome: Outcome,
+    pub decision: Decision,
     pub level: Option<f64>,
     pub p_beat: Option<f64>,
     pub threshold: f64,
@@ -262,7 +261,7 @@ pub async fn create_bet(
         .cloned()
         .map(ThresholdView::from);
     Ok(HttpResponse::Created().json(BetDetail {
-        bet: bet.try_into()?,
+        bet: bet.into(),
         thresholds: thresholds.into_iter().map(ThresholdView::from).collect(),
         threshold_in_force: in_force,
         reports: Vec::new(),
@@ -307,8 +306,8 @@ pub async fn list_bets(
     let mut filter = BetFilter {
         arena_id: query.arena_id,
         team_id: query.team_id,
-        status: query.status.map(|s| s.as_str().to_owned()),
-        stage: query.stage.map(|s| s.as_str().to_owned()),
+        status: query.status,
+        stage: query.stage,
     };
     if !caller.reads_all_teams() {
         match filter.team_id {
@@ -322,10 +321,7 @@ pub async fn list_bets(
         Bet::page(conn, &filter, paging.offset(), paging.limit()).map_err(AppError::from)
     })
     .await?;
-    let items = bets
-        .into_iter()
-        .map(BetView::try_from)
-        .collect::<Result<_, _>>()?;
+    let items = bets.into_iter().map(BetView::from).collect();
     Ok(web::Json(paging.wrap(items, total)))
 }
 
@@ -360,7 +356,7 @@ pub async fn get_bet(
         streak: grants.last().map_or(0, |g| g.streak),
         total_granted: grants.iter().map(|g| g.granted).sum(),
         grants,
-        bet: bet.try_into()?,
+        bet: bet.into(),
         thresholds: thresholds.into_iter().map(ThresholdView::from).collect(),
         threshold_in_force: in_force.map(ThresholdView::from),
         reports: reports.into_iter().map(ReportView::from).collect(),
@@ -423,7 +419,7 @@ pub async fn activate_bet(
         service::activate(conn, &actor, id, now)
     })
     .await?;
-    Ok(web::Json(bet.try_into()?))
+    Ok(web::Json(BetView::from(bet)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -449,7 +445,7 @@ async fn close_bet(
         service::close(conn, &actor, id, to, &reason, now)
     })
     .await?;
-    Ok(web::Json(bet.try_into()?))
+    Ok(web::Json(BetView::from(bet)))
 }
 
 /// Kill a bet now, outside a round (committee, with a reason). It takes no more reports.

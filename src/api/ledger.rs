@@ -11,6 +11,7 @@ use super::pagination::{Page, Paging};
 use super::utc;
 use crate::db;
 use crate::db::ledger::{Account, Entry, EntryFilter};
+use crate::domain::AccountKind;
 use crate::error::AppError;
 use crate::startup::AppState;
 
@@ -18,7 +19,7 @@ use crate::startup::AppState;
 pub struct AccountView {
     pub id: i64,
     /// `portfolio` (funds the rounds) or `team`.
-    pub kind: String,
+    pub kind: AccountKind,
     pub name: String,
     pub team_id: Option<i64>,
     /// Money in less money out, in minor units. The portfolio's is negative: what it paid out.

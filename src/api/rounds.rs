@@ -11,7 +11,7 @@ use super::text_schema::ReasonText;
 use super::utc;
 use crate::db;
 use crate::db::rounds::{Round, RoundPin};
-use crate::domain::{Actor, Money, Reason, time};
+use crate::domain::{Actor, Money, Reason, RoundStatus, time};
 use crate::engine::Policy;
 use crate::error::AppError;
 use crate::services::rounds::{
@@ -64,8 +64,7 @@ impl From<RoundPin> for PinView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RoundView {
     pub id: i64,
-    /// `draft` or `committed`.
-    pub status: String,
+    pub status: RoundStatus,
     pub budget: i64,
     pub currency: String,
     pub as_of: DateTime<Utc>,
@@ -86,7 +85,7 @@ pub struct RoundView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RoundSummary {
     pub id: i64,
-    pub status: String,
+    pub status: RoundStatus,
     pub budget: i64,
     pub currency: String,
     pub as_of: DateTime<Utc>,

@@ -47,16 +47,15 @@ pub struct TeamDetail {
     pub members: Vec<UserView>,
 }
 
-impl TryFrom<Team> for TeamView {
-    type Error = AppError;
-    fn try_from(t: Team) -> Result<Self, AppError> {
-        Ok(Self {
-            kind: t.kind.parse().map_err(|e: String| AppError::internal(&e))?,
+impl From<Team> for TeamView {
+    fn from(t: Team) -> Self {
+        Self {
+            kind: t.kind,
             id: t.id,
             name: t.name,
             max_members: t.max_members,
             created_at: utc(t.created_at),
-        })
+        }
     }
 }
 
@@ -87,7 +86,7 @@ pub async fn create_team(
         directory::create_team(conn, &actor, &name, body.kind, max_members, now)
     })
     .await?;
-    Ok(HttpResponse::Created().json(TeamView::try_from(team)?))
+    Ok(HttpResponse::Created().json(TeamView::from(team)))
 }
 
 /// List teams (a partner sees only its own).
@@ -107,12 +106,7 @@ pub async fn list_teams(
         Team::list(conn, only).map_err(AppError::from)
     })
     .await?;
-    Ok(web::Json(
-        teams
-            .into_iter()
-            .map(TeamView::try_from)
-            .collect::<Result<_, _>>()?,
-    ))
+    Ok(web::Json(teams.into_iter().map(TeamView::from).collect()))
 }
 
 /// A team with its members.
@@ -138,10 +132,7 @@ pub async fn get_team(
     })
     .await?;
     Ok(web::Json(TeamDetail {
-        team: team.try_into()?,
-        members: members
-            .into_iter()
-            .map(UserView::try_from)
-            .collect::<Result<_, _>>()?,
+        team: team.into(),
+        members: members.into_iter().map(UserView::from).collect(),
     }))
 }

@@ -13,10 +13,11 @@ use super::text_schema::NameText;
 use super::utc;
 use crate::db::users::{Token, User};
 use crate::db::{self, write_transaction};
+use crate::domain::TokenKind;
 use crate::domain::{Name, Role};
 use crate::error::AppError;
 use crate::services::audit;
-use crate::services::users::{self as service, IssuedToken, TokenKind, UserForm};
+use crate::services::users::{self as service, IssuedToken, UserForm};
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -40,16 +41,15 @@ pub struct UserView {
     pub created_at: DateTime<Utc>,
 }
 
-impl TryFrom<User> for UserView {
-    type Error = AppError;
-    fn try_from(u: User) -> Result<Self, AppError> {
-        Ok(Self {
-            role: u.role.parse().map_err(|e: String| AppError::internal(&e))?,
+impl From<User> for UserView {
+    fn from(u: User) -> Self {
+        Self {
+            role: u.role,
             id: u.id,
             name: u.name,
             team_id: u.team_id,
             created_at: utc(u.created_at),
-        })
+        }
     }
 }
 
@@ -61,7 +61,7 @@ pub struct TokenView {
     /// The first characters of the secret, to tell tokens apart.
     pub hint: String,
     pub label: String,
-    pub kind: String,
+    pub kind: TokenKind,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -136,7 +136,7 @@ pub async fn create_user(
     })
     .await?;
     Ok(HttpResponse::Created().json(CreatedUser {
-        user: user.try_into()?,
+        user: user.into(),
         token: issued.into(),
     }))
 }
@@ -168,12 +168,7 @@ pub async fn list_users(
         User::list(conn, team_id).map_err(AppError::from)
     })
     .await?;
-    Ok(web::Json(
-        users
-            .into_iter()
-            .map(UserView::try_from)
-            .collect::<Result<_, _>>()?,
-    ))
+    Ok(web::Json(users.into_iter().map(UserView::from).collect()))
 }
 
 /// The signed-in user.
@@ -193,7 +188,7 @@ pub async fn me(
         User::find(conn, id)?.ok_or_else(|| AppError::not_found("user"))
     })
     .await?;
-    Ok(web::Json(user.try_into()?))
+    Ok(web::Json(UserView::from(user)))
 }
 
 /// Only the user themself or someone with oversight reads a user and their tokens.
@@ -225,7 +220,7 @@ pub async fn get_user(
         User::find(conn, id)?.ok_or_else(|| AppError::not_found("user"))
     })
     .await?;
-    Ok(web::Json(user.try_into()?))
+    Ok(web::Json(UserView::from(user)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

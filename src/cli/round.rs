@@ -125,7 +125,7 @@ pub fn run(url: &DatabaseUrl, acting_as: &str, command: RoundCommand) -> anyhow:
             for r in Round::list(conn)? {
                 table.row(vec![
                     r.id.to_string(),
-                    r.status.clone(),
+                    r.status.to_string(),
                     date(r.as_of.and_utc()),
                     currency.format_amount(r.budget),
                     r.reserve
@@ -227,7 +227,7 @@ fn actor(conn: &mut DbConnection, name: &str) -> anyhow::Result<Actor> {
         anyhow::anyhow!("no user named {name:?}; pass --as with an existing user")
     })?;
     Ok(Actor {
-        role: user.role.parse().map_err(|e: String| anyhow::anyhow!(e))?,
+        role: user.role,
         user_id: user.id,
         name: user.name,
         team_id: user.team_id,

@@ -71,7 +71,7 @@ fn actor(conn: &mut DbConnection, name: &str) -> anyhow::Result<Actor> {
         anyhow::anyhow!("no user named {name:?}; pass --as with an existing user")
     })?;
     Ok(Actor {
-        role: user.role.parse().map_err(|e: String| anyhow::anyhow!(e))?,
+        role: user.role,
         user_id: user.id,
         name: user.name,
         team_id: user.team_id,

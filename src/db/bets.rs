@@ -5,6 +5,8 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{bets, teams, thresholds};
+use crate::domain::{BetStatus, Stage};
+use crate::engine::Direction;
 
 /// Up to this many bets are looked up one by one with a prepared statement.
 const FEW_IDS: usize = 32;
@@ -20,11 +22,11 @@ pub struct Bet {
     pub thesis: String,
     pub metric_name: String,
     pub metric_unit: String,
-    pub direction: String,
+    pub direction: Direction,
     pub baseline: f64,
     pub seed_request: Option<i64>,
-    pub stage: String,
-    pub status: String,
+    pub stage: Stage,
+    pub status: BetStatus,
     pub created_by: i64,
     pub created_at: NaiveDateTime,
     pub activated_at: Option<NaiveDateTime>,
@@ -41,11 +43,11 @@ pub struct NewBet<'a> {
     pub thesis: &'a str,
     pub metric_name: &'a str,
     pub metric_unit: &'a str,
-    pub direction: &'a str,
+    pub direction: &'static str,
     pub baseline: f64,
     pub seed_request: Option<i64>,
-    pub stage: &'a str,
-    pub status: &'a str,
+    pub stage: Stage,
+    pub status: BetStatus,
     pub created_by: i64,
     pub created_at: NaiveDateTime,
 }
@@ -60,7 +62,7 @@ pub struct ActiveBet {
     pub arena_id: i64,
     pub slug: String,
     pub metric_unit: String,
-    pub direction: String,
+    pub direction: Direction,
     pub baseline: f64,
     pub seed_request: Option<i64>,
 }
@@ -70,8 +72,8 @@ pub struct ActiveBet {
 pub struct BetFilter {
     pub arena_id: Option<i64>,
     pub team_id: Option<i64>,
-    pub status: Option<String>,
-    pub stage: Option<String>,
+    pub status: Option<BetStatus>,
+    pub stage: Option<Stage>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -103,7 +105,7 @@ pub struct NewThreshold {
 pub struct BetGate {
     pub id: i64,
     pub team_id: i64,
-    pub status: String,
+    pub status: BetStatus,
 }
 
 impl BetGate {
@@ -204,7 +206,7 @@ impl Bet {
     pub fn active(conn: &mut DbConnection) -> QueryResult<Vec<ActiveBet>> {
         bets::table
             .inner_join(teams::table)
-            .filter(bets::status.eq("active"))
+            .filter(bets::status.eq(BetStatus::Active))
             .select((
                 bets::id,
                 bets::team_id,
@@ -237,10 +239,10 @@ impl Bet {
                 q = q.filter(bets::team_id.eq(team));
             }
             if let Some(status) = &filter.status {
-                q = q.filter(bets::status.eq(status.clone()));
+                q = q.filter(bets::status.eq(*status));
             }
             if let Some(stage) = &filter.stage {
-                q = q.filter(bets::stage.eq(stage.clone()));
+                q = q.filter(bets::stage.eq(*stage));
             }
             q
         };
@@ -265,9 +267,9 @@ impl Bet {
         for chunk in ids.chunks(1_000) {
             let target = bets::table
                 .filter(bets::id.eq_any(chunk))
-                .filter(bets::status.eq("active"));
+                .filter(bets::status.eq(BetStatus::Active));
             killed += diesel::update(target)
-                .set((bets::status.eq("killed"), bets::closed_at.eq(at)))
+                .set((bets::status.eq(BetStatus::Killed), bets::closed_at.eq(at)))
                 .execute(conn)?;
         }
         Ok(killed)
@@ -278,12 +280,12 @@ impl Bet {
     pub fn transition(
         conn: &mut DbConnection,
         id: i64,
-        from: &str,
-        to: &str,
+        from: BetStatus,
+        to: BetStatus,
         at: NaiveDateTime,
     ) -> QueryResult<bool> {
         let target = bets::table.find(id).filter(bets::status.eq(from));
-        let changed = if to == "active" {
+        let changed = if to == BetStatus::Active {
             diesel::update(target)
                 .set((bets::status.eq(to), bets::activated_at.eq(at)))
                 .execute(conn)?
@@ -335,7 +337,7 @@ impl Threshold {
     ) -> QueryResult<std::collections::BTreeMap<i64, f64>> {
         let rows: Vec<(i64, f64)> = thresholds::table
             .inner_join(bets::table)
-            .filter(bets::status.eq("active"))
+            .filter(bets::status.eq(BetStatus::Active))
             .filter(thresholds::effective_from.le(at))
             .select((thresholds::bet_id, thresholds::target))
             .order((thresholds::bet_id, thresholds::effective_from))

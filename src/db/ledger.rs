@@ -9,12 +9,13 @@ use diesel::sql_types::BigInt;
 
 use super::DbConnection;
 use super::schema::{accounts, ledger_entries};
+use crate::domain::AccountKind;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
 pub struct Account {
     pub id: i64,
-    pub kind: String,
+    pub kind: AccountKind,
     pub team_id: Option<i64>,
     pub name: String,
     pub created_at: NaiveDateTime,
@@ -64,7 +65,7 @@ impl Account {
 
     pub fn portfolio(conn: &mut DbConnection) -> QueryResult<Account> {
         accounts::table
-            .filter(accounts::kind.eq("portfolio"))
+            .filter(accounts::kind.eq(AccountKind::Portfolio))
             .select(Account::as_select())
             .first(conn)
     }

@@ -70,3 +70,4 @@ pub mod reports;
 pub mod rounds;
 pub mod teams;
 pub mod users;
+pub mod words;

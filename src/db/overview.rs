@@ -8,6 +8,8 @@ use diesel::sql_types::BigInt;
 
 use super::DbConnection;
 use super::schema::{arenas, bets, reports, round_results, rounds, teams};
+use crate::domain::{BetStatus, RoundStatus, Stage};
+use crate::engine::{Decision, Direction};
 
 /// One bet's line in a committed round, with the names a page shows (its team's name is in
 /// the page's list of teams).
@@ -20,7 +22,7 @@ pub struct GrantLine {
     pub arena_name: String,
     pub granted: i64,
     pub prev_grant: i64,
-    pub decision: String,
+    pub decision: Decision,
 }
 
 /// The lines of a committed round, in bet order. Sorted here rather than by the database:
@@ -56,7 +58,7 @@ pub struct RoundHead {
 /// Every committed round, oldest first.
 pub fn committed_rounds(conn: &mut DbConnection) -> QueryResult<Vec<RoundHead>> {
     rounds::table
-        .filter(rounds::status.eq("committed"))
+        .filter(rounds::status.eq(RoundStatus::Committed))
         .select((rounds::id, rounds::as_of, rounds::budget, rounds::reserve))
         .order(rounds::as_of)
         .load(conn)
@@ -86,12 +88,12 @@ pub fn funding_totals(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<(i
 pub fn named_totals(
     conn: &mut DbConnection,
     totals: Vec<(i64, i64)>,
-) -> QueryResult<Vec<(i64, String, String, i64)>> {
+) -> QueryResult<Vec<(i64, String, BetStatus, i64)>> {
     let ids: Vec<i64> = totals.iter().map(|(id, _)| *id).collect();
-    let names: std::collections::BTreeMap<i64, (String, String)> = bets::table
+    let names: std::collections::BTreeMap<i64, (String, BetStatus)> = bets::table
         .filter(bets::id.eq_any(ids))
         .select((bets::id, bets::title, bets::status))
-        .load::<(i64, String, String)>(conn)?
+        .load::<(i64, String, BetStatus)>(conn)?
         .into_iter()
         .map(|(id, title, status)| (id, (title, status)))
         .collect();
@@ -111,7 +113,7 @@ pub fn grants_of_bets(
 ) -> QueryResult<Vec<(i64, i64, i64)>> {
     round_results::table
         .inner_join(rounds::table)
-        .filter(rounds::status.eq("committed"))
+        .filter(rounds::status.eq(RoundStatus::Committed))
         .filter(round_results::bet_id.eq_any(bet_ids.to_vec()))
         .select((
             round_results::round_id,
@@ -127,7 +129,7 @@ pub fn stale_bets(
     since: NaiveDateTime,
 ) -> QueryResult<Vec<(i64, String, i64)>> {
     bets::table
-        .filter(bets::status.eq("active"))
+        .filter(bets::status.eq(BetStatus::Active))
         .filter(diesel::dsl::not(diesel::dsl::exists(
             reports::table
                 .filter(reports::bet_id.eq(bets::id))
@@ -139,7 +141,7 @@ pub fn stale_bets(
 }
 
 /// How many bets are in each status.
-pub fn bets_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
+pub fn bets_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(BetStatus, i64)>> {
     bets::table
         .group_by(bets::status)
         .select((bets::status, sql::<BigInt>("CAST(COUNT(*) AS BIGINT)")))
@@ -155,11 +157,11 @@ pub struct PortfolioBet {
     pub team_id: i64,
     pub team: String,
     pub arena: String,
-    pub status: String,
-    pub stage: String,
+    pub status: BetStatus,
+    pub stage: Stage,
     pub metric: String,
     pub unit: String,
-    pub direction: String,
+    pub direction: Direction,
     pub baseline: f64,
 }
 
@@ -194,7 +196,7 @@ pub fn portfolio_lines(conn: &mut DbConnection) -> QueryResult<Vec<PortfolioLine
         .load(conn)?;
     let results: Vec<RoundResultRow> = round_results::table
         .inner_join(rounds::table)
-        .filter(rounds::status.eq("committed"))
+        .filter(rounds::status.eq(RoundStatus::Committed))
         .select(RoundResultRow::as_select())
         .order((round_results::bet_id, rounds::as_of))
         .load(conn)?;

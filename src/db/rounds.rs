@@ -5,6 +5,8 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{round_pins, round_results, rounds};
+use crate::domain::RoundStatus;
+use crate::engine::{Decision, Outcome};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = rounds)]
@@ -15,7 +17,7 @@ pub struct Round {
     pub as_of: NaiveDateTime,
     pub window_start: Option<NaiveDateTime>,
     pub policy: String,
-    pub status: String,
+    pub status: RoundStatus,
     pub created_by: i64,
     pub created_at: NaiveDateTime,
     pub preview: Option<String>,
@@ -38,7 +40,7 @@ pub struct RoundListing {
     pub as_of: NaiveDateTime,
     pub window_start: Option<NaiveDateTime>,
     pub policy: String,
-    pub status: String,
+    pub status: RoundStatus,
     pub committed_at: Option<NaiveDateTime>,
     pub reserve: Option<i64>,
 }
@@ -51,7 +53,7 @@ pub struct NewRound<'a> {
     pub as_of: NaiveDateTime,
     pub window_start: Option<NaiveDateTime>,
     pub policy: String,
-    pub status: &'a str,
+    pub status: RoundStatus,
     pub created_by: i64,
     pub created_at: NaiveDateTime,
 }
@@ -59,8 +61,8 @@ pub struct NewRound<'a> {
 /// What a commit writes onto the round row.
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = rounds)]
-pub struct CommitForm<'a> {
-    pub status: &'a str,
+pub struct CommitForm {
+    pub status: RoundStatus,
     pub committed_by: i64,
     pub committed_at: NaiveDateTime,
     pub reserve: i64,
@@ -83,8 +85,8 @@ pub struct RoundPin {
 
 /// One bet's stored result in a committed round (the engine's `BetResult` plus the evidence
 /// quality the committee saw).
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = round_results, treat_none_as_default_value = false)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = round_results)]
 pub struct RoundResultRow {
     pub round_id: i64,
     pub bet_id: i64,
@@ -95,7 +97,7 @@ pub struct RoundResultRow {
     pub nu: Option<i32>,
     pub threshold: f64,
     pub p_beat: Option<f64>,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub streak: i32,
     pub progress: Option<f64>,
     pub fitness: f64,
@@ -105,7 +107,37 @@ pub struct RoundResultRow {
     pub granted: i64,
     pub pinned: bool,
     pub kill_waived: bool,
-    pub decision: String,
+    pub decision: Decision,
+    pub reasons: String,
+    pub last_report_at: Option<NaiveDateTime>,
+    pub stale: bool,
+    pub outlier_report_ids: String,
+}
+
+/// The insert form of a [`RoundResultRow`]: the engine's words go in as their text.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = round_results, treat_none_as_default_value = false)]
+pub struct NewRoundResult {
+    pub round_id: i64,
+    pub bet_id: i64,
+    pub team_id: i64,
+    pub n: i32,
+    pub level: Option<f64>,
+    pub se: Option<f64>,
+    pub nu: Option<i32>,
+    pub threshold: f64,
+    pub p_beat: Option<f64>,
+    pub outcome: &'static str,
+    pub streak: i32,
+    pub progress: Option<f64>,
+    pub fitness: f64,
+    pub weight: f64,
+    pub prev_grant: i64,
+    pub target: f64,
+    pub granted: i64,
+    pub pinned: bool,
+    pub kill_waived: bool,
+    pub decision: &'static str,
     pub reasons: String,
     pub last_report_at: Option<NaiveDateTime>,
     pub stale: bool,
@@ -170,7 +202,7 @@ impl Round {
         before: Option<NaiveDateTime>,
     ) -> QueryResult<Option<RoundListing>> {
         let mut query = rounds::table
-            .filter(rounds::status.eq("committed"))
+            .filter(rounds::status.eq(RoundStatus::Committed))
             .into_boxed();
         if let Some(before) = before {
             query = query.filter(rounds::as_of.lt(before));
@@ -188,7 +220,7 @@ impl Round {
         as_of: NaiveDateTime,
     ) -> QueryResult<Option<i64>> {
         rounds::table
-            .filter(rounds::status.eq("draft"))
+            .filter(rounds::status.eq(RoundStatus::Draft))
             .filter(rounds::as_of.lt(as_of))
             .select(rounds::id)
             .order(rounds::as_of)
@@ -202,30 +234,42 @@ impl Round {
         preview: &str,
         at: NaiveDateTime,
     ) -> QueryResult<bool> {
-        diesel::update(rounds::table.find(id).filter(rounds::status.eq("draft")))
-            .set((rounds::preview.eq(preview), rounds::previewed_at.eq(at)))
-            .execute(conn)
-            .map(|n| n > 0)
+        diesel::update(
+            rounds::table
+                .find(id)
+                .filter(rounds::status.eq(RoundStatus::Draft)),
+        )
+        .set((rounds::preview.eq(preview), rounds::previewed_at.eq(at)))
+        .execute(conn)
+        .map(|n| n > 0)
     }
 
     /// Marks a draft committed; false when it was not a draft any more.
     pub fn mark_committed(
         conn: &mut DbConnection,
         id: i64,
-        form: &CommitForm<'_>,
+        form: &CommitForm,
     ) -> QueryResult<bool> {
-        diesel::update(rounds::table.find(id).filter(rounds::status.eq("draft")))
-            .set(form)
-            .execute(conn)
-            .map(|n| n > 0)
+        diesel::update(
+            rounds::table
+                .find(id)
+                .filter(rounds::status.eq(RoundStatus::Draft)),
+        )
+        .set(form)
+        .execute(conn)
+        .map(|n| n > 0)
     }
 
     /// Deletes a draft and its pins; false when it was not a draft.
     pub fn delete_draft(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
         diesel::delete(round_pins::table.filter(round_pins::round_id.eq(id))).execute(conn)?;
-        diesel::delete(rounds::table.find(id).filter(rounds::status.eq("draft")))
-            .execute(conn)
-            .map(|n| n > 0)
+        diesel::delete(
+            rounds::table
+                .find(id)
+                .filter(rounds::status.eq(RoundStatus::Draft)),
+        )
+        .execute(conn)
+        .map(|n| n > 0)
     }
 }
 
@@ -262,7 +306,7 @@ impl RoundPin {
 impl RoundResultRow {
     /// Stores a round's results. On PostgreSQL one `COPY` in binary: ten multi-row INSERTs of
     /// 24,000 parameters each spent longer being parsed and planned than writing rows.
-    pub fn insert_many(conn: &mut DbConnection, rows: &[RoundResultRow]) -> QueryResult<()> {
+    pub fn insert_many(conn: &mut DbConnection, rows: &[NewRoundResult]) -> QueryResult<()> {
         match conn {
             DbConnection::Postgresql(c) => {
                 diesel::copy_from(round_results::table)
@@ -297,7 +341,7 @@ impl RoundResultRow {
         round_results::table
             .inner_join(rounds::table)
             .filter(round_results::bet_id.eq(bet_id))
-            .filter(rounds::status.eq("committed"))
+            .filter(rounds::status.eq(RoundStatus::Committed))
             .select((RoundResultRow::as_select(), rounds::as_of))
             .order(rounds::as_of)
             .load(conn)
@@ -312,7 +356,7 @@ impl RoundResultRow {
         let previous = Round::latest_committed(conn, Some(as_of))?.map(|r| r.id);
         let rows: Vec<(i64, i64, i32, i64)> = round_results::table
             .inner_join(rounds::table)
-            .filter(rounds::status.eq("committed"))
+            .filter(rounds::status.eq(RoundStatus::Committed))
             .filter(rounds::as_of.lt(as_of))
             .select((
                 round_results::round_id,

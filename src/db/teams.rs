@@ -5,13 +5,14 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{accounts, teams, users};
+use crate::domain::{AccountKind, TeamKind};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = teams)]
 pub struct Team {
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: TeamKind,
     pub max_members: i32,
     pub created_at: NaiveDateTime,
 }
@@ -20,7 +21,7 @@ pub struct Team {
 #[diesel(table_name = teams)]
 pub struct NewTeam<'a> {
     pub name: &'a str,
-    pub kind: &'a str,
+    pub kind: TeamKind,
     pub max_members: i32,
     pub created_at: NaiveDateTime,
 }
@@ -34,7 +35,7 @@ impl Team {
             .get_result(conn)?;
         diesel::insert_into(accounts::table)
             .values((
-                accounts::kind.eq("team"),
+                accounts::kind.eq(AccountKind::Team),
                 accounts::team_id.eq(team.id),
                 accounts::name.eq(format!("team:{}", team.name)),
                 accounts::created_at.eq(form.created_at),

@@ -5,13 +5,14 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{tokens, users};
+use crate::domain::{Role, TokenKind};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct User {
     pub id: i64,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub team_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
@@ -20,7 +21,7 @@ pub struct User {
 #[diesel(table_name = users)]
 pub struct NewUser<'a> {
     pub name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub team_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
@@ -33,7 +34,7 @@ pub struct Token {
     pub hash: String,
     pub hint: String,
     pub label: String,
-    pub kind: String,
+    pub kind: TokenKind,
     pub created_at: NaiveDateTime,
     pub expires_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
@@ -46,7 +47,7 @@ pub struct NewToken<'a> {
     pub hash: &'a str,
     pub hint: &'a str,
     pub label: &'a str,
-    pub kind: &'a str,
+    pub kind: TokenKind,
     pub created_at: NaiveDateTime,
     pub expires_at: Option<NaiveDateTime>,
 }

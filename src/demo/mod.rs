@@ -266,7 +266,7 @@ fn report_period(
     for (spec, &bet_id) in BETS.iter().zip(bet_ids) {
         let bet =
             Bet::find(conn, bet_id)?.ok_or_else(|| AppError::internal(&"demo bet missing"))?;
-        if bet.status != BetStatus::Active.as_str() {
+        if bet.status != BetStatus::Active {
             continue;
         }
         let begins = bet_start(spec, start, round_at);

@@ -1,4 +1,5 @@
-//! The product's closed vocabularies, stored as text and exchanged as snake_case words.
+//! The product's closed vocabularies, stored as text and exchanged as snake_case words. Rows
+//! hold them typed (`db::words` reads and writes them), so nothing compares a status as a string.
 
 use std::fmt;
 use std::str::FromStr;
@@ -6,12 +7,18 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::engine::{Decision, Outcome};
+
 /// Declares an enum stored as a word, with `as_str`, `FromStr` and `Display` kept in one place.
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $word:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+            ToSchema, diesel::AsExpression, diesel::FromSqlRow,
+        )]
         #[serde(rename_all = "snake_case")]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $name { $($variant),+ }
 
         impl $name {
@@ -45,7 +52,7 @@ macro_rules! word_enum {
 }
 
 word_enum! {
-    /// What a user may do: see DESIGN.md's table of roles.
+    /// What a user may do: see the table of roles in `docs/design.md`.
     Role { Committee => "committee", Member => "member", Exec => "exec", Partner => "partner" }
 }
 
@@ -62,6 +69,21 @@ word_enum! {
 word_enum! {
     /// A bet's life: proposed by its team, activated by the committee, then killed or graduated.
     BetStatus { Proposed => "proposed", Active => "active", Killed => "killed", Graduated => "graduated" }
+}
+
+word_enum! {
+    /// A funding round's life: a draft, previewed as often as wanted, then committed for good.
+    RoundStatus { Draft => "draft", Committed => "committed" }
+}
+
+word_enum! {
+    /// API tokens for scripts; session tokens behind a web sign-in cookie.
+    TokenKind { Api => "api", Session => "session" }
+}
+
+word_enum! {
+    /// The ledger's accounts: the portfolio's, which funds rounds, and one per team.
+    AccountKind { Portfolio => "portfolio", Team => "team" }
 }
 
 impl Role {
@@ -91,6 +113,45 @@ impl FromStr for crate::engine::Direction {
     }
 }
 
+/// The engine's words for an outcome and a decision, read back from the rows that store them.
+macro_rules! parse_engine_word {
+    ($ty:ty, $what:literal, [$($variant:path),+ $(,)?]) => {
+        impl FromStr for $ty {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                [$($variant),+]
+                    .into_iter()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| format!("unknown {} {s:?}", $what))
+            }
+        }
+    };
+}
+
+parse_engine_word!(
+    crate::engine::Outcome,
+    "outcome",
+    [
+        Outcome::Beat,
+        Outcome::Miss,
+        Outcome::Uncertain,
+        Outcome::InsufficientData
+    ]
+);
+parse_engine_word!(
+    crate::engine::Decision,
+    "decision",
+    [
+        Decision::Killed,
+        Decision::Pinned,
+        Decision::Seed,
+        Decision::Cut,
+        Decision::Increase,
+        Decision::Decrease,
+        Decision::Hold,
+    ]
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +165,10 @@ mod tests {
             assert_eq!(status.as_str().parse::<BetStatus>(), Ok(*status));
         }
         assert!("Committee".parse::<Role>().is_err());
+        for decision in [Decision::Killed, Decision::Seed, Decision::Hold] {
+            assert_eq!(decision.as_str().parse::<Decision>(), Ok(decision));
+        }
+        assert_eq!("insufficient_data".parse(), Ok(Outcome::InsufficientData));
+        assert!("Beat".parse::<Outcome>().is_err());
     }
 }

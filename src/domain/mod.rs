@@ -12,7 +12,7 @@ mod token;
 
 pub use crate::engine::Direction;
 pub use actor::Actor;
-pub use enums::{BetStatus, Role, Stage, TeamKind};
+pub use enums::{AccountKind, BetStatus, Role, RoundStatus, Stage, TeamKind, TokenKind};
 pub use idempotency::IdempotencyKey;
 pub use money::{Currency, Money};
 pub use text::{Description, Name, Reason, SourceNote, Title, Unit, slugify};

@@ -80,8 +80,8 @@ pub fn create(
                 direction: form.direction.as_str(),
                 baseline: form.baseline,
                 seed_request: form.seed_request.map(Money::minor_units),
-                stage: form.stage.as_str(),
-                status: BetStatus::Proposed.as_str(),
+                stage: form.stage,
+                status: BetStatus::Proposed,
                 created_by: actor.user_id,
                 created_at: now.naive_utc(),
             },
@@ -139,18 +139,6 @@ pub fn visible_bet(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<Be
         .ok_or_else(|| AppError::not_found("bet"))
 }
 
-pub fn status_of(bet: &Bet) -> Result<BetStatus, AppError> {
-    bet.status
-        .parse()
-        .map_err(|e: String| AppError::internal(&e))
-}
-
-pub fn direction_of(bet: &Bet) -> Result<Direction, AppError> {
-    bet.direction
-        .parse()
-        .map_err(|e: String| AppError::internal(&e))
-}
-
 /// Adds a threshold: its team or the committee; never on a closed bet; on an active bet only
 /// for the future.
 pub fn add_threshold(
@@ -166,7 +154,7 @@ pub fn add_threshold(
         if !actor.can_write_team(bet.team_id) {
             return Err(AppError::forbidden("this bet belongs to another team"));
         }
-        let status = status_of(&bet)?;
+        let status = bet.status;
         if status.is_closed() {
             return Err(AppError::conflict(
                 "bet_closed",
@@ -174,7 +162,7 @@ pub fn add_threshold(
             ));
         }
         let terms = BetTerms {
-            direction: direction_of(&bet)?,
+            direction: bet.direction,
             baseline: bet.baseline,
             status,
         };
@@ -202,7 +190,7 @@ pub fn activate(
 ) -> Result<Bet, AppError> {
     write_transaction(conn, |conn| {
         let bet = visible_bet(conn, actor, bet_id)?;
-        let status = status_of(&bet)?;
+        let status = bet.status;
         if status != BetStatus::Proposed {
             return Err(AppError::conflict(
                 "not_proposed",
@@ -215,7 +203,13 @@ pub fn activate(
                 "add a threshold in force now before activating the bet",
             ));
         }
-        if !Bet::transition(conn, bet_id, "proposed", "active", now.naive_utc())? {
+        if !Bet::transition(
+            conn,
+            bet_id,
+            BetStatus::Proposed,
+            BetStatus::Active,
+            now.naive_utc(),
+        )? {
             return Err(AppError::conflict(
                 "not_proposed",
                 "the bet changed meanwhile; try again",
@@ -245,14 +239,14 @@ pub fn close(
 ) -> Result<Bet, AppError> {
     write_transaction(conn, |conn| {
         let bet = visible_bet(conn, actor, bet_id)?;
-        let status = status_of(&bet)?;
+        let status = bet.status;
         if status.is_closed() {
             return Err(AppError::conflict(
                 "bet_closed",
                 format!("bet {bet_id} is already {status}"),
             ));
         }
-        if !Bet::transition(conn, bet_id, status.as_str(), to.as_str(), now.naive_utc())? {
+        if !Bet::transition(conn, bet_id, status, to, now.naive_utc())? {
             return Err(AppError::conflict(
                 "bet_changed",
                 "the bet changed meanwhile; try again",

@@ -39,7 +39,7 @@ pub fn create_team(
             conn,
             &NewTeam {
                 name: name.as_str(),
-                kind: kind.as_str(),
+                kind,
                 max_members,
                 created_at: now.naive_utc(),
             },

@@ -10,7 +10,8 @@ use crate::db::DbConnection;
 use crate::db::audit::{AuditEntry, AuditFilter};
 use crate::db::ledger::{Account, Entry, EntryFilter};
 use crate::db::rounds::Round;
-use crate::domain::{Actor, Currency};
+use crate::domain::{Actor, BetStatus, Currency, Stage};
+use crate::engine::{Decision, Direction};
 use crate::error::AppError;
 use crate::services::rounds::Evaluation;
 
@@ -133,17 +134,17 @@ pub struct PortfolioRow {
     pub title: String,
     pub team: String,
     pub arena: String,
-    pub status: String,
-    pub stage: String,
+    pub status: BetStatus,
+    pub stage: Stage,
     pub metric: String,
     pub unit: String,
-    pub direction: String,
+    pub direction: Direction,
     pub baseline: f64,
     pub latest_round_id: Option<i64>,
     pub latest_level: Option<f64>,
     pub latest_threshold: Option<f64>,
     pub latest_p_beat: Option<f64>,
-    pub latest_decision: Option<String>,
+    pub latest_decision: Option<Decision>,
     pub latest_grant_minor: Option<i64>,
     pub total_granted_minor: i64,
     pub total_granted: String,
@@ -177,7 +178,7 @@ pub fn portfolio_rows(
             latest_level: l.latest.as_ref().and_then(|r| r.level),
             latest_threshold: l.latest.as_ref().map(|r| r.threshold),
             latest_p_beat: l.latest.as_ref().and_then(|r| r.p_beat),
-            latest_decision: l.latest.as_ref().map(|r| r.decision.clone()),
+            latest_decision: l.latest.as_ref().map(|r| r.decision),
             latest_grant_minor: l.latest.as_ref().map(|r| r.granted),
             total_granted_minor: l.total_granted,
         })

@@ -15,7 +15,7 @@ use crate::db::audit::{AuditEntry, NewAuditEntry};
 use crate::db::bets::BetGate;
 use crate::db::reports::{NewReport, Report};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{Actor, BetStatus, DomainError, IdempotencyKey, ObservedAt, SourceNote};
+use crate::domain::{Actor, DomainError, IdempotencyKey, ObservedAt, SourceNote};
 use crate::error::{AppError, ErrorKind, RowError};
 
 /// The most reports one request may carry.
@@ -440,10 +440,7 @@ fn check(
             "bet {bet_id} belongs to another team; you may report only on your own team's bets"
         )));
     }
-    let status: BetStatus = bet
-        .status
-        .parse()
-        .map_err(|e: String| AppError::internal(&e))?;
+    let status = bet.status;
     if status.is_closed() {
         return Err(AppError::new(
             ErrorKind::Forbidden,

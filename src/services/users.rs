@@ -8,7 +8,7 @@ use crate::db::portfolio::Portfolio;
 use crate::db::teams::Team;
 use crate::db::users::{NewToken, NewUser, Token, User};
 use crate::db::{DbConnection, Pool, write_transaction};
-use crate::domain::{Actor, ApiToken, Currency, Name, Role, TeamKind};
+use crate::domain::{Actor, ApiToken, Currency, Name, Role, TeamKind, TokenKind};
 use crate::error::AppError;
 use crate::services::audit;
 
@@ -38,10 +38,7 @@ pub fn actor_for_token(
     if !crate::domain::TokenHash::from_stored(stored.hash).matches(&hash) {
         return Ok(None);
     }
-    let role: Role = user
-        .role
-        .parse()
-        .map_err(|e: String| AppError::internal(&e))?;
+    let role = user.role;
     let actor = Actor {
         user_id: user.id,
         name: user.name,
@@ -55,22 +52,6 @@ pub fn actor_for_token(
 pub struct IssuedToken {
     pub token: Token,
     pub secret: ApiToken,
-}
-
-/// The kinds of token: API tokens for scripts, session tokens behind a web sign-in cookie.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
-    Api,
-    Session,
-}
-
-impl TokenKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            TokenKind::Api => "api",
-            TokenKind::Session => "session",
-        }
-    }
 }
 
 /// Stores the hash of `secret` (a fresh random token when None) for the user.
@@ -94,7 +75,7 @@ pub fn issue_token(
             hash: secret.hash().as_str(),
             hint: &secret.hint(),
             label,
-            kind: kind.as_str(),
+            kind,
             created_at: now.naive_utc(),
             expires_at: expires_at.map(|t| t.naive_utc()),
         },
@@ -144,7 +125,7 @@ pub fn create_user(
             let team = Team::find(conn, team_id)?.ok_or_else(|| {
                 AppError::invalid("team_id", format!("team {team_id} does not exist"))
             })?;
-            if form.role == Role::Partner && team.kind != TeamKind::External.as_str() {
+            if form.role == Role::Partner && team.kind != TeamKind::External {
                 return Err(AppError::invalid(
                     "team_id",
                     "a partner belongs to an external team",
@@ -165,7 +146,7 @@ pub fn create_user(
             conn,
             &NewUser {
                 name: form.name.as_str(),
-                role: form.role.as_str(),
+                role: form.role,
                 team_id: form.team_id,
                 created_at: now.naive_utc(),
             },
@@ -218,7 +199,7 @@ pub fn bootstrap(
             conn,
             &NewUser {
                 name: "admin",
-                role: Role::Committee.as_str(),
+                role: Role::Committee,
                 team_id: None,
                 created_at: now.naive_utc(),
             },

@@ -36,7 +36,7 @@ fn accounts(conn: &mut DbConnection) -> (i64, BTreeMap<i64, i64>) {
     let all = Account::list(conn).expect("accounts");
     let portfolio = all
         .iter()
-        .find(|a| a.kind == "portfolio")
+        .find(|a| a.kind == horserace::domain::AccountKind::Portfolio)
         .expect("a portfolio account")
         .id;
     let teams = all

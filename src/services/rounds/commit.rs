@@ -14,10 +14,10 @@ use super::id_ranges;
 use super::lifecycle::draft;
 use crate::db::bets::Bet;
 use crate::db::ledger::{Account, Entry, NewEntry};
-use crate::db::rounds::{CommitForm, Round, RoundListing, RoundResultRow};
+use crate::db::rounds::{CommitForm, NewRoundResult, Round, RoundListing, RoundResultRow};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::Actor;
 use crate::domain::time::CLOCK_SKEW;
+use crate::domain::{Actor, RoundStatus};
 use crate::engine::{Decision, RoundOutcome};
 use crate::error::AppError;
 use crate::services::audit;
@@ -56,7 +56,7 @@ pub fn commit(
         }
         let round =
             Round::find_listing(conn, round_id)?.ok_or_else(|| AppError::not_found("round"))?;
-        if round.status == "committed" {
+        if round.status == RoundStatus::Committed {
             return Err(AppError::conflict(
                 "already_committed",
                 format!("round {round_id} is already committed"),
@@ -133,20 +133,20 @@ fn check_order(
     Ok(())
 }
 
-fn commit_form<'a>(
+fn commit_form(
     actor: &Actor,
     gathered: &Gathered,
     outcome: &RoundOutcome,
     evaluation: &Evaluation,
     now: DateTime<Utc>,
-) -> Result<CommitForm<'a>, AppError> {
+) -> Result<CommitForm, AppError> {
     // The stored input leaves the observations out: the report ids name them.
     let mut input = gathered.input.clone();
     for bet in &mut input.bets {
         bet.observations.clear();
     }
     Ok(CommitForm {
-        status: "committed",
+        status: RoundStatus::Committed,
         committed_by: actor.user_id,
         committed_at: now.naive_utc(),
         reserve: outcome.reserve,
@@ -161,10 +161,10 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
 }
 
 /// The stored form of one line of a committed round.
-pub fn result_row(round_id: i64, line: &RoundLine) -> RoundResultRow {
+pub fn result_row(round_id: i64, line: &RoundLine) -> NewRoundResult {
     let r = &line.result;
     let small = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
-    RoundResultRow {
+    NewRoundResult {
         round_id,
         bet_id: r.bet_id,
         team_id: line.bet.team_id,
@@ -174,7 +174,7 @@ pub fn result_row(round_id: i64, line: &RoundLine) -> RoundResultRow {
         nu: r.nu.map(small),
         threshold: r.threshold,
         p_beat: r.p_beat,
-        outcome: r.outcome.as_str().to_owned(),
+        outcome: r.outcome.as_str(),
         streak: small(r.streak),
         progress: r.progress,
         fitness: r.fitness,
@@ -184,7 +184,7 @@ pub fn result_row(round_id: i64, line: &RoundLine) -> RoundResultRow {
         granted: r.grant,
         pinned: r.pinned,
         kill_waived: r.kill_waived,
-        decision: r.decision.as_str().to_owned(),
+        decision: r.decision.as_str(),
         reasons: serde_json::to_string(&r.reasons).unwrap_or_default(),
         last_report_at: line.quality.last_report_at.map(|t| t.naive_utc()),
         stale: line.quality.stale,
@@ -193,7 +193,7 @@ pub fn result_row(round_id: i64, line: &RoundLine) -> RoundResultRow {
     }
 }
 
-fn result_rows(round_id: i64, evaluation: &Evaluation) -> Vec<RoundResultRow> {
+fn result_rows(round_id: i64, evaluation: &Evaluation) -> Vec<NewRoundResult> {
     evaluation
         .results
         .iter()

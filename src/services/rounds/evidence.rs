@@ -168,10 +168,7 @@ pub fn gather(
         report_ids.extend(points.iter().map(|p| p.id));
         input_bets.push(BetEvidence {
             id,
-            direction: bet
-                .direction
-                .parse()
-                .map_err(|e: String| AppError::internal(&e))?,
+            direction: bet.direction,
             baseline: bet.baseline,
             threshold,
             prev_grant: standing.prev_grant,

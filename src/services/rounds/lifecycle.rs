@@ -8,7 +8,7 @@ use crate::db::bets::{Bet, Threshold};
 use crate::db::portfolio::Portfolio;
 use crate::db::rounds::{NewRound, Round, RoundListing, RoundPin};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{Actor, BetStatus, Money, Reason};
+use crate::domain::{Actor, BetStatus, Money, Reason, RoundStatus};
 use crate::engine::Policy;
 use crate::error::{AppError, ErrorKind};
 use crate::services::audit;
@@ -63,7 +63,7 @@ pub fn create(
                 as_of: form.as_of.naive_utc(),
                 window_start: form.window_start.map(|t| t.naive_utc()),
                 policy,
-                status: "draft",
+                status: RoundStatus::Draft,
                 created_by: actor.user_id,
                 created_at: now.naive_utc(),
             },
@@ -84,7 +84,7 @@ pub fn create(
 /// Loads a round that must still be a draft.
 pub fn draft(conn: &mut DbConnection, id: i64) -> Result<RoundListing, AppError> {
     let round = Round::find_listing(conn, id)?.ok_or_else(|| AppError::not_found("round"))?;
-    if round.status != "draft" {
+    if round.status != RoundStatus::Draft {
         return Err(AppError::conflict(
             "round_committed",
             format!("round {id} is committed; a committed round never changes"),
@@ -117,7 +117,7 @@ pub fn pin(
     write_transaction(conn, |conn| {
         let round = draft(conn, round_id)?;
         let bet = Bet::find(conn, bet_id)?.ok_or_else(|| AppError::not_found("bet"))?;
-        if bet.status != BetStatus::Active.as_str() {
+        if bet.status != BetStatus::Active {
             return Err(AppError::new(
                 ErrorKind::Invalid,
                 "bet_not_active",

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::evidence::{Terms, gather};
 use crate::db::DbConnection;
 use crate::db::rounds::Round;
+use crate::domain::RoundStatus;
 use crate::engine::{BetResult, Outcome, Policy, evaluate};
 use crate::error::AppError;
 
@@ -51,14 +52,14 @@ pub fn next_round_at(
     let rounds = Round::list(conn)?;
     if let Some(draft) = rounds
         .iter()
-        .filter(|r| r.status == "draft" && r.as_of.and_utc() > now)
+        .filter(|r| r.status == RoundStatus::Draft && r.as_of.and_utc() > now)
         .min_by_key(|r| r.as_of)
     {
         return Ok(draft.as_of.and_utc());
     }
     let mut committed = rounds
         .iter()
-        .filter(|r| r.status == "committed")
+        .filter(|r| r.status == RoundStatus::Committed)
         .map(|r| r.as_of.and_utc());
     let next = match (committed.next(), committed.next()) {
         (Some(latest), Some(before)) => latest + (latest - before).max(TimeDelta::days(1)),
@@ -87,7 +88,7 @@ pub fn project(
     // few reports to read a trend from, so the projection looks back one round length.
     let last = rounds
         .iter()
-        .find(|r| r.status == "committed")
+        .find(|r| r.status == RoundStatus::Committed)
         .map(|r| r.as_of.and_utc());
     let window_start = match last {
         Some(last) => last.min(now - (at - last)),

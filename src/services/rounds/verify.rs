@@ -158,8 +158,8 @@ fn check_rows(
             None => problems.push(format!("bet {}: no stored result", r.bet_id)),
             Some(row) => {
                 let same = row.granted == r.grant
-                    && row.decision == r.decision.as_str()
-                    && row.outcome == r.outcome.as_str()
+                    && row.decision == r.decision
+                    && row.outcome == r.outcome
                     && i64::from(row.streak) == i64::from(r.streak)
                     && row.prev_grant == r.prev_grant
                     && row.target.to_bits() == r.target.to_bits()

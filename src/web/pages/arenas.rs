@@ -13,6 +13,7 @@ use crate::db::bets::{Bet, BetFilter};
 use crate::db::reports::EvidencePoint;
 use crate::db::rounds::RoundResultRow;
 use crate::db::teams::Team;
+use crate::domain::BetStatus;
 use crate::error::AppError;
 use crate::services::rounds::projection::{Projection, project};
 use crate::startup::AppState;
@@ -63,7 +64,10 @@ pub async fn list_page(
             teams.sort_unstable();
             teams.dedup();
             ArenaRow {
-                active: in_arena.iter().filter(|b| b.status == "active").count(),
+                active: in_arena
+                    .iter()
+                    .filter(|b| b.status == BetStatus::Active)
+                    .count(),
                 teams: teams.len(),
                 id: a.id,
                 name: a.name,
@@ -139,7 +143,7 @@ pub async fn show_page(
         let bets = Bet::page(conn, &filter, 0, i64::MAX)?.0;
         let active: Vec<i64> = bets
             .iter()
-            .filter(|b| b.status == "active")
+            .filter(|b| b.status == BetStatus::Active)
             .map(|b| b.id)
             .collect();
         let mut results: BTreeMap<i64, Vec<RoundResultRow>> = BTreeMap::new();
@@ -190,8 +194,8 @@ pub async fn show_page(
                 title: b.title.clone(),
                 team_id: b.team_id,
                 team: loaded.teams.get(&b.team_id).cloned().unwrap_or_default(),
-                status: chip(&b.status),
-                closed: b.status == "killed" || b.status == "graduated",
+                status: chip(b.status.as_str()),
+                closed: b.status.is_closed(),
                 level: p
                     .and_then(|p| p.result.level)
                     .map_or("–".to_owned(), |l| format!("{} {unit}", format::sig3(l))),

@@ -12,6 +12,8 @@ use crate::db::bets::{Bet, Threshold};
 use crate::db::reports::{Report, ReportWithCorrection};
 use crate::db::rounds::RoundResultRow;
 use crate::db::teams::Team;
+use crate::domain::BetStatus;
+use crate::engine::{Decision, Direction};
 use crate::error::AppError;
 use crate::services::bets::visible_bet;
 use crate::services::rounds::projection::{Projection, project};
@@ -139,7 +141,7 @@ pub async fn bet_page(
         let arena = Arena::find(conn, bet.arena_id)?
             .map(|a| a.name)
             .unwrap_or_default();
-        let projection = if bet.status == "active" {
+        let projection = if bet.status == BetStatus::Active {
             project(conn, &[id], now)?.remove(&id)
         } else {
             None
@@ -178,7 +180,7 @@ pub async fn bet_page(
         .map(|(r, as_of)| GrantRow {
             round_id: r.round_id,
             as_of: format::date(as_of.and_utc()),
-            outcome: chip(&r.outcome),
+            outcome: chip(r.outcome.as_str()),
             p_beat: r.p_beat.map_or("–".to_owned(), format::percent),
             level: r
                 .level
@@ -187,7 +189,7 @@ pub async fn bet_page(
             streak: r.streak,
             grant: c.format_amount(r.granted),
             change: change(c, r.granted - r.prev_grant),
-            decision: chip(&r.decision),
+            decision: chip(r.decision.as_str()),
             reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
         })
         .collect();
@@ -195,8 +197,8 @@ pub async fn bet_page(
     let body = BetPage {
         chart: chart(&loaded, &unit),
         standing: loaded.projection.as_ref().map(|p| standing(p, &unit)),
-        status: chip(&bet.status),
-        killed: bet.status == "killed",
+        status: chip(bet.status.as_str()),
+        killed: bet.status == BetStatus::Killed,
         id: bet.id,
         title: bet.title.clone(),
         thesis: bet.thesis.clone(),
@@ -206,13 +208,13 @@ pub async fn bet_page(
         arena: loaded.arena.clone(),
         metric: bet.metric_name.clone(),
         unit: unit.clone(),
-        direction: if bet.direction == "lower_is_better" {
+        direction: if bet.direction == Direction::LowerIsBetter {
             "lower is better"
         } else {
             "higher is better"
         },
         baseline: format!("{} {unit}", format::full(bet.baseline)),
-        stage: bet.stage.clone(),
+        stage: bet.stage.to_string(),
         seed_request: bet.seed_request.map(|s| c.format(s)),
         total_granted: c.format(total),
         streak: loaded.grants.last().map_or(0, |(r, _)| r.streak),
@@ -247,8 +249,7 @@ pub async fn bet_page(
         )
         .unwrap_or(1)
         .max(1),
-        can_report: viewer.can_write_team(bet.team_id)
-            && (bet.status == "active" || bet.status == "proposed"),
+        can_report: viewer.can_write_team(bet.team_id) && !bet.status.is_closed(),
         form_key: form_key(),
         chrome,
     };
@@ -312,12 +313,12 @@ fn chart(loaded: &Loaded, unit: &str) -> String {
         .iter()
         .map(|(r, as_of)| RoundMark {
             at: as_of.and_utc(),
-            tone: match r.decision.as_str() {
-                "increase" | "seed" => Tone::Up,
-                "decrease" | "cut" | "killed" => Tone::Down,
-                _ => Tone::Neutral,
+            tone: match r.decision {
+                Decision::Increase | Decision::Seed => Tone::Up,
+                Decision::Decrease | Decision::Cut | Decision::Killed => Tone::Down,
+                Decision::Hold | Decision::Pinned => Tone::Neutral,
             },
-            label: r.decision.clone(),
+            label: r.decision.as_str().to_owned(),
             round_id: r.round_id,
         })
         .collect();

@@ -7,8 +7,9 @@ use serde::Deserialize;
 
 use crate::db;
 use crate::domain::ApiToken;
+use crate::domain::TokenKind;
 use crate::services::users::authenticate;
-use crate::services::users::{TokenKind, issue_token};
+use crate::services::users::issue_token;
 use crate::startup::AppState;
 use crate::web::error::WebError;
 use crate::web::session::{

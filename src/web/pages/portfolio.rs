@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use crate::db;
 use crate::db::overview::{self, GrantLine, RoundHead};
+use crate::domain::BetStatus;
 use crate::domain::{Currency, Role};
+use crate::engine::Decision;
 use crate::startup::AppState;
 use crate::web::charts::{self, Bar, Bars, Series, StackedBars};
 use crate::web::chrome::Chrome;
@@ -79,10 +81,10 @@ struct PortfolioPage {
 struct Loaded {
     rounds: Vec<RoundHead>,
     lines: Vec<GrantLine>,
-    top: Vec<(i64, String, String, i64)>,
+    top: Vec<(i64, String, BetStatus, i64)>,
     top_grants: Vec<(i64, i64, i64)>,
     stale: Vec<(i64, String, i64)>,
-    statuses: Vec<(String, i64)>,
+    statuses: Vec<(BetStatus, i64)>,
     team_names: BTreeMap<i64, String>,
 }
 
@@ -124,11 +126,11 @@ pub async fn portfolio(
     })
     .await?;
     let c = &state.currency;
-    let count = |status: &str| {
+    let count = |status: BetStatus| {
         loaded
             .statuses
             .iter()
-            .find(|(s, _)| s == status)
+            .find(|(s, _)| *s == status)
             .map_or(0, |(_, n)| *n)
     };
     let total_granted: i64 = loaded
@@ -144,8 +146,8 @@ pub async fn portfolio(
         money_chart: (!loaded.rounds.is_empty()).then(|| money_chart(c, &loaded)),
         rounds: loaded.rounds.len(),
         total_granted: c.format(total_granted),
-        active_bets: count("active"),
-        killed_bets: count("killed"),
+        active_bets: count(BetStatus::Active),
+        killed_bets: count(BetStatus::Killed),
         stale_total: loaded.stale.len(),
         stale: loaded
             .stale
@@ -219,7 +221,7 @@ fn latest(
                 team: team_of(l),
                 grant: c.format_amount(l.granted),
                 change: change(c, l.granted - l.prev_grant),
-                chip: chip(&l.decision),
+                chip: chip(l.decision.as_str()),
             })
             .collect()
     };
@@ -227,7 +229,7 @@ fn latest(
     up.sort_by_key(|l| std::cmp::Reverse(l.granted - l.prev_grant));
     let mut down: Vec<&GrantLine> = lines.iter().filter(|l| l.granted < l.prev_grant).collect();
     down.sort_by_key(|l| l.granted - l.prev_grant);
-    let names = |decision: &str| -> Vec<NameRow> {
+    let names = |decision: Decision| -> Vec<NameRow> {
         lines
             .iter()
             .filter(|l| l.decision == decision)
@@ -235,7 +237,7 @@ fn latest(
                 bet_id: l.bet_id,
                 title: l.title.clone(),
                 team: team_of(l),
-                amount: c.format_amount(if decision == "killed" {
+                amount: c.format_amount(if decision == Decision::Killed {
                     l.prev_grant
                 } else {
                     l.granted
@@ -265,8 +267,8 @@ fn latest(
         }),
         increases: moves(up),
         cuts: moves(down),
-        killed: names("killed"),
-        seeded: names("seed"),
+        killed: names(Decision::Killed),
+        seeded: names(Decision::Seed),
     }
 }
 
@@ -298,7 +300,7 @@ fn money_chart(c: &Currency, loaded: &Loaded) -> String {
             let last = values.iter().rposition(|v| *v > 0);
             Series {
                 name: title.clone(),
-                ended_after: (status == "killed").then_some(last).flatten(),
+                ended_after: (*status == BetStatus::Killed).then_some(last).flatten(),
                 values,
             }
         })

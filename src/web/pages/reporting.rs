@@ -82,9 +82,7 @@ async fn choices(
     .await?;
     Ok(bets
         .into_iter()
-        .filter(|b| {
-            viewer.can_write_team(b.team_id) && (b.status == "active" || b.status == "proposed")
-        })
+        .filter(|b| viewer.can_write_team(b.team_id) && !b.status.is_closed())
         .map(|b| BetChoice {
             selected: Some(b.id) == bet_id,
             id: b.id,

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::db;
 use crate::db::bets::Bet;
 use crate::db::rounds::{Round, RoundPin};
-use crate::domain::{Actor, Money, Reason, time};
+use crate::domain::{Actor, Money, Reason, RoundStatus, time};
 use crate::engine::Policy;
 use crate::error::{AppError, ErrorKind};
 use crate::services::rounds::{self as service, Evaluation, PinForm, RoundForm, lifecycle};
@@ -164,7 +164,7 @@ async fn render_list(
         .into_iter()
         .map(|r| RoundRow {
             id: r.id,
-            status: chip(&r.status),
+            status: chip(r.status.as_str()),
             as_of: format::datetime(r.as_of.and_utc()),
             budget: c.format_amount(r.budget),
             granted: r
@@ -416,7 +416,7 @@ async fn round_page(
     let (round, pins, titles, fresh) = db::run(&state.pool, move |conn| {
         let round = Round::find(conn, id)?.ok_or_else(|| AppError::not_found("round"))?;
         // The confirmation shows a preview made now, not an old one.
-        let fresh = if confirm_preview && round.status == "draft" {
+        let fresh = if confirm_preview && round.status == RoundStatus::Draft {
             Some(service::preview(conn, id, now)?)
         } else {
             None
@@ -537,8 +537,8 @@ async fn render_round(
     let page = RoundPage {
         chrome: Chrome::load(state, viewer, "rounds", notice).await?,
         id: round.id,
-        draft: round.status == "draft",
-        status: chip(&round.status),
+        draft: round.status == RoundStatus::Draft,
+        status: chip(round.status.as_str()),
         as_of: format::datetime(round.as_of.and_utc()),
         budget: c.format(round.budget),
         budget_plain: c.format(round.budget),

@@ -13,6 +13,7 @@ use crate::db::ledger::Account;
 use crate::db::rounds::RoundResultRow;
 use crate::db::teams::Team;
 use crate::db::users::User;
+use crate::domain::BetStatus;
 use crate::error::AppError;
 use crate::services::rounds::projection::{Projection, project};
 use crate::startup::AppState;
@@ -53,7 +54,7 @@ pub async fn list_page(
             Bet::page(
                 conn,
                 &BetFilter {
-                    status: Some("active".into()),
+                    status: Some(BetStatus::Active),
                     ..BetFilter::default()
                 },
                 0,
@@ -79,7 +80,7 @@ pub async fn list_page(
                 }),
             id: t.id,
             name: t.name,
-            kind: t.kind,
+            kind: t.kind.to_string(),
             max_members: t.max_members,
         })
         .collect();
@@ -169,7 +170,7 @@ pub async fn show_page(
         .0;
         let active: Vec<i64> = bets
             .iter()
-            .filter(|b| b.status == "active")
+            .filter(|b| b.status == BetStatus::Active)
             .map(|b| b.id)
             .collect();
         let mut results = BTreeMap::new();
@@ -234,8 +235,8 @@ pub async fn show_page(
             BetRow {
                 id: b.id,
                 title: b.title.clone(),
-                status: chip(&b.status),
-                closed: b.status == "killed" || b.status == "graduated",
+                status: chip(b.status.as_str()),
+                closed: b.status.is_closed(),
                 metric: format!("{} ({unit})", b.metric_name),
                 verdict: p.map(|p| chip(p.verdict())),
                 standing,
@@ -247,8 +248,7 @@ pub async fn show_page(
                     .last()
                     .map_or("–".to_owned(), |r| c.format_amount(r.granted)),
                 total: c.format_amount(results.iter().map(|r| r.granted).sum()),
-                reportable: viewer.can_write_team(b.team_id)
-                    && (b.status == "active" || b.status == "proposed"),
+                reportable: viewer.can_write_team(b.team_id) && !b.status.is_closed(),
             }
         })
         .collect();
@@ -262,7 +262,7 @@ pub async fn show_page(
         chrome: Chrome::load(&state, &viewer, "teams", query.notice.as_deref()).await?,
         id,
         name: loaded.team.name.clone(),
-        kind: loaded.team.kind.clone(),
+        kind: loaded.team.kind.to_string(),
         balance: c.format(loaded.balance),
         granted_last: c.format(last_round_total),
         next_round: loaded
@@ -277,7 +277,7 @@ pub async fn show_page(
             .iter()
             .map(|u| MemberRow {
                 name: u.name.clone(),
-                role: u.role.clone(),
+                role: u.role.to_string(),
             })
             .collect(),
         max_members: loaded.team.max_members,

@@ -1,4 +1,4 @@
-//! The engine at scale (ENGINE.md, "Scale"): 10,000 bets with 1,000,000 reports in total.
+//! The engine at scale (docs/engine.md, "Properties the tests hold": scale): 10,000 bets with 1,000,000 reports in total.
 //! Run with `cargo bench --bench engine`; the figure to watch is the median of
 //! `evaluate_10k_bets_1m_reports`.
 

@@ -1,4 +1,4 @@
-//! Property tests of the funding-round engine (ENGINE.md, "Properties the tests must hold")
+//! Property tests of the funding-round engine (`docs/engine.md`, "Properties the tests hold")
 //! over random portfolios of 1 to 200 bets.
 //!
 //! proptest draws the round's knobs (policy, budget, size, pin mode, a seed); the bets and

@@ -30,7 +30,7 @@ pub struct CreateRound {
     /// Exclusive start of the evidence window. Default: the previous committed round's as_of.
     #[serde(default)]
     pub window_start: Option<DateTime<Utc>>,
-    /// The rules of the round; missing fields take ENGINE.md's defaults.
+    /// The rules of the round; missing fields take the defaults of `docs/engine.md`.
     #[serde(default)]
     pub policy: Option<Policy>,
 }

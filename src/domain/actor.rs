@@ -1,4 +1,4 @@
-//! Who is asking, and what their role lets them touch. Every permission rule of DESIGN.md's
+//! Who is asking, and what their role lets them touch. Every permission rule of `docs/design.md`'s
 //! role table lives here, so handlers ask and never decide.
 
 use super::Role;

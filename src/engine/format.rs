@@ -1,6 +1,7 @@
 //! Number formatting for the reasons and error messages: thousands separators and a sensible
 //! precision, so a committee member reads "12,340" and "0.0345", not "12340.000000001".
-//! Money is shown as minor units because the engine does not know the currency.
+//! Money prints with the round's `money_decimals` digits after the point (the caller knows the
+//! currency; the engine does not), or as whole minor units when that is 0.
 
 /// The most decimals [`money_in`] prints: no currency has more than 4 minor-unit digits.
 pub(super) const MAX_MONEY_DECIMALS: u32 = 4;

@@ -51,7 +51,7 @@ pub(super) fn assess(
         }
     };
     let due_for_kill = streak >= policy.kill_after_misses;
-    // A pinned grant keeps a bet alive as surely as a waiver does (ENGINE.md, Pins).
+    // A pinned grant keeps a bet alive as surely as a waiver does (`docs/engine.md`, "Pins").
     let kept_alive = pin.is_some_and(|p| p.waive_kill || p.grant.is_some());
     let alive = !due_for_kill || kept_alive;
 

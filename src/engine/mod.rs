@@ -1,5 +1,5 @@
 //! The funding-round engine: `evaluate` turns a round's evidence into grants and reasons,
-//! exactly as `shared/ENGINE.md` (v1) says. It is pure: no I/O, no clock, no randomness, and
+//! exactly as `docs/engine.md` (v1) says. It is pure: no I/O, no clock, no randomness, and
 //! no hash-ordered iteration, so the same input gives bit-for-bit the same outcome.
 //!
 //! Modules, each owning one part of the contract:
@@ -11,7 +11,8 @@
 //!
 //! # Interpretations
 //!
-//! Where ENGINE.md leaves a choice open, the engine does the following.
+//! Where the rules leave a choice open, the engine does the following (`docs/engine.md`,
+//! "Interpretations", states the same in prose).
 //!
 //! - **Input order.** Bets are processed in ascending id whatever their input order, and each
 //!   bet's observations are summed in a canonical order (by time, then value), so shuffling
@@ -61,7 +62,7 @@
 //! - **Errors.** Checks run in a fixed order (policy, money decimals, budget, window, bets by
 //!   ascending id, pins by ascending bet id) and the first failure is returned, so a shuffled
 //!   input gives the same error. Nothing is computed for a rejected round.
-//! - **Outputs beyond ENGINE.md.** `RoundOutcome` also shows B' (`available`), floor(h * B)
+//! - **Outputs beyond the rules.** `RoundOutcome` also shows B' (`available`), floor(h * B)
 //!   (`max_grant`) and the main pool's unplaced money (`spilled`), which the reasons quote.
 //! - **Money in reasons.** Amounts are computed and returned in whole minor units. The reasons
 //!   print them with `RoundInput::money_decimals` digits after the point (the service passes
@@ -110,7 +111,7 @@ use money::real;
 use pools::Role;
 use reasons::{BetFacts, RoundFacts};
 
-/// Evaluates one funding round (ENGINE.md steps 1-6). Rejects the whole round, computing
+/// Evaluates one funding round (`docs/engine.md`, steps 1-6). Rejects the whole round, computing
 /// nothing, when any input is out of range.
 pub fn evaluate(input: &RoundInput) -> Result<RoundOutcome, EngineError> {
     let checked = validate::check(input)?;

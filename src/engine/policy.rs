@@ -1,4 +1,4 @@
-//! The round's policy: its defaults and the ranges ENGINE.md allows.
+//! The round's policy: its defaults and the ranges the rules allow (`docs/engine.md`, "The policy").
 
 use serde::{Deserialize, Serialize};
 // The schema derive only describes the JSON shape for the API's OpenAPI document.
@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::error::EngineError;
 
 /// The knobs of a round. A partial JSON object fills the missing fields with the defaults;
-/// `validate` (called by `evaluate`) rejects values outside ENGINE.md's ranges.
+/// `validate` (called by `evaluate`) rejects values outside those ranges.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {

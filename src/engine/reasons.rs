@@ -37,7 +37,7 @@ pub(super) struct BetFacts<'a> {
     pub grant: i64,
 }
 
-/// The first decision of ENGINE.md step 6 that applies.
+/// The first decision of step 6 (`docs/engine.md`) that applies.
 pub(super) fn decide(role: Role, grant: i64, prev_grant: i64) -> Decision {
     match role {
         Role::Killed => Decision::Killed,
@@ -68,14 +68,14 @@ pub(super) fn explain(
     }
     let pin_reason = pin.map_or("", |p| p.reason.trim());
     if facts.role == Role::Killed {
-        reasons.push(format!("killed after {} missed rounds", a.streak));
+        reasons.push(format!("killed after {}", missed_rounds(a.streak)));
     } else if a.kill_waived() {
         if pin.is_some_and(|p| p.waive_kill) {
             reasons.push(format!("kill waived by the committee: {pin_reason}"));
         } else {
             reasons.push(format!(
-                "kept alive by its pinned grant despite {} missed rounds",
-                a.streak
+                "kept alive by its pinned grant despite {}",
+                missed_rounds(a.streak)
             ));
         }
     } else if pin.is_some_and(|p| p.waive_kill) {
@@ -245,5 +245,14 @@ fn summary(round: &RoundFacts<'_>, decision: Decision, grant: i64, prev: i64) ->
         Decision::Increase => format!("grant {grant}, up from {prev_text}"),
         Decision::Decrease => format!("grant {grant}, down from {prev_text}"),
         Decision::Hold => format!("grant unchanged at {grant}"),
+    }
+}
+
+/// "1 missed round", "2 missed rounds".
+fn missed_rounds(streak: u32) -> String {
+    if streak == 1 {
+        "1 missed round".to_owned()
+    } else {
+        format!("{streak} missed rounds")
     }
 }

@@ -17,7 +17,7 @@ pub struct RoundInput {
     /// The evaluation instant: levels are estimated here.
     pub as_of: DateTime<Utc>,
     /// Exclusive start of the evidence window; `None` means the start of time. The caller
-    /// resolves ENGINE.md's default (the previous committed round's `as_of`).
+    /// resolves the rules' default (`docs/engine.md`, "How the service builds the input") (the previous committed round's `as_of`).
     #[serde(default)]
     pub window_start: Option<DateTime<Utc>>,
     #[serde(default)]
@@ -41,7 +41,7 @@ pub enum Direction {
 }
 
 impl Direction {
-    /// d in ENGINE.md: +1 when higher is better, -1 when lower is better.
+    /// d in `docs/engine.md`: +1 when higher is better, -1 when lower is better.
     pub fn sign(self) -> f64 {
         match self {
             Direction::HigherIsBetter => 1.0,
@@ -192,7 +192,7 @@ impl Outcome {
     }
 }
 
-/// The one decision shown for a bet (ENGINE.md step 6, in order of precedence).
+/// The one decision shown for a bet (`docs/engine.md` step 6, in order of precedence).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {

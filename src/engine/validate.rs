@@ -1,5 +1,5 @@
 //! Input checks, run before anything is computed, and the canonical order of the bets. Checks
-//! run in a fixed order (policy, budget, window, bets by ascending id, pins by ascending bet
+//! run in a fixed order (policy, money decimals, budget, window, bets by ascending id, pins by ascending bet
 //! id), so a shuffled input reports the same first error.
 
 use std::collections::BTreeMap;

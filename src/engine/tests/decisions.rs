@@ -1,4 +1,4 @@
-//! Step 6: one decision per bet, in ENGINE.md's order, and readable reasons; serialisation.
+//! Step 6: one decision per bet, in the order of `docs/engine.md`, and readable reasons; serialisation.
 
 use super::*;
 
@@ -193,4 +193,21 @@ fn json_partial_policy_takes_defaults_and_unknown_fields_are_refused() {
     assert!(serde_json::from_str::<RoundInput>(typo).is_err());
     let extra = r#"{"budget": 100, "as_of": "2025-06-30T12:00:00Z", "bets": [], "x": 1}"#;
     assert!(serde_json::from_str::<RoundInput>(extra).is_err());
+}
+
+#[test]
+fn a_kill_after_one_miss_says_one_missed_round() {
+    // K = 1: a continuing bet at 50 against 100 misses once and is killed at once.
+    let policy = Policy {
+        kill_after_misses: 1,
+        ..Policy::default()
+    };
+    let out = run(&round(10_000, policy, vec![flat(1, 1_000, 50.0)]));
+    let r = result(&out, 1);
+    assert_eq!(r.decision, Decision::Killed);
+    assert!(
+        r.reasons.iter().any(|t| t == "killed after 1 missed round"),
+        "{:?}",
+        r.reasons
+    );
 }

@@ -142,7 +142,7 @@ pub(super) fn money(minor: i128, exponent: u32) -> String {
     }
 }
 
-/// An amount with its currency code in front, as UI.md writes money: `USD 1,234,567.89`.
+/// An amount with its currency code in front, as `docs/pages.md` writes money: `USD 1,234,567.89`.
 pub(super) fn amount(currency: &str, minor: i128, exponent: u32) -> String {
     let value = money(minor, exponent);
     if currency.trim().is_empty() {

@@ -6,7 +6,7 @@
 //! input panics: empty slices, a single point, equal values, NaN or infinite values (skipped),
 //! identical timestamps and huge ranges all give a sensible chart.
 //!
-//! The look follows `shared/UI.md`: Okabe-Ito colours for categories, #009E73 / #D55E00 for
+//! The look follows `docs/pages.md`: Okabe-Ito colours for categories, #009E73 / #D55E00 for
 //! up / down with a word beside the colour, labelled axes with units, a `<title>` on every mark so
 //! hovering shows the exact value and date, `role="img"` with `aria-labelledby` and a `<desc>`.
 //! Charts are sized by `viewBox` (720 units wide) with `width="100%"`; the root carries the classes

@@ -116,8 +116,7 @@ const POSTGRES_HISTORY: &str = "SELECT h.id, h.bet_id, h.value, h.observed_at FR
      WHERE b.status = 'active'";
 
 /// The last `n` of each bet's rows, of rows in bet and time order.
-fn last_of_each_bet(rows: Vec<EvidencePoint>, n: i64) -> Vec<EvidencePoint> {
-    let n = usize::try_from(n).unwrap_or(0);
+fn last_of_each_bet(rows: Vec<EvidencePoint>, n: usize) -> Vec<EvidencePoint> {
     let mut kept = Vec::with_capacity(rows.len());
     for bet in rows.chunk_by(|a, b| a.bet_id == b.bet_id) {
         kept.extend_from_slice(&bet[bet.len().saturating_sub(n)..]);
@@ -412,9 +411,10 @@ impl EvidencePoint {
     pub fn history_before(
         conn: &mut DbConnection,
         before: NaiveDateTime,
-        per_bet: i64,
+        per_bet: usize,
         only: Option<&[i64]>,
     ) -> QueryResult<Vec<EvidencePoint>> {
+        let rows_per_bet = i64::try_from(per_bet).unwrap_or(i64::MAX);
         // Ids are integers, so listing them in the SQL text is safe.
         let only_bets = only.map_or(String::new(), |ids| {
             let list: Vec<String> = ids.iter().map(i64::to_string).collect();
@@ -431,7 +431,7 @@ impl EvidencePoint {
         let mut rows: Vec<EvidencePoint> = match conn {
             DbConnection::Sqlite(c) => diesel::sql_query(sqlite_history(&only_bets))
                 .bind::<Timestamp, _>(before)
-                .bind::<BigInt, _>(per_bet)
+                .bind::<BigInt, _>(rows_per_bet)
                 .load(c)?,
             DbConnection::Postgresql(c) => {
                 let mut extra: std::collections::BTreeMap<i64, i64> = Default::default();
@@ -441,7 +441,7 @@ impl EvidencePoint {
                 let (bets, counts): (Vec<i64>, Vec<i64>) = extra.into_iter().unzip();
                 diesel::sql_query(format!("{POSTGRES_HISTORY} {only_bets}"))
                     .bind::<Timestamp, _>(before)
-                    .bind::<BigInt, _>(per_bet)
+                    .bind::<BigInt, _>(rows_per_bet)
                     .bind::<Array<BigInt>, _>(bets)
                     .bind::<Array<BigInt>, _>(counts)
                     .load(c)?

@@ -13,6 +13,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::db::DbConnection;
 use crate::db::bets::Bet;
 use crate::db::users::User;
+use crate::domain::approx;
 use crate::domain::{
     Actor, ApiToken, BetStatus, Currency, Description, IdempotencyKey, Money, Name, ObservedAt,
     Reason, Role, SourceNote, Stage, Title, Unit,
@@ -283,7 +284,7 @@ fn report_period(
             if at <= from {
                 continue;
             }
-            let weeks = (at - begins).num_hours() as f64 / 168.0;
+            let weeks = approx::weeks(at - begins);
             let mut value = spec.baseline + spec.drift * weeks + spec.noise * rng.normal();
             let roll = rng.unit();
             if roll < 0.03 {

@@ -2,6 +2,7 @@
 //! so the layers below never re-check it. Each parse error names the field it came from.
 
 mod actor;
+pub mod approx;
 mod enums;
 mod idempotency;
 mod money;

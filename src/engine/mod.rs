@@ -74,15 +74,6 @@
 //!   cap must be finite. Inputs whose arithmetic overflows a float (levels or fitness beyond
 //!   ~10^308) are rejected rather than turned into NaN.
 
-// Casts between integers and floats are where precision could silently go: each one is
-// written in one small function (mostly in `money`) and justified there.
-#![warn(
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::cast_possible_wrap
-)]
-
 mod error;
 mod estimate;
 mod format;

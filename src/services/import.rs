@@ -206,7 +206,9 @@ pub fn import_reports(
             let more = match reader.read_record(&mut record) {
                 Ok(more) => more,
                 Err(e) => {
-                    let line = e.position().map_or(summary.rows + 2, |p| p.line() as usize);
+                    let line = e
+                        .position()
+                        .map_or(summary.rows + 2, |p| line_number(p.line()));
                     summary.rows += 1;
                     summary.refuse(
                         line,
@@ -221,7 +223,7 @@ pub fn import_reports(
                 summary.rows += 1;
                 let line = record
                     .position()
-                    .map_or(summary.rows + 1, |p| p.line() as usize);
+                    .map_or(summary.rows + 1, |p| line_number(p.line()));
                 match parse_record(&record, &cols, now) {
                     Ok((bet, draft)) => chunk.push((line, bet, draft)),
                     Err(e) => summary.refuse(line, "invalid_value", e.message, Some(e.field)),
@@ -361,4 +363,9 @@ fn store_chunk(
         }
     }
     Ok(())
+}
+
+/// A CSV reader's line number as a row's line: files have far fewer than usize::MAX lines.
+fn line_number(line: u64) -> usize {
+    usize::try_from(line).unwrap_or(usize::MAX)
 }

@@ -145,7 +145,7 @@ mod tests {
     fn pruning_forgets_only_full_buckets() {
         let limit = limit(1, 1);
         let start = Instant::now();
-        for token in 0..PRUNE_AT as i64 {
+        for token in 0..i64::try_from(PRUNE_AT).unwrap() {
             let _ = limit.take(token, start);
         }
         // Token 0 is empty; pruning at the same instant must not hand it a fresh bucket.

@@ -5,16 +5,6 @@
 //! false precision, dates as `2026-06-30` and times marked as UTC. Every function is pure and total:
 //! any `f64` (NaN and infinities included) gives a string, never a panic.
 
-// Casts between floats and integers are where chart code loses or wraps values silently:
-// every one carries a justified `#[expect]`.
-#![warn(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    clippy::cast_precision_loss,
-    clippy::cast_possible_wrap,
-    clippy::cast_lossless
-)]
-
 use chrono::{DateTime, Utc};
 
 /// What a value that is not a finite number reads as (an en dash).

@@ -15,6 +15,7 @@ use crate::db::bets::{Bet, Threshold};
 use crate::db::reports::EvidencePoint;
 use crate::db::rounds::{Round, RoundListing, RoundPin, RoundResultRow};
 use crate::domain::Currency;
+use crate::domain::approx;
 use crate::engine::{BetEvidence, Observation, Pin, Policy, RoundInput};
 use crate::error::AppError;
 
@@ -131,12 +132,7 @@ pub fn gather(
         points.sort_unstable_by_key(|p| (p.observed_at, p.id));
     }
     let history = match start {
-        Some(start) => group_by_bet(EvidencePoint::history_before(
-            conn,
-            start,
-            LOOKBACK as i64,
-            only,
-        )?),
+        Some(start) => group_by_bet(EvidencePoint::history_before(conn, start, LOOKBACK, only)?),
         None => HashMap::new(),
     };
 
@@ -273,7 +269,7 @@ fn assess(
     as_of: NaiveDateTime,
 ) -> EvidenceQuality {
     let last = window.last().or(before.last()).map(|p| p.observed_at);
-    let days = last.map(|t| (as_of - t).num_seconds() as f64 / 86_400.0);
+    let days = last.map(|t| approx::days(as_of - t));
     let values: Vec<f64> = before.iter().chain(window).map(|p| p.value).collect();
     let outliers = quality::outliers(&values, before.len())
         .into_iter()

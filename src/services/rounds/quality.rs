@@ -1,6 +1,8 @@
 //! Evidence quality, shown to the committee beside every result: staleness and outliers. The
 //! flags inform; they never change what the engine computes.
 
+use crate::domain::approx;
+
 /// A bet with no report in this many days before the round's instant is stale.
 pub const STALE_AFTER_DAYS: f64 = 14.0;
 /// A report is an outlier when its robust z-score against the bet's previous reports exceeds
@@ -29,7 +31,7 @@ pub fn robust_z(value: f64, previous: &[f64]) -> Option<f64> {
     if mad > 0.0 {
         return Some(MAD_SCALE * distance / mad);
     }
-    let mean_ad = deviations.iter().sum::<f64>() / deviations.len() as f64;
+    let mean_ad = deviations.iter().sum::<f64>() / approx::count(deviations.len());
     if mean_ad > 0.0 {
         return Some(distance / (MEAN_AD_SCALE * mean_ad));
     }
@@ -139,7 +141,7 @@ fn z_sorted(value: f64, sorted: &[f64]) -> f64 {
     if mad > 0.0 {
         return MAD_SCALE * distance / mad;
     }
-    let mean_ad = deviations[..n].iter().sum::<f64>() / n as f64;
+    let mean_ad = deviations[..n].iter().sum::<f64>() / approx::count(n);
     if mean_ad > 0.0 {
         return distance / (MEAN_AD_SCALE * mean_ad);
     }
@@ -183,7 +185,7 @@ mod tests {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            let r = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let r = f64::from(u32::try_from(state >> 32).unwrap()) / 4_294_967_296.0;
             level += r - 0.5;
             let value = match i % 97 {
                 0 => level + 40.0,

@@ -17,16 +17,6 @@
 //! (ticks), `axis`, `frame` and `legend` (shared drawing), then one to three files per chart kind
 //! (`metric*`, `stacked` and `stacking`, `bars`, `spark`) and the tests (`*_tests`, `testutil`).
 
-// Casts between floats and integers are where chart code loses or wraps values silently:
-// every one carries a justified `#[expect]`.
-#![warn(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    clippy::cast_precision_loss,
-    clippy::cast_possible_wrap,
-    clippy::cast_lossless
-)]
-
 mod axis;
 mod bars;
 mod calendar;

@@ -25,7 +25,7 @@ use crate::web::session::Viewer;
 use crate::web::view::{Chip, chip};
 
 /// The reports a trend line shows.
-const SPARK_POINTS: i64 = 12;
+const SPARK_POINTS: usize = 12;
 
 pub struct ArenaRow {
     pub id: i64,

@@ -13,6 +13,7 @@ use crate::db::reports::{Report, ReportWithCorrection};
 use crate::db::rounds::RoundResultRow;
 use crate::db::teams::Team;
 use crate::domain::BetStatus;
+use crate::domain::approx;
 use crate::engine::{Decision, Direction};
 use crate::error::AppError;
 use crate::services::bets::visible_bet;
@@ -333,7 +334,7 @@ fn chart(loaded: &Loaded, unit: &str) -> String {
             .map(|(_, at)| at.and_utc())
             .or_else(|| reports.iter().map(|p| p.at).min())?;
         let to = crate::domain::time::now();
-        let days_left = (p.next_round_at - to).num_seconds() as f64 / 86_400.0;
+        let days_left = approx::days(p.next_round_at - to);
         Some(Trend {
             from,
             to,

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::db;
 use crate::db::overview::{self, GrantLine, RoundHead};
 use crate::domain::BetStatus;
+use crate::domain::approx;
 use crate::domain::{Currency, Role};
 use crate::engine::Decision;
 use crate::startup::AppState;
@@ -186,7 +187,7 @@ fn latest(
     let concentration = if granted > 0 {
         format!(
             "{} of the grants went to the top three bets",
-            format::percent(top3 as f64 / granted as f64)
+            format::percent(approx::share(top3, granted))
         )
     } else {
         "nothing was granted".to_owned()
@@ -200,7 +201,7 @@ fn latest(
         let mut bars: Vec<Bar> = sums
             .into_values()
             .map(|(label, value)| Bar {
-                note: (granted > 0).then(|| format::percent(value as f64 / granted as f64)),
+                note: (granted > 0).then(|| format::percent(approx::share(value, granted))),
                 label,
                 value,
             })

@@ -11,6 +11,7 @@ use super::pagination::{Page, Paging};
 use super::utc;
 use crate::db;
 use crate::db::audit::{AuditEntry, AuditFilter};
+use crate::domain::Filter;
 use crate::error::AppError;
 use crate::startup::AppState;
 
@@ -78,8 +79,16 @@ pub async fn list_audit(
     let paging = Paging::parse(q.page, q.per_page)?;
     let filter = AuditFilter {
         actor_id: q.actor_id,
-        action: q.action,
-        object_type: q.object_type,
+        action: q
+            .action
+            .map(|a| Filter::optional("action", &a))
+            .transpose()?
+            .flatten(),
+        object_type: q
+            .object_type
+            .map(|o| Filter::optional("object_type", &o))
+            .transpose()?
+            .flatten(),
         object_id: q.object_id,
         since: q.since.map(|t| t.naive_utc()),
         until: q.until.map(|t| t.naive_utc()),

@@ -57,7 +57,8 @@ impl From<Entry> for EntryView {
 pub struct LedgerView {
     pub currency: String,
     pub accounts: Vec<AccountView>,
-    /// The sum of every account's balance: always 0, since money only moves.
+    /// The sum of the balances of every account of the ledger (not only those listed): always
+    /// 0, since money only moves. The same for every caller.
     pub sum_of_balances: i64,
     pub entries: Page<EntryView>,
 }
@@ -114,6 +115,7 @@ pub async fn get_ledger(
         Ok::<_, AppError>((accounts, balances, page))
     })
     .await?;
+    let sum_of_balances = balances.values().sum();
     let accounts: Vec<AccountView> = accounts
         .into_iter()
         .map(|a| AccountView {
@@ -126,7 +128,7 @@ pub async fn get_ledger(
         .collect();
     Ok(web::Json(LedgerView {
         currency,
-        sum_of_balances: accounts.iter().map(|a| a.balance).sum(),
+        sum_of_balances,
         accounts,
         entries: paging.wrap(entries.into_iter().map(EntryView::from).collect(), total),
     }))

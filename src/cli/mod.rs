@@ -309,6 +309,10 @@ fn demo(args: DemoArgs) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     if args.no_serve {
+        println!(
+            "\nServe it with `DATABASE_URL={path} horserace serve`, then sign in at /login with one of these tokens:\n"
+        );
+        print_tokens(&people);
         return Ok(());
     }
     let settings = Settings {
@@ -319,18 +323,23 @@ fn demo(args: DemoArgs) -> anyhow::Result<()> {
         let app = Application::build(settings).await?;
         let address = format!("http://127.0.0.1:{}", app.port());
         println!("\nOpen {address}/login and sign in with one of these tokens:\n");
-        for (role, (name, token)) in [
-            ("committee", &people.committee),
-            ("exec", &people.exec),
-            ("member", &people.member),
-            ("partner", &people.partner),
-        ] {
-            println!("  {role:<10} {name:<6} {}", token.expose());
-        }
+        print_tokens(&people);
         println!("\nThe API is at {address}/api/v1 (docs: {address}/api/docs). Stop with Ctrl-C.");
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+/// One sign-in token per role, a line each.
+fn print_tokens(people: &crate::demo::DemoPeople) {
+    for (role, (name, token)) in [
+        ("committee", &people.committee),
+        ("exec", &people.exec),
+        ("member", &people.member),
+        ("partner", &people.partner),
+    ] {
+        println!("  {role:<10} {name:<6} {}", token.expose());
+    }
 }
 
 fn migrate(url: &DatabaseUrl) -> anyhow::Result<()> {

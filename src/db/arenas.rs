@@ -39,13 +39,6 @@ impl Arena {
             .optional()
     }
 
-    pub fn exists_named(conn: &mut DbConnection, name: &str) -> QueryResult<bool> {
-        diesel::select(diesel::dsl::exists(
-            arenas::table.filter(arenas::name.eq(name)),
-        ))
-        .get_result(conn)
-    }
-
     pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<Arena>> {
         arenas::table
             .select(Arena::as_select())

@@ -7,6 +7,7 @@ use super::DbConnection;
 use super::instant::StoredInstant;
 use super::prepared_insert::{InsertRun, insert_in_runs};
 use super::schema::audit_log;
+use crate::domain::Filter;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
@@ -52,8 +53,8 @@ impl InsertRun<NewAuditEntry<'static>> for AuditEntry {
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {
     pub actor_id: Option<i64>,
-    pub action: Option<String>,
-    pub object_type: Option<String>,
+    pub action: Option<Filter>,
+    pub object_type: Option<Filter>,
     pub object_id: Option<i64>,
     pub since: Option<NaiveDateTime>,
     pub until: Option<NaiveDateTime>,
@@ -88,10 +89,10 @@ impl AuditEntry {
                 q = q.filter(audit_log::actor_id.eq(actor));
             }
             if let Some(action) = &filter.action {
-                q = q.filter(audit_log::action.eq(action.clone()));
+                q = q.filter(audit_log::action.eq(action.as_str().to_owned()));
             }
             if let Some(object_type) = &filter.object_type {
-                q = q.filter(audit_log::object_type.eq(object_type.clone()));
+                q = q.filter(audit_log::object_type.eq(object_type.as_str().to_owned()));
             }
             if let Some(object_id) = filter.object_id {
                 q = q.filter(audit_log::object_id.eq(object_id));

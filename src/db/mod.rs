@@ -64,6 +64,7 @@ pub mod arenas;
 pub mod audit;
 pub mod bets;
 pub mod ledger;
+pub mod names;
 pub mod overview;
 pub mod portfolio;
 pub mod reports;

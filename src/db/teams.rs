@@ -52,13 +52,6 @@ impl Team {
             .optional()
     }
 
-    pub fn exists_named(conn: &mut DbConnection, name: &str) -> QueryResult<bool> {
-        diesel::select(diesel::dsl::exists(
-            teams::table.filter(teams::name.eq(name)),
-        ))
-        .get_result(conn)
-    }
-
     /// All teams, or only `only` when the reader may see just one team.
     pub fn list(conn: &mut DbConnection, only: Option<i64>) -> QueryResult<Vec<Team>> {
         let mut query = teams::table

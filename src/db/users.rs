@@ -76,13 +76,6 @@ impl User {
             .optional()
     }
 
-    pub fn exists_named(conn: &mut DbConnection, name: &str) -> QueryResult<bool> {
-        diesel::select(diesel::dsl::exists(
-            users::table.filter(users::name.eq(name)),
-        ))
-        .get_result(conn)
-    }
-
     pub fn any_exist(conn: &mut DbConnection) -> QueryResult<bool> {
         diesel::select(diesel::dsl::exists(users::table.select(users::id))).get_result(conn)
     }

@@ -16,7 +16,10 @@ pub use actor::Actor;
 pub use enums::{AccountKind, BetStatus, Role, RoundStatus, Stage, TeamKind, TokenKind};
 pub use idempotency::IdempotencyKey;
 pub use money::{Currency, Money};
-pub use text::{Description, Name, Reason, SourceNote, Title, Unit, slugify};
+pub use text::{
+    Description, Filter, Name, Reason, SourceNote, Title, Unit, check_line, is_slug, lookalike_key,
+    slugify,
+};
 pub use time::ObservedAt;
 pub use token::{ApiToken, TokenHash};
 

@@ -1,6 +1,7 @@
 //! Money: an integer count of minor units (cents) in the portfolio's currency, never a float.
 
 use super::DomainError;
+use crate::engine::group_digits;
 
 /// The largest amount horserace accepts: 10^15 minor units (ten trillion dollars in cents).
 /// Far above any real budget, and far below where i64 sums of many such amounts overflow.
@@ -69,7 +70,7 @@ impl Currency {
         let sign = if minor_units < 0 { "-" } else { "" };
         let abs = minor_units.unsigned_abs();
         let scale = 10u64.pow(self.exponent());
-        let whole = group_thousands(abs / scale);
+        let whole = group_digits(&(abs / scale).to_string());
         if self.exponent() == 0 {
             format!("{sign}{whole}")
         } else {
@@ -82,19 +83,6 @@ impl Currency {
     pub fn format(&self, minor_units: i64) -> String {
         format!("{} {}", self.0, self.format_amount(minor_units))
     }
-}
-
-/// `1234567` as `1,234,567`.
-pub fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

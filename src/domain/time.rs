@@ -30,8 +30,21 @@ pub fn latest() -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
+/// Refuses a leap second (`23:59:60Z`): SQLite would store it as written and PostgreSQL as the
+/// next second, so the two backends would disagree about when it was.
+fn refuse_leap_second(field: &str, at: DateTime<Utc>) -> Result<(), DomainError> {
+    if at.timestamp_subsec_nanos() >= 1_000_000_000 {
+        return Err(DomainError::new(
+            field,
+            "must not be a leap second (23:59:60); use 23:59:59 or the next second",
+        ));
+    }
+    Ok(())
+}
+
 /// Parses any instant for a schedule (threshold start, round `as_of`): 1970 to 9999.
 pub fn schedule_instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>, DomainError> {
+    refuse_leap_second(field, at)?;
     if at < earliest() || at > latest() {
         return Err(DomainError::new(field, "must be between 1970 and 9999"));
     }
@@ -74,6 +87,7 @@ pub struct ObservedAt(DateTime<Utc>);
 
 impl ObservedAt {
     pub fn parse(field: &str, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<Self, DomainError> {
+        refuse_leap_second(field, at)?;
         if at > now + CLOCK_SKEW {
             return Err(DomainError::new(
                 field,
@@ -127,5 +141,22 @@ mod tests {
             .unwrap()
             .to_utc();
         assert_eq!(to_micros(at).timestamp_subsec_nanos(), 123_456_000);
+    }
+
+    #[test]
+    fn leap_seconds_are_refused_everywhere_an_instant_is_stored() {
+        let leap = DateTime::parse_from_rfc3339("2016-12-31T23:59:60Z")
+            .unwrap()
+            .to_utc();
+        assert!(ObservedAt::parse("observed_at", leap, now()).is_err());
+        assert!(schedule_instant("as_of", leap).is_err());
+        let before = DateTime::parse_from_rfc3339("2016-12-31T23:59:59.999999Z")
+            .unwrap()
+            .to_utc();
+        assert!(ObservedAt::parse("observed_at", before, now()).is_ok());
+        assert!(
+            parse_text("observed_at", "2016-12-31T23:59:60Z")
+                .is_ok_and(|t| schedule_instant("x", t).is_err())
+        );
     }
 }

@@ -90,6 +90,7 @@ mod validate;
 mod tests;
 
 pub use error::EngineError;
+pub use format::group_digits;
 pub use money::MAX_AMOUNT;
 pub use policy::Policy;
 pub use types::{

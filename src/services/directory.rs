@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::db::arenas::{Arena, NewArena};
+use crate::db::names::NameKind;
 use crate::db::teams::{NewTeam, Team};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Description, Name, TeamKind};
 use crate::error::AppError;
-use crate::services::audit;
+use crate::services::{audit, names};
 
 /// The size of a pod unless the committee says otherwise.
 pub const DEFAULT_MAX_MEMBERS: i32 = 10;
@@ -28,13 +29,7 @@ pub fn create_team(
         ));
     }
     write_transaction(conn, |conn| {
-        if Team::exists_named(conn, name.as_str())? {
-            return Err(AppError::conflict(
-                "duplicate_name",
-                format!("a team named {:?} already exists", name.as_str()),
-            )
-            .with_field("name"));
-        }
+        names::ensure_new(conn, NameKind::Team, name)?;
         let team = Team::create(
             conn,
             &NewTeam {
@@ -64,13 +59,7 @@ pub fn create_arena(
     now: DateTime<Utc>,
 ) -> Result<Arena, AppError> {
     write_transaction(conn, |conn| {
-        if Arena::exists_named(conn, name.as_str())? {
-            return Err(AppError::conflict(
-                "duplicate_name",
-                format!("an arena named {:?} already exists", name.as_str()),
-            )
-            .with_field("name"));
-        }
+        names::ensure_new(conn, NameKind::Arena, name)?;
         let arena = Arena::create(
             conn,
             &NewArena {

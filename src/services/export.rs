@@ -119,7 +119,7 @@ pub fn round_rows(
             decision: "reserve".to_owned(),
             reasons: format!(
                 "what no bet could take; grants plus reserve = budget {}",
-                evaluation.budget
+                currency.format_amount(evaluation.budget)
             ),
         });
     }
@@ -277,11 +277,83 @@ pub fn audit_rows(
         .collect())
 }
 
-/// Writes rows as CSV with a header.
+/// Writes rows as CSV with a header. Every text cell that a spreadsheet would run as a formula
+/// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a leading
+/// `'`, the OWASP rule against CSV injection; numbers, negative ones included, stay as they are.
 pub fn to_csv<T: Serialize>(rows: &[T]) -> Result<Vec<u8>, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| AppError::internal(&e);
+    // serde writes the header and the cells; a second pass guards each cell as text.
+    let mut plain = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        writer.serialize(row).map_err(|e| AppError::internal(&e))?;
+        plain.serialize(row).map_err(failed)?;
     }
-    writer.into_inner().map_err(|e| AppError::internal(&e))
+    let plain = plain.into_inner().map_err(|e| AppError::internal(&e))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(plain.as_slice());
+    let mut guarded = csv::Writer::from_writer(Vec::new());
+    for record in reader.records() {
+        let record = record.map_err(failed)?;
+        guarded
+            .write_record(record.iter().map(|cell| guard_cell(cell).into_owned()))
+            .map_err(failed)?;
+    }
+    guarded.into_inner().map_err(|e| AppError::internal(&e))
+}
+
+/// A cell as a spreadsheet may safely open it: text that would start a formula gets a `'`.
+fn guard_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    let starts_formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let is_number = cell.replace(',', "").parse::<f64>().is_ok();
+    if starts_formula && !is_number {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{guard_cell, to_csv};
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_are_not() {
+        for (cell, written) in [
+            (
+                "=HYPERLINK(\"http://evil.example\",\"x\")",
+                "'=HYPERLINK(\"http://evil.example\",\"x\")",
+            ),
+            ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-1,234.00", "-1,234.00"),
+            ("+12,000.00", "+12,000.00"),
+            ("-0.5", "-0.5"),
+            ("Group stickers", "Group stickers"),
+        ] {
+            assert_eq!(guard_cell(cell), written, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn a_csv_keeps_its_header_and_quotes() {
+        #[derive(serde::Serialize)]
+        struct Row {
+            title: &'static str,
+            change: i64,
+        }
+        let csv = to_csv(&[Row {
+            title: "=1+1, \"x\"",
+            change: -5,
+        }])
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "title,change\n\"'=1+1, \"\"x\"\"\",-5\n"
+        );
+    }
 }

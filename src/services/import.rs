@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use crate::db::bets::Bet;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{
-    Actor, DomainError, IdempotencyKey, ObservedAt, SourceNote, metric_value, time,
+    Actor, DomainError, IdempotencyKey, ObservedAt, SourceNote, is_slug, metric_value, time,
 };
 use crate::error::{AppError, RowError};
 use crate::services::audit;
@@ -149,8 +149,13 @@ fn parse_record(
     let bet_text = cell(cols.bet);
     let bet = match bet_text.parse::<i64>() {
         Ok(id) => BetRef::Id(id),
-        Err(_) if !bet_text.is_empty() => BetRef::Slug(bet_text.to_owned()),
-        Err(_) => return Err(DomainError::new("bet_id", "must name a bet by id or slug")),
+        Err(_) if is_slug(bet_text) => BetRef::Slug(bet_text.to_owned()),
+        Err(_) => {
+            return Err(DomainError::new(
+                "bet_id",
+                "must name a bet by its id or its slug (lowercase letters, digits and dashes)",
+            ));
+        }
     };
     let value = cell(cols.value)
         .parse::<f64>()

@@ -4,13 +4,14 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use crate::db::names::NameKind;
 use crate::db::portfolio::Portfolio;
 use crate::db::teams::Team;
 use crate::db::users::{NewToken, NewUser, Token, User};
 use crate::db::{DbConnection, Pool, write_transaction};
 use crate::domain::{Actor, ApiToken, Currency, Name, Role, TeamKind, TokenKind};
 use crate::error::AppError;
-use crate::services::audit;
+use crate::services::{audit, names};
 
 /// Resolves a token (an API token or a web session's) to its user and the token's id, on a
 /// connection of its own; an unknown, revoked or expired token is refused, all alike.
@@ -114,13 +115,7 @@ pub fn create_user(
         _ => {}
     }
     write_transaction(conn, |conn| {
-        if User::exists_named(conn, form.name.as_str())? {
-            return Err(AppError::conflict(
-                "duplicate_name",
-                format!("a user named {:?} already exists", form.name.as_str()),
-            )
-            .with_field("name"));
-        }
+        names::ensure_new(conn, NameKind::User, &form.name)?;
         if let Some(team_id) = form.team_id {
             let team = Team::find(conn, team_id)?.ok_or_else(|| {
                 AppError::invalid("team_id", format!("team {team_id} does not exist"))

@@ -7,6 +7,8 @@
 
 use chrono::{DateTime, Utc};
 
+pub(crate) use crate::engine::group_digits;
+
 /// What a value that is not a finite number reads as (an en dash).
 pub const MISSING: &str = "–";
 
@@ -135,18 +137,6 @@ pub fn datetime(t: DateTime<Utc>) -> String {
 pub fn group_thousands_i64(n: i64) -> String {
     let sign = if n < 0 { "-" } else { "" };
     format!("{sign}{}", group_digits(&n.unsigned_abs().to_string()))
-}
-
-/// Inserts a comma every 3 digits from the right of a run of ASCII digits.
-pub(crate) fn group_digits(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Drops trailing zeros of a fraction, and the point if nothing is left after it.

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::db;
 use crate::db::audit::{AuditEntry, AuditFilter};
 use crate::db::users::User;
+use crate::domain::Filter;
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::web::chrome::Chrome;
@@ -89,9 +90,8 @@ pub async fn audit_page(
     let wanted_actor = q.actor.trim().to_owned();
     let (rows, total, users) = {
         let filter_base = AuditFilter {
-            action: (!q.action.trim().is_empty()).then(|| q.action.trim().to_owned()),
-            object_type: (!q.object_type.trim().is_empty())
-                .then(|| q.object_type.trim().to_owned()),
+            action: Filter::optional("action", &q.action).map_err(AppError::from)?,
+            object_type: Filter::optional("object type", &q.object_type).map_err(AppError::from)?,
             since,
             until,
             ..AuditFilter::default()

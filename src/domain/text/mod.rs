@@ -1,34 +1,48 @@
-//! Names and free text: trimmed, non-empty where it matters, bounded, no control characters.
+//! Names and free text: checked for refused characters (`chars`), NFC-normalised, trimmed,
+//! bounded, visible where they may not be empty; and the key that tells look-alike names
+//! apart (`lookalike`).
 
 use super::DomainError;
 
-fn bounded(field: &str, raw: &str, min: usize, max: usize) -> Result<String, DomainError> {
-    let trimmed = raw.trim();
-    let chars = trimmed.chars().count();
-    if chars < min {
+mod chars;
+mod lookalike;
+
+pub use lookalike::lookalike_key;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// `raw` checked and made canonical: no refused character (see [`chars`]), NFC-normalised,
+/// trimmed, within `min..=max` characters, and something visible when it may not be empty.
+fn canonical(
+    field: &str,
+    raw: &str,
+    min: usize,
+    max: usize,
+    multi_line: bool,
+) -> Result<String, DomainError> {
+    let checked = chars::check(field, raw, multi_line)?;
+    let normal: String = checked.nfc().collect();
+    let trimmed = normal.trim();
+    let count = trimmed.chars().count();
+    if count < min {
         return Err(DomainError::new(field, "must not be empty"));
     }
-    if chars > max {
+    if count > max {
         return Err(DomainError::new(
             field,
             format!("must be at most {max} characters"),
         ));
     }
+    if min > 0 {
+        chars::require_visible(field, trimmed)?;
+    }
     Ok(trimmed.to_owned())
 }
 
-fn no_control(field: &str, text: String, allow_newlines: bool) -> Result<String, DomainError> {
-    let bad = text
-        .chars()
-        .any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')));
-    if bad {
-        Err(DomainError::new(
-            field,
-            "must not contain control characters",
-        ))
-    } else {
-        Ok(text)
-    }
+/// Checks free text that is not stored as one of the types below (a filter, a label): the
+/// same characters are refused, on one line.
+pub fn check_line(field: &str, raw: &str) -> Result<(), DomainError> {
+    chars::check(field, raw, false).map(|_| ())
 }
 
 macro_rules! text_type {
@@ -46,7 +60,7 @@ macro_rules! text_type {
             pub const MULTI_LINE: bool = $nl;
 
             pub fn parse(field: &str, raw: &str) -> Result<Self, DomainError> {
-                no_control(field, bounded(field, raw, $min, $max)?, $nl).map(Self)
+                canonical(field, raw, $min, $max, $nl).map(Self)
             }
 
             pub fn as_str(&self) -> &str {
@@ -85,6 +99,28 @@ text_type!(
     /// A reason the committee writes down for an override. 1 to 2,000 characters.
     Reason, min = 1, max = 2_000, newlines = true
 );
+text_type!(
+    /// A filter of a listing (an audit action, an object type): up to 200 characters, may be
+    /// empty (no filter).
+    Filter, min = 0, max = 200, newlines = false
+);
+
+impl Filter {
+    /// A filter, or None when it is empty (nothing to filter by).
+    pub fn optional(field: &str, raw: &str) -> Result<Option<Self>, DomainError> {
+        let filter = Self::parse(field, raw)?;
+        Ok((!filter.0.is_empty()).then_some(filter))
+    }
+}
+
+/// A bet's slug as `slugify` makes them: 1 to 60 lowercase ASCII letters, digits and dashes.
+/// Text of any other shape names no bet, and is answered so without asking the database.
+pub fn is_slug(text: &str) -> bool {
+    (1..=60).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
 
 /// A URL-friendly form of a title: lowercase ASCII letters and digits joined by single dashes.
 pub fn slugify(title: &str) -> String {
@@ -120,6 +156,33 @@ mod tests {
         assert!(Name::parse("name", "a\u{0}b").is_err());
         assert!(Description::parse("thesis", "").is_ok());
         assert!(Description::parse("thesis", "line\nline").is_ok());
+    }
+
+    #[test]
+    fn names_are_nfc_and_visible() {
+        // "é" as e and a combining acute becomes the one code point.
+        assert_eq!(
+            Name::parse("name", "Cafe\u{301}").unwrap().as_str(),
+            "Caf\u{E9}"
+        );
+        assert!(Name::parse("name", "\u{200B}").is_err());
+        assert!(Name::parse("name", "Pod\u{202E}A").is_err());
+        assert!(Name::parse("name", "Pod\u{2028}").is_err());
+        assert!(Title::parse("title", "Growth\n").is_err());
+        assert_eq!(
+            Reason::parse("reason", "one\r\ntwo").unwrap().as_str(),
+            "one\ntwo"
+        );
+        assert!(Filter::parse("action", "").is_ok());
+        assert!(Filter::parse("action", "\u{0}").is_err());
+    }
+
+    #[test]
+    fn slugs_have_one_shape() {
+        assert!(is_slug("group-stickers-2"));
+        for not in ["", "Group", "a b", "a\u{0}", "é", &"a".repeat(61)] {
+            assert!(!is_slug(not), "{not:?}");
+        }
     }
 
     #[test]

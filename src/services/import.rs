@@ -251,21 +251,27 @@ pub fn import_reports(
         }
         // Rows refused while reading come first; list them all in file order.
         summary.errors.sort_by_key(|e| e.index);
-        if summary.refused > 0 && mode == Mode::AllOrNothing {
+        // All or nothing: one bad row refuses the file. Partial: a file with no acceptable row
+        // at all (every row refused, or no row) is refused too, rather than "stored" as nothing.
+        let acceptable = summary.stored + summary.replayed;
+        if (summary.refused > 0 && mode == Mode::AllOrNothing) || acceptable == 0 {
             summary.stored = 0;
             summary.replayed = 0;
             return Err(Stop::Refused(summary));
         }
         summary.committed = true;
-        audit::record(
-            conn,
-            Some(actor),
-            "report.import",
-            ("report", None),
-            json!({"rows": summary.rows, "stored": summary.stored, "replayed": summary.replayed,
-                   "refused": summary.refused, "partial": mode == Mode::Partial}),
-            now,
-        )?;
+        // A file whose rows were all stored before (replays) changed nothing: no audit row.
+        if summary.stored > 0 {
+            audit::record(
+                conn,
+                Some(actor),
+                "report.import",
+                ("report", None),
+                json!({"rows": summary.rows, "stored": summary.stored, "replayed": summary.replayed,
+                       "refused": summary.refused, "partial": mode == Mode::Partial}),
+                now,
+            )?;
+        }
         Ok(summary)
     });
     match outcome {

@@ -1,7 +1,9 @@
-//! Where bets stand for the next round, in the engine's own terms: the last round-length of
-//! evidence, evaluated at the next round's instant against the threshold in force then (the
-//! fitted trend extended to that instant). Nothing is stored; the teams, the bet page and the
-//! arena leaderboard read it.
+//! Where bets stand for the next round, in the engine's own terms: exactly the evidence the
+//! next round will read (the reports after the last committed round's `as_of`), evaluated at
+//! the next round's instant against the threshold in force then (the fitted trend extended to
+//! that instant). Just after a round there is too little of it, and the projection says so
+//! (`insufficient_data`) rather than reading a trend from reports the round will not use.
+//! Nothing is stored; the teams, the bet page and the arena leaderboard read it.
 
 use std::collections::BTreeMap;
 
@@ -23,8 +25,9 @@ const DEFAULT_ROUND_INTERVAL: TimeDelta = TimeDelta::days(30);
 pub struct Projection {
     /// The instant the projection evaluates at.
     pub next_round_at: DateTime<Utc>,
-    /// The evidence it reads: reports observed after this instant.
-    pub window_start: DateTime<Utc>,
+    /// The evidence it reads: reports observed after this instant (the last committed round's
+    /// `as_of`); None before the first round, when every report counts.
+    pub window_start: Option<DateTime<Utc>>,
     /// The engine's result at that instant (level, se, P, outcome, progress, slope).
     pub result: BetResult,
     /// d * (L - T): how far the projected level is past its threshold (negative: short of it).
@@ -84,21 +87,16 @@ pub fn project(
         Some(latest) => serde_json::from_str(&latest.policy).map_err(|e| AppError::internal(&e))?,
         None => Policy::default(),
     };
-    // A full round's worth of evidence, ending now: just after a round the new window holds too
-    // few reports to read a trend from, so the projection looks back one round length.
-    let last = rounds
+    // The next round's own window: after the last committed round, as the round will default.
+    let window_start = rounds
         .iter()
         .find(|r| r.status == RoundStatus::Committed)
         .map(|r| r.as_of.and_utc());
-    let window_start = match last {
-        Some(last) => last.min(now - (at - last)),
-        None => now - DEFAULT_ROUND_INTERVAL,
-    };
     let terms = Terms {
         round_id: None,
         budget: 0,
         as_of: at.naive_utc(),
-        window_start: Some(window_start.naive_utc()),
+        window_start: window_start.map(|t| t.naive_utc()),
         policy,
         // A projection has no budget: its reasons quote no money worth formatting.
         money_decimals: 0,
@@ -128,4 +126,65 @@ pub fn project(
             )
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+
+    use super::*;
+    use crate::db::DatabaseUrl;
+    use crate::db::connection::{POOL_WAIT, connect};
+    use crate::db::schema::{bets, reports};
+    use crate::domain::Currency;
+
+    /// The demo's "Channel posts" once ranked first in its arena, "on track", from a trend
+    /// read mostly off reports before the last round. The projection must read exactly what
+    /// the next round will: the reports after the last committed round.
+    #[test]
+    fn the_forward_view_reads_only_the_next_rounds_evidence() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::parse(dir.path().join("demo.db").to_str().unwrap()).unwrap();
+        let pool = connect(&url, 1, POOL_WAIT).unwrap();
+        let mut conn = pool.get().unwrap();
+        let now = crate::domain::time::now();
+        crate::demo::build(&mut conn, &Currency::usd(), now).unwrap();
+        let bet: i64 = bets::table
+            .filter(bets::title.eq("Channel posts"))
+            .select(bets::id)
+            .first(&mut *conn)
+            .unwrap();
+        let last_round = Round::list(&mut conn)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.status == RoundStatus::Committed)
+            .unwrap()
+            .as_of;
+        let since_last: Vec<f64> = reports::table
+            .filter(reports::bet_id.eq(bet))
+            .filter(reports::observed_at.gt(last_round))
+            .filter(reports::observed_at.le(now.naive_utc()))
+            .select(reports::value)
+            .load(&mut *conn)
+            .unwrap();
+        let projection = project(&mut conn, &[bet], now)
+            .unwrap()
+            .remove(&bet)
+            .unwrap();
+        assert_eq!(projection.window_start, Some(last_round.and_utc()));
+        assert!(
+            usize::try_from(projection.result.n).unwrap() <= since_last.len(),
+            "{} reports read, {} after the last round",
+            projection.result.n,
+            since_last.len()
+        );
+        if since_last.len() < 3 {
+            assert_eq!(projection.verdict(), "not enough data");
+        } else {
+            // The level comes from these reports: within their range, not far above them.
+            let top = since_last.iter().copied().fold(f64::MIN, f64::max);
+            let level = projection.result.level.unwrap();
+            assert!(level <= top * 1.5, "level {level} from reports up to {top}");
+        }
+    }
 }

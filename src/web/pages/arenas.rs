@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 
@@ -21,6 +22,7 @@ use crate::web::charts;
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
 use crate::web::format;
+use crate::web::html_page;
 use crate::web::session::Viewer;
 use crate::web::view::{Chip, chip};
 
@@ -79,9 +81,7 @@ pub async fn list_page(
         chrome: Chrome::load(&state, &viewer, "arenas", None).await?,
         arenas: rows,
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    html_page(StatusCode::OK, &page)
 }
 
 pub struct LeaderRow {
@@ -246,7 +246,5 @@ pub async fn show_page(
         leaders,
         others,
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    html_page(StatusCode::OK, &page)
 }

@@ -2,6 +2,7 @@
 //! visibly replaced, the fitted trend, the threshold steps, the round instants), where it stands
 //! for the next round, its grants and the reasons of each round, its thresholds and reports.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use serde::Deserialize;
@@ -24,6 +25,7 @@ use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
 use crate::web::format;
 use crate::web::forms::form_key;
+use crate::web::html_page;
 use crate::web::session::Viewer;
 use crate::web::view::{Change, Chip, change, chip};
 
@@ -254,9 +256,7 @@ pub async fn bet_page(
         form_key: form_key(),
         chrome,
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body.render()?))
+    html_page(StatusCode::OK, &body)
 }
 
 fn standing(p: &Projection, unit: &str) -> Standing {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use chrono::TimeDelta;
@@ -22,6 +23,7 @@ use crate::web::error::WebError;
 use crate::web::format;
 use crate::web::session::Viewer;
 use crate::web::view::{Change, Chip, change, chip};
+use crate::web::{html_page, see_other};
 
 /// How many bets the money chart names; the rest are summed as "other bets".
 const NAMED_BETS: i64 = 8;
@@ -96,9 +98,7 @@ pub async fn portfolio(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, WebError> {
     if viewer.role == Role::Partner {
-        return Ok(HttpResponse::SeeOther()
-            .insert_header(("Location", viewer.home()))
-            .finish());
+        return Ok(see_other(viewer.home()));
     }
     let chrome = Chrome::load(&state, &viewer, "portfolio", query.notice.as_deref()).await?;
     let now = crate::domain::time::now();
@@ -163,9 +163,7 @@ pub async fn portfolio(
             .collect(),
         chrome,
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    html_page(StatusCode::OK, &page)
 }
 
 /// A team's name from the page's list of teams (every team, so never missing in practice).

@@ -20,6 +20,7 @@ use crate::web::error::WebError;
 use crate::web::format;
 use crate::web::forms::{FieldErrors, form_key, instant, local_value, number};
 use crate::web::session::Viewer;
+use crate::web::{html_page, see_other};
 
 /// A bet the viewer may report on.
 pub struct BetChoice {
@@ -194,9 +195,7 @@ async fn render(
         errors,
         correcting: None,
     };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    html_page(status, &page)
 }
 
 /// Only paths on this server.
@@ -305,9 +304,7 @@ async fn store(
     };
     let back = safe_back(back);
     let separator = if back.contains('?') { '&' } else { '?' };
-    Ok(HttpResponse::SeeOther()
-        .insert_header(("Location", format!("{back}{separator}notice={notice}")))
-        .finish())
+    Ok(see_other(format!("{back}{separator}notice={notice}")))
 }
 
 #[get("/reports/{id}/correct")]
@@ -391,9 +388,7 @@ async fn render_correction(
             format::datetime(report.observed_at.and_utc())
         )),
     };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    html_page(status, &page)
 }
 
 #[post("/reports/{id}/correct")]

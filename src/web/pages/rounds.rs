@@ -22,6 +22,7 @@ use crate::web::format;
 use crate::web::forms::{FieldErrors, instant, local_value, money, number};
 use crate::web::session::Viewer;
 use crate::web::view::{Change, Chip, change, chip, count};
+use crate::web::{html, html_page};
 use actix_web::ResponseError;
 
 pub struct RoundRow {
@@ -187,9 +188,7 @@ async fn render_list(
         form,
         errors,
     };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    html_page(status, &page)
 }
 
 #[get("/rounds")]
@@ -443,9 +442,7 @@ async fn round_page(
         state, viewer, &round, pins, &titles, evaluation, notice, confirm,
     )
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    Ok(html(StatusCode::OK, body))
 }
 
 #[expect(clippy::too_many_arguments, reason = "the parts of one page")]
@@ -784,9 +781,7 @@ async fn pin_page(
         },
         errors,
     };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    html_page(status, &page)
 }
 
 #[get("/rounds/{id}/pins/{bet_id}")]

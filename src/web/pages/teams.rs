@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use serde::Deserialize;
@@ -21,6 +22,7 @@ use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
 use crate::web::format;
 use crate::web::forms::form_key;
+use crate::web::html_page;
 use crate::web::session::Viewer;
 use crate::web::view::{Chip, chip};
 
@@ -88,9 +90,7 @@ pub async fn list_page(
         chrome: Chrome::load(&state, &viewer, "teams", None).await?,
         teams: rows,
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    html_page(StatusCode::OK, &page)
 }
 
 pub struct BetRow {
@@ -283,7 +283,5 @@ pub async fn show_page(
         max_members: loaded.team.max_members,
         form_key: form_key(),
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    html_page(StatusCode::OK, &page)
 }

@@ -5,9 +5,6 @@
 use crate::domain::Currency;
 use crate::web::format;
 
-/// What a table shows where there is nothing to show yet.
-pub const DASH: &str = "–";
-
 /// A measured value with its unit, to three significant figures: "12.3 ms".
 pub fn measure(value: f64, unit: &str) -> String {
     format!("{} {unit}", format::sig3(value))
@@ -15,12 +12,12 @@ pub fn measure(value: f64, unit: &str) -> String {
 
 /// A level the engine may not have estimated yet.
 pub fn level(value: Option<f64>, unit: &str) -> String {
-    value.map_or(DASH.to_owned(), |v| measure(v, unit))
+    value.map_or(format::MISSING.to_owned(), |v| measure(v, unit))
 }
 
 /// A probability of beating the threshold, or a dash before there is an estimate.
 pub fn p_beat(p: Option<f64>) -> String {
-    p.map_or(DASH.to_owned(), format::percent)
+    p.map_or(format::MISSING.to_owned(), format::percent)
 }
 
 /// A signed change: the text always carries its sign, the class its colour.

@@ -42,10 +42,10 @@ pub fn mount(cfg: &mut web::ServiceConfig) {
         .service(pages::rounds::pins::pin_form)
         .service(pages::rounds::pins::set_pin)
         .service(pages::audit::audit_page)
-        .service(pages::reporting::report_form)
-        .service(pages::reporting::submit_report)
-        .service(pages::reporting::correction_form)
-        .service(pages::reporting::submit_correction);
+        .service(pages::reporting::report::report_form)
+        .service(pages::reporting::report::submit_report)
+        .service(pages::reporting::correction::correction_form)
+        .service(pages::reporting::correction::submit_correction);
 }
 
 /// A response that carries a page; the one place the pages' content type is written. A builder,

@@ -8,7 +8,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use chrono::TimeDelta;
-use serde::Deserialize;
 
 use crate::db;
 use crate::db::overview::{self, GrantLine, RoundHead};
@@ -21,6 +20,7 @@ use crate::web::charts::{self, Bar, Bars, Series, StackedBars};
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
 use crate::web::format;
+use crate::web::forms::NoticeQuery;
 use crate::web::session::Viewer;
 use crate::web::view::{Change, Chip, change, chip};
 use crate::web::{html_page, see_other};
@@ -29,11 +29,6 @@ use crate::web::{html_page, see_other};
 const NAMED_BETS: i64 = 8;
 /// How many rows the move and stale lists show.
 const LIST_ROWS: usize = 8;
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-}
 
 pub struct MoveRow {
     pub bet_id: i64,

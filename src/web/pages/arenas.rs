@@ -14,7 +14,7 @@ use crate::db::arenas::Arena;
 use crate::db::bets::{Bet, BetFilter};
 use crate::db::reports::EvidencePoint;
 use crate::db::teams::Team;
-use crate::domain::{BetStatus, Currency};
+use crate::domain::{Actor, BetStatus, Currency};
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::web::charts;
@@ -50,10 +50,7 @@ pub async fn list_page(
 ) -> Result<HttpResponse, WebError> {
     let actor = viewer.actor.clone();
     let (arenas, bets) = db::run(&state.pool, move |conn| {
-        let mut filter = BetFilter::default();
-        if !actor.reads_all_teams() {
-            filter.team_id = actor.team_id.or(Some(-1));
-        }
+        let filter = visible_to(&actor, BetFilter::default());
         Ok::<_, AppError>((Arena::list(conn)?, Bet::page(conn, &filter, 0, i64::MAX)?.0))
     })
     .await?;
@@ -81,6 +78,15 @@ pub async fn list_page(
         arenas: rows,
     };
     html_page(StatusCode::OK, &page)
+}
+
+/// Narrows a bet filter to the bets `actor` may see: every team's, or only their own (none
+/// when they have no team).
+fn visible_to(actor: &Actor, mut filter: BetFilter) -> BetFilter {
+    if !actor.reads_all_teams() {
+        filter.team_id = actor.team_id.or(Some(-1));
+    }
+    filter
 }
 
 pub struct LeaderRow {
@@ -140,14 +146,11 @@ async fn load(state: &AppState, viewer: &Viewer, id: i64) -> Result<Loaded, WebE
     let now = crate::domain::time::now();
     let loaded = db::run(&state.pool, move |conn| {
         let arena = Arena::find(conn, id)?.ok_or_else(|| AppError::not_found("arena"))?;
-        let mut filter = BetFilter {
+        let filter = BetFilter {
             arena_id: Some(id),
             ..BetFilter::default()
         };
-        if !actor.reads_all_teams() {
-            filter.team_id = actor.team_id.or(Some(-1));
-        }
-        let bets = Bet::page(conn, &filter, 0, i64::MAX)?.0;
+        let bets = Bet::page(conn, &visible_to(&actor, filter), 0, i64::MAX)?.0;
         let active = active_ids(&bets);
         let mut sparks: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
         for p in EvidencePoint::history_before(conn, now.naive_utc(), SPARK_POINTS, Some(&active))?

@@ -1,7 +1,7 @@
 //! Failures of the pages: a redirect to the sign-in page, or an error page in words. The same
 //! statuses as the API, rendered as HTML.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
@@ -58,9 +58,9 @@ impl ResponseError for WebError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            WebError::SignIn { next } => HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, format!("/login?next={}", urlencode(next))))
-                .finish(),
+            WebError::SignIn { next } => {
+                super::see_other(format!("/login?next={}", urlencode(next)))
+            }
             WebError::Page { status, message } => {
                 let title = status.canonical_reason().unwrap_or("Error");
                 let body = ErrorPage {
@@ -70,9 +70,7 @@ impl ResponseError for WebError {
                 }
                 .render()
                 .unwrap_or_else(|_| message.clone());
-                HttpResponse::build(*status)
-                    .content_type("text/html; charset=utf-8")
-                    .body(body)
+                super::html(*status, body)
             }
         }
     }

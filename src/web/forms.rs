@@ -4,8 +4,21 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 
 use crate::domain::{Currency, DomainError};
+
+/// A form whose only field is its CSRF token: a button that does one thing.
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    pub csrf: String,
+}
+
+/// The query of a page an action redirects to: the code of the notice to show once.
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    pub notice: Option<String>,
+}
 
 /// Field errors of one submitted form, by field name.
 #[derive(Debug, Default)]

@@ -12,7 +12,12 @@ mod pages;
 pub mod session;
 mod view;
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpResponse, HttpResponseBuilder, web};
+use askama::Template;
+
+use error::WebError;
 
 /// Registers every page route and the static assets.
 pub fn mount(cfg: &mut web::ServiceConfig) {
@@ -26,19 +31,49 @@ pub fn mount(cfg: &mut web::ServiceConfig) {
         .service(pages::arenas::show_page)
         .service(pages::teams::list_page)
         .service(pages::teams::show_page)
-        .service(pages::rounds::list_page)
-        .service(pages::rounds::create)
-        .service(pages::rounds::show_page)
-        .service(pages::rounds::preview)
-        .service(pages::rounds::confirm_commit)
-        .service(pages::rounds::commit)
-        .service(pages::rounds::delete)
-        .service(pages::rounds::unpin)
-        .service(pages::rounds::pin_form)
-        .service(pages::rounds::set_pin)
+        .service(pages::rounds::list::list_page)
+        .service(pages::rounds::list::create)
+        .service(pages::rounds::show::show_page)
+        .service(pages::rounds::actions::preview)
+        .service(pages::rounds::actions::confirm_commit)
+        .service(pages::rounds::actions::commit)
+        .service(pages::rounds::actions::delete)
+        .service(pages::rounds::pins::unpin)
+        .service(pages::rounds::pins::pin_form)
+        .service(pages::rounds::pins::set_pin)
         .service(pages::audit::audit_page)
-        .service(pages::reporting::report_form)
-        .service(pages::reporting::submit_report)
-        .service(pages::reporting::correction_form)
-        .service(pages::reporting::submit_correction);
+        .service(pages::reporting::report::report_form)
+        .service(pages::reporting::report::submit_report)
+        .service(pages::reporting::correction::correction_form)
+        .service(pages::reporting::correction::submit_correction);
+}
+
+/// A response that carries a page; the one place the pages' content type is written. A builder,
+/// so a page can add a cookie before its body (the sign-in page does).
+pub(crate) fn html_builder(status: StatusCode) -> HttpResponseBuilder {
+    let mut builder = HttpResponse::build(status);
+    builder.content_type("text/html; charset=utf-8");
+    builder
+}
+
+/// A page already rendered, answered with its status.
+pub(crate) fn html(status: StatusCode, body: String) -> HttpResponse {
+    html_builder(status).body(body)
+}
+
+/// Renders a page's template and answers it. Not askama_web's responder: that one always
+/// answers 200 and turns a failed render into a bare text 500, while a page here answers 422 with
+/// its form again, and a failed render becomes the error page.
+pub(crate) fn html_page(
+    status: StatusCode,
+    page: &impl Template,
+) -> Result<HttpResponse, WebError> {
+    Ok(html(status, page.render()?))
+}
+
+/// After an action: go to the page that shows its effect (POST, redirect, GET).
+pub(crate) fn see_other(location: impl Into<String>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.into()))
+        .finish()
 }

@@ -1,7 +1,24 @@
-//! Small pieces the templates share: money with its currency, signed changes with their
-//! colour class, chips that carry a word and a glyph as well as a colour.
+//! Small pieces the templates share: measured values with their unit (a dash before there is an
+//! estimate), signed changes with their colour class, chips that carry a word and a glyph as well
+//! as a colour.
 
 use crate::domain::Currency;
+use crate::web::format;
+
+/// A measured value with its unit, to three significant figures: "12.3 ms".
+pub fn measure(value: f64, unit: &str) -> String {
+    format!("{} {unit}", format::sig3(value))
+}
+
+/// A level the engine may not have estimated yet.
+pub fn level(value: Option<f64>, unit: &str) -> String {
+    value.map_or(format::MISSING.to_owned(), |v| measure(v, unit))
+}
+
+/// A probability of beating the threshold, or a dash before there is an estimate.
+pub fn p_beat(p: Option<f64>) -> String {
+    p.map_or(format::MISSING.to_owned(), format::percent)
+}
 
 /// A signed change: the text always carries its sign, the class its colour.
 pub struct Change {

@@ -4,25 +4,26 @@
 
 use std::collections::BTreeMap;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 
+use super::standings::{Standings, active_ids};
 use crate::db;
 use crate::db::arenas::Arena;
 use crate::db::bets::{Bet, BetFilter};
 use crate::db::reports::EvidencePoint;
-use crate::db::rounds::RoundResultRow;
 use crate::db::teams::Team;
-use crate::domain::BetStatus;
+use crate::domain::{Actor, BetStatus, Currency};
 use crate::error::AppError;
-use crate::services::rounds::projection::{Projection, project};
 use crate::startup::AppState;
 use crate::web::charts;
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
 use crate::web::format;
+use crate::web::html_page;
 use crate::web::session::Viewer;
-use crate::web::view::{Chip, chip};
+use crate::web::view::{Chip, chip, level, measure, p_beat};
 
 /// The reports a trend line shows.
 const SPARK_POINTS: usize = 12;
@@ -49,10 +50,7 @@ pub async fn list_page(
 ) -> Result<HttpResponse, WebError> {
     let actor = viewer.actor.clone();
     let (arenas, bets) = db::run(&state.pool, move |conn| {
-        let mut filter = BetFilter::default();
-        if !actor.reads_all_teams() {
-            filter.team_id = actor.team_id.or(Some(-1));
-        }
+        let filter = visible_to(&actor, BetFilter::default());
         Ok::<_, AppError>((Arena::list(conn)?, Bet::page(conn, &filter, 0, i64::MAX)?.0))
     })
     .await?;
@@ -79,9 +77,16 @@ pub async fn list_page(
         chrome: Chrome::load(&state, &viewer, "arenas", None).await?,
         arenas: rows,
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    html_page(StatusCode::OK, &page)
+}
+
+/// Narrows a bet filter to the bets `actor` may see: every team's, or only their own (none
+/// when they have no team).
+fn visible_to(actor: &Actor, mut filter: BetFilter) -> BetFilter {
+    if !actor.reads_all_teams() {
+        filter.team_id = actor.team_id.or(Some(-1));
+    }
+    filter
 }
 
 pub struct LeaderRow {
@@ -113,12 +118,13 @@ struct ArenaPage {
     others: Vec<LeaderRow>,
 }
 
+/// What the arena page reads.
 struct Loaded {
     arena: Arena,
     bets: Vec<Bet>,
     teams: BTreeMap<i64, String>,
-    projections: BTreeMap<i64, Projection>,
-    results: BTreeMap<i64, Vec<RoundResultRow>>,
+    standings: Standings,
+    /// The newest reports of each active bet, for its trend line.
     sparks: BTreeMap<i64, Vec<f64>>,
 }
 
@@ -128,97 +134,97 @@ pub async fn show_page(
     viewer: Viewer,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, WebError> {
-    let id = path.into_inner();
+    let loaded = load(&state, &viewer, path.into_inner()).await?;
+    let chrome = Chrome::load(&state, &viewer, "arenas", None).await?;
+    html_page(StatusCode::OK, &build(chrome, loaded, &state.currency))
+}
+
+/// Reads the arena, the bets in it the viewer may see, where they stand, their trend lines and
+/// the teams' names in one call.
+async fn load(state: &AppState, viewer: &Viewer, id: i64) -> Result<Loaded, WebError> {
     let actor = viewer.actor.clone();
     let now = crate::domain::time::now();
     let loaded = db::run(&state.pool, move |conn| {
         let arena = Arena::find(conn, id)?.ok_or_else(|| AppError::not_found("arena"))?;
-        let mut filter = BetFilter {
+        let filter = BetFilter {
             arena_id: Some(id),
             ..BetFilter::default()
         };
-        if !actor.reads_all_teams() {
-            filter.team_id = actor.team_id.or(Some(-1));
-        }
-        let bets = Bet::page(conn, &filter, 0, i64::MAX)?.0;
-        let active: Vec<i64> = bets
-            .iter()
-            .filter(|b| b.status == BetStatus::Active)
-            .map(|b| b.id)
-            .collect();
-        let mut results: BTreeMap<i64, Vec<RoundResultRow>> = BTreeMap::new();
-        for b in &bets {
-            results.insert(
-                b.id,
-                RoundResultRow::for_bet(conn, b.id)?
-                    .into_iter()
-                    .map(|(r, _)| r)
-                    .collect(),
-            );
-        }
+        let bets = Bet::page(conn, &visible_to(&actor, filter), 0, i64::MAX)?.0;
+        let active = active_ids(&bets);
         let mut sparks: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
         for p in EvidencePoint::history_before(conn, now.naive_utc(), SPARK_POINTS, Some(&active))?
         {
             sparks.entry(p.bet_id).or_default().push(p.value);
         }
         Ok::<_, AppError>(Loaded {
-            projections: project(conn, &active, now)?,
+            standings: Standings::read(conn, &bets, now)?,
             teams: Team::list(conn, None)?
                 .into_iter()
                 .map(|t| (t.id, t.name))
                 .collect(),
             arena,
             bets,
-            results,
             sparks,
         })
     })
     .await?;
-    let c = &state.currency;
-    let mut rows: Vec<(f64, LeaderRow)> = loaded
+    Ok(loaded)
+}
+
+/// The page from what was read: the open bets ranked, the closed ones after them.
+fn build(chrome: Chrome, loaded: Loaded, c: &Currency) -> ArenaPage {
+    let rows = loaded
         .bets
         .iter()
-        .map(|b| {
-            let p = loaded.projections.get(&b.id);
-            let results = loaded
-                .results
-                .get(&b.id)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let funded: i64 = results.iter().map(|r| r.granted).sum();
-            let unit = &b.metric_unit;
-            let progress = p.and_then(|p| p.result.progress);
-            let row = LeaderRow {
-                rank: 0,
-                id: b.id,
-                title: b.title.clone(),
-                team_id: b.team_id,
-                team: loaded.teams.get(&b.team_id).cloned().unwrap_or_default(),
-                status: chip(b.status.as_str()),
-                closed: b.status.is_closed(),
-                level: p
-                    .and_then(|p| p.result.level)
-                    .map_or("–".to_owned(), |l| format!("{} {unit}", format::sig3(l))),
-                threshold: p.map_or("–".to_owned(), |p| {
-                    format!("{} {unit}", format::sig3(p.result.threshold))
-                }),
-                progress: progress.map_or("–".to_owned(), |q| {
-                    format!("{}%", format::sig3(q * 100.0))
-                }),
-                p_beat: p
-                    .and_then(|p| p.result.p_beat)
-                    .map_or("–".to_owned(), format::percent),
-                verdict: p.map(|p| chip(p.verdict())),
-                streak: results.last().map_or(0, |r| r.streak),
-                funding: c.format_amount(funded),
-                spark: loaded.sparks.get(&b.id).map_or(String::new(), |v| {
-                    charts::sparkline(v, p.map(|p| p.result.threshold))
-                }),
-            };
-            (progress.unwrap_or(f64::NEG_INFINITY), row)
-        })
+        .map(|b| leader_row(b, &loaded, c))
         .collect();
-    // Best progress first; closed bets last, in id order.
+    let (leaders, others) = rank(rows);
+    ArenaPage {
+        chrome,
+        next_round: loaded.standings.next_round(),
+        name: loaded.arena.name,
+        description: loaded.arena.description,
+        leaders,
+        others,
+    }
+}
+
+/// A bet's row, with the progress it is ranked by (none ranks last).
+fn leader_row(b: &Bet, loaded: &Loaded, c: &Currency) -> (f64, LeaderRow) {
+    let p = loaded.standings.projection(b.id);
+    let results = loaded.standings.results(b.id);
+    let funded: i64 = results.iter().map(|r| r.granted).sum();
+    let unit = &b.metric_unit;
+    let progress = p.and_then(|p| p.result.progress);
+    let row = LeaderRow {
+        rank: 0,
+        id: b.id,
+        title: b.title.clone(),
+        team_id: b.team_id,
+        team: loaded.teams.get(&b.team_id).cloned().unwrap_or_default(),
+        status: chip(b.status.as_str()),
+        closed: b.status.is_closed(),
+        level: level(p.and_then(|p| p.result.level), unit),
+        threshold: p.map_or(format::MISSING.to_owned(), |p| {
+            measure(p.result.threshold, unit)
+        }),
+        progress: progress.map_or(format::MISSING.to_owned(), |q| {
+            format!("{}%", format::sig3(q * 100.0))
+        }),
+        p_beat: p_beat(p.and_then(|p| p.result.p_beat)),
+        verdict: p.map(|p| chip(p.verdict())),
+        streak: results.last().map_or(0, |r| r.streak),
+        funding: c.format_amount(funded),
+        spark: loaded.sparks.get(&b.id).map_or(String::new(), |v| {
+            charts::sparkline(v, p.map(|p| p.result.threshold))
+        }),
+    };
+    (progress.unwrap_or(f64::NEG_INFINITY), row)
+}
+
+/// Best progress first; closed bets last, in id order. Ranks count on across both lists.
+fn rank(mut rows: Vec<(f64, LeaderRow)>) -> (Vec<LeaderRow>, Vec<LeaderRow>) {
     rows.sort_by(|(qa, a), (qb, b)| {
         a.closed
             .cmp(&b.closed)
@@ -234,19 +240,5 @@ pub async fn show_page(
             leaders.push(row)
         }
     }
-    let page = ArenaPage {
-        chrome: Chrome::load(&state, &viewer, "arenas", None).await?,
-        next_round: loaded
-            .projections
-            .values()
-            .next()
-            .map(|p| format::date(p.next_round_at)),
-        name: loaded.arena.name,
-        description: loaded.arena.description,
-        leaders,
-        others,
-    };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    (leaders, others)
 }

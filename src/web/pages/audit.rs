@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use serde::Deserialize;
@@ -17,6 +18,7 @@ use crate::web::chrome::Chrome;
 use crate::web::error::{WebError, urlencode};
 use crate::web::format;
 use crate::web::forms::instant;
+use crate::web::html_page;
 use crate::web::session::Viewer;
 
 const PER_PAGE: i64 = 50;
@@ -161,7 +163,5 @@ pub async fn audit_page(
         until: q.until,
         error,
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body.render()?))
+    html_page(StatusCode::OK, &body)
 }

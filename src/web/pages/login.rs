@@ -12,6 +12,8 @@ use crate::services::users::authenticate;
 use crate::services::users::issue_token;
 use crate::startup::AppState;
 use crate::web::error::WebError;
+use crate::web::forms::CsrfForm;
+use crate::web::html_builder;
 use crate::web::session::{
     LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_LENGTH, Viewer, expired, login_csrf_cookie, same,
     session_cookie,
@@ -61,9 +63,8 @@ fn page(
     } else {
         actix_web::http::StatusCode::OK
     };
-    Ok(HttpResponse::build(status)
+    Ok(html_builder(status)
         .cookie(login_csrf_cookie(&csrf, secure))
-        .content_type("text/html; charset=utf-8")
         .body(body))
 }
 
@@ -151,11 +152,6 @@ pub async fn login(
         .cookie(expired(LOGIN_CSRF_COOKIE, state.secure_cookies))
         .insert_header((header::LOCATION, home))
         .finish())
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
 }
 
 #[post("/logout")]

@@ -7,4 +7,5 @@ pub mod login;
 pub mod portfolio;
 pub mod reporting;
 pub mod rounds;
+mod standings;
 pub mod teams;

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use chrono::TimeDelta;
-use serde::Deserialize;
 
 use crate::db;
 use crate::db::overview::{self, GrantLine, RoundHead};
@@ -20,18 +20,15 @@ use crate::web::charts::{self, Bar, Bars, Series, StackedBars};
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
 use crate::web::format;
+use crate::web::forms::NoticeQuery;
 use crate::web::session::Viewer;
 use crate::web::view::{Change, Chip, change, chip};
+use crate::web::{html_page, see_other};
 
 /// How many bets the money chart names; the rest are summed as "other bets".
 const NAMED_BETS: i64 = 8;
 /// How many rows the move and stale lists show.
 const LIST_ROWS: usize = 8;
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-}
 
 pub struct MoveRow {
     pub bet_id: i64,
@@ -96,9 +93,7 @@ pub async fn portfolio(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, WebError> {
     if viewer.role == Role::Partner {
-        return Ok(HttpResponse::SeeOther()
-            .insert_header(("Location", viewer.home()))
-            .finish());
+        return Ok(see_other(viewer.home()));
     }
     let chrome = Chrome::load(&state, &viewer, "portfolio", query.notice.as_deref()).await?;
     let now = crate::domain::time::now();
@@ -163,9 +158,7 @@ pub async fn portfolio(
             .collect(),
         chrome,
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    html_page(StatusCode::OK, &page)
 }
 
 /// A team's name from the page's list of teams (every team, so never missing in practice).

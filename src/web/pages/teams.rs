@@ -1,28 +1,27 @@
 //! `GET /teams` and `GET /teams/{id}`: a team's bets and where each stands for the next round,
 //! its people, its money, and for its own members the form to report a value.
 
-use std::collections::BTreeMap;
-
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
-use serde::Deserialize;
 
+use super::standings::Standings;
 use crate::db;
 use crate::db::bets::{Bet, BetFilter};
 use crate::db::ledger::Account;
-use crate::db::rounds::RoundResultRow;
 use crate::db::teams::Team;
 use crate::db::users::User;
-use crate::domain::BetStatus;
+use crate::domain::{Actor, BetStatus, Currency};
 use crate::error::AppError;
-use crate::services::rounds::projection::{Projection, project};
+use crate::services::rounds::projection::Projection;
 use crate::startup::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
 use crate::web::format;
-use crate::web::forms::form_key;
+use crate::web::forms::{NoticeQuery, form_key};
+use crate::web::html_page;
 use crate::web::session::Viewer;
-use crate::web::view::{Chip, chip};
+use crate::web::view::{Chip, chip, p_beat};
 
 pub struct TeamRow {
     pub id: i64,
@@ -88,9 +87,7 @@ pub async fn list_page(
         chrome: Chrome::load(&state, &viewer, "teams", None).await?,
         teams: rows,
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    html_page(StatusCode::OK, &page)
 }
 
 pub struct BetRow {
@@ -130,18 +127,13 @@ struct TeamPage {
     form_key: String,
 }
 
-#[derive(Deserialize)]
-pub struct TeamQuery {
-    notice: Option<String>,
-}
-
+/// What the team page reads.
 struct Loaded {
     team: Team,
     members: Vec<User>,
     bets: Vec<Bet>,
     balance: i64,
-    results: BTreeMap<i64, Vec<RoundResultRow>>,
-    projections: BTreeMap<i64, Projection>,
+    standings: Standings,
 }
 
 #[get("/teams/{id}")]
@@ -149,12 +141,22 @@ pub async fn show_page(
     state: web::Data<AppState>,
     viewer: Viewer,
     path: web::Path<i64>,
-    query: web::Query<TeamQuery>,
+    query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, WebError> {
     let id = path.into_inner();
     if !viewer.can_read_team(id) {
         return Err(WebError::not_found("team"));
     }
+    let loaded = load(&state, id).await?;
+    let chrome = Chrome::load(&state, &viewer, "teams", query.notice.as_deref()).await?;
+    html_page(
+        StatusCode::OK,
+        &build(chrome, loaded, &state.currency, &viewer),
+    )
+}
+
+/// Reads the team, its bets and where they stand, its people and its balance in one call.
+async fn load(state: &AppState, id: i64) -> Result<Loaded, WebError> {
     let now = crate::domain::time::now();
     let loaded = db::run(&state.pool, move |conn| {
         let team = Team::find(conn, id)?.ok_or_else(|| AppError::not_found("team"))?;
@@ -168,21 +170,6 @@ pub async fn show_page(
             i64::MAX,
         )?
         .0;
-        let active: Vec<i64> = bets
-            .iter()
-            .filter(|b| b.status == BetStatus::Active)
-            .map(|b| b.id)
-            .collect();
-        let mut results = BTreeMap::new();
-        for b in &bets {
-            results.insert(
-                b.id,
-                RoundResultRow::for_bet(conn, b.id)?
-                    .into_iter()
-                    .map(|(r, _)| r)
-                    .collect(),
-            );
-        }
         let balance = match Account::of_team(conn, id)? {
             Some(account) => Account::balances(conn)?
                 .get(&account.id)
@@ -192,84 +179,32 @@ pub async fn show_page(
         };
         Ok::<_, AppError>(Loaded {
             members: User::list(conn, Some(id))?,
-            projections: project(conn, &active, now)?,
+            standings: Standings::read(conn, &bets, now)?,
             team,
             bets,
             balance,
-            results,
         })
     })
     .await?;
-    let c = &state.currency;
+    Ok(loaded)
+}
+
+/// The page from what was read; `actor` decides which bets offer the report form.
+fn build(chrome: Chrome, loaded: Loaded, c: &Currency, actor: &Actor) -> TeamPage {
+    let standings = &loaded.standings;
     let bets: Vec<BetRow> = loaded
         .bets
         .iter()
-        .map(|b| {
-            let p = loaded.projections.get(&b.id);
-            let results = loaded
-                .results
-                .get(&b.id)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let unit = &b.metric_unit;
-            let (standing, class) = match p.and_then(|p| p.margin) {
-                Some(m) if m >= 0.0 => (
-                    format!(
-                        "{} {unit} past {}",
-                        format::sig3(m),
-                        format::sig3(p.map_or(0.0, |p| p.result.threshold))
-                    ),
-                    "up",
-                ),
-                Some(m) => (
-                    format!(
-                        "{} {unit} short of {}",
-                        format::sig3(-m),
-                        format::sig3(p.map_or(0.0, |p| p.result.threshold))
-                    ),
-                    "down",
-                ),
-                None if p.is_some() => ("not enough reports yet".to_owned(), ""),
-                None => (String::new(), ""),
-            };
-            BetRow {
-                id: b.id,
-                title: b.title.clone(),
-                status: chip(b.status.as_str()),
-                closed: b.status.is_closed(),
-                metric: format!("{} ({unit})", b.metric_name),
-                verdict: p.map(|p| chip(p.verdict())),
-                standing,
-                standing_class: class,
-                p_beat: p
-                    .and_then(|p| p.result.p_beat)
-                    .map_or("–".to_owned(), format::percent),
-                last_grant: results
-                    .last()
-                    .map_or("–".to_owned(), |r| c.format_amount(r.granted)),
-                total: c.format_amount(results.iter().map(|r| r.granted).sum()),
-                reportable: viewer.can_write_team(b.team_id) && !b.status.is_closed(),
-            }
-        })
+        .map(|b| bet_row(b, standings, c, actor))
         .collect();
-    let last_round_total: i64 = loaded
-        .results
-        .values()
-        .filter_map(|r| r.last())
-        .map(|r| r.granted)
-        .sum();
-    let page = TeamPage {
-        chrome: Chrome::load(&state, &viewer, "teams", query.notice.as_deref()).await?,
-        id,
-        name: loaded.team.name.clone(),
+    TeamPage {
+        chrome,
+        id: loaded.team.id,
+        name: loaded.team.name,
         kind: loaded.team.kind.to_string(),
         balance: c.format(loaded.balance),
-        granted_last: c.format(last_round_total),
-        next_round: loaded
-            .projections
-            .values()
-            .next()
-            .map(|p| format::date(p.next_round_at)),
+        granted_last: c.format(standings.last_round_total()),
+        next_round: standings.next_round(),
         can_report: bets.iter().any(|b| b.reportable),
         bets,
         members: loaded
@@ -282,8 +217,45 @@ pub async fn show_page(
             .collect(),
         max_members: loaded.team.max_members,
         form_key: form_key(),
-    };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+    }
+}
+
+fn bet_row(b: &Bet, standings: &Standings, c: &Currency, actor: &Actor) -> BetRow {
+    let p = standings.projection(b.id);
+    let results = standings.results(b.id);
+    let unit = &b.metric_unit;
+    let (standing, class) = standing(p, unit);
+    BetRow {
+        id: b.id,
+        title: b.title.clone(),
+        status: chip(b.status.as_str()),
+        closed: b.status.is_closed(),
+        metric: format!("{} ({unit})", b.metric_name),
+        verdict: p.map(|p| chip(p.verdict())),
+        standing,
+        standing_class: class,
+        p_beat: p_beat(p.and_then(|p| p.result.p_beat)),
+        last_grant: results
+            .last()
+            .map_or(format::MISSING.to_owned(), |r| c.format_amount(r.granted)),
+        total: c.format_amount(results.iter().map(|r| r.granted).sum()),
+        reportable: actor.can_write_team(b.team_id) && !b.status.is_closed(),
+    }
+}
+
+/// How far past or short of its threshold a bet is projected, and the colour that says which.
+fn standing(p: Option<&Projection>, unit: &str) -> (String, &'static str) {
+    let threshold = || format::sig3(p.map_or(0.0, |p| p.result.threshold));
+    match p.and_then(|p| p.margin) {
+        Some(m) if m >= 0.0 => (
+            format!("{} {unit} past {}", format::sig3(m), threshold()),
+            "up",
+        ),
+        Some(m) => (
+            format!("{} {unit} short of {}", format::sig3(-m), threshold()),
+            "down",
+        ),
+        None if p.is_some() => ("not enough reports yet".to_owned(), ""),
+        None => (String::new(), ""),
+    }
 }

@@ -1,0 +1,188 @@
+//! The form that opens a draft round: its fields as typed, the policy knobs with their help,
+//! the defaults it starts from, and parsing it into a `RoundForm` with every field's error.
+
+use serde::Deserialize;
+
+use crate::domain::{Money, time};
+use crate::engine::Policy;
+use crate::services::rounds::RoundForm;
+use crate::startup::AppState;
+use crate::web::forms::{FieldErrors, instant, local_value, money, number};
+
+/// The create form, as typed.
+#[derive(Deserialize, Default)]
+pub struct CreateEntry {
+    #[serde(default)]
+    pub(super) budget: String,
+    #[serde(default)]
+    pub(super) as_of: String,
+    #[serde(default)]
+    confidence: String,
+    #[serde(default)]
+    min_reports: String,
+    #[serde(default)]
+    selection_pressure: String,
+    #[serde(default)]
+    progress_cap: String,
+    #[serde(default)]
+    kill_after_misses: String,
+    #[serde(default)]
+    exploration_share: String,
+    #[serde(default)]
+    max_share: String,
+    #[serde(default)]
+    min_grant: String,
+    #[serde(default)]
+    pub(super) csrf: String,
+}
+
+/// One policy knob in the create form.
+pub struct PolicyField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub value: String,
+    pub error: String,
+}
+
+impl CreateEntry {
+    /// A fresh form: now, and the engine's default policy.
+    pub(super) fn with_defaults() -> Self {
+        let policy = Policy::default();
+        CreateEntry {
+            as_of: local_value(time::now()),
+            confidence: policy.confidence.to_string(),
+            min_reports: policy.min_reports.to_string(),
+            selection_pressure: policy.selection_pressure.to_string(),
+            progress_cap: policy.progress_cap.to_string(),
+            kill_after_misses: policy.kill_after_misses.to_string(),
+            exploration_share: policy.exploration_share.to_string(),
+            max_share: policy.max_share.to_string(),
+            min_grant: "0".to_owned(),
+            ..CreateEntry::default()
+        }
+    }
+}
+
+/// The policy knobs as the form draws them, each with what was typed and its error.
+pub(super) fn policy_fields(form: &CreateEntry, errors: &FieldErrors) -> Vec<PolicyField> {
+    let field = |name, label, help, value: &str| PolicyField {
+        name,
+        label,
+        help,
+        value: value.to_owned(),
+        error: errors.of(name).to_owned(),
+    };
+    vec![
+        field(
+            "confidence",
+            "Confidence",
+            "Probability needed to call a threshold beaten (between 0.5 and 1).",
+            &form.confidence,
+        ),
+        field(
+            "min_reports",
+            "Minimum reports",
+            "Fewer reports than this in the window is not enough data (3 or more).",
+            &form.min_reports,
+        ),
+        field(
+            "selection_pressure",
+            "Selection pressure",
+            "0 keeps every survivor's share; higher favours the leaders (0 to 10).",
+            &form.selection_pressure,
+        ),
+        field(
+            "progress_cap",
+            "Progress cap",
+            "Progress beyond this earns nothing more.",
+            &form.progress_cap,
+        ),
+        field(
+            "kill_after_misses",
+            "Kill after misses",
+            "Consecutive missed rounds that kill a bet (1 or more).",
+            &form.kill_after_misses,
+        ),
+        field(
+            "exploration_share",
+            "Exploration share",
+            "Share of the budget kept for new bets (0 to 1).",
+            &form.exploration_share,
+        ),
+        field(
+            "max_share",
+            "Maximum share",
+            "No bet gets more than this share of the budget (0 to 1).",
+            &form.max_share,
+        ),
+        field(
+            "min_grant",
+            "Minimum grant",
+            "A smaller computed grant becomes 0 (an amount in the currency).",
+            &form.min_grant,
+        ),
+    ]
+}
+
+/// Parses the form into a round, collecting every field error; `None` when any field fails.
+pub(super) fn parse_create(
+    entry: &CreateEntry,
+    state: &AppState,
+    errors: &mut FieldErrors,
+) -> Option<RoundForm> {
+    let c = &state.currency;
+    let budget = money(&entry.budget, c)
+        .map_err(|m| errors.add("budget", m))
+        .ok()
+        .and_then(|m| {
+            Money::parse("budget", m)
+                .map_err(|e| errors.add_domain(e))
+                .ok()
+        });
+    let as_of = instant(&entry.as_of)
+        .map_err(|m| errors.add("as_of", m))
+        .ok()
+        .and_then(|t| {
+            time::schedule_instant("as_of", t)
+                .map_err(|e| errors.add_domain(e))
+                .ok()
+        });
+    let mut real = |field: &str, text: &str| number(text).map_err(|m| errors.add(field, m)).ok();
+    let confidence = real("confidence", &entry.confidence);
+    let selection_pressure = real("selection_pressure", &entry.selection_pressure);
+    let progress_cap = real("progress_cap", &entry.progress_cap);
+    let exploration_share = real("exploration_share", &entry.exploration_share);
+    let max_share = real("max_share", &entry.max_share);
+    let mut whole = |field: &str, text: &str| {
+        text.trim()
+            .parse::<u32>()
+            .map_err(|_| errors.add(field, "must be a whole number"))
+            .ok()
+    };
+    let min_reports = whole("min_reports", &entry.min_reports);
+    let kill_after_misses = whole("kill_after_misses", &entry.kill_after_misses);
+    let min_grant = money(&entry.min_grant, c)
+        .map_err(|m| errors.add("min_grant", m))
+        .ok();
+    let policy = Policy {
+        confidence: confidence?,
+        min_reports: min_reports?,
+        selection_pressure: selection_pressure?,
+        progress_cap: progress_cap?,
+        kill_after_misses: kill_after_misses?,
+        exploration_share: exploration_share?,
+        max_share: max_share?,
+        min_grant: min_grant?,
+    };
+    if let Err(crate::engine::EngineError::InvalidPolicy { field, reason }) = policy.validate() {
+        errors.add(field, reason);
+        return None;
+    }
+    Some(RoundForm {
+        budget: budget?,
+        as_of: as_of?,
+        window_start: None,
+        policy,
+    })
+}

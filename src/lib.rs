@@ -13,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod http;
 pub mod metrics;
 pub mod services;
 pub mod startup;

@@ -79,7 +79,7 @@ impl ResponseError for WebError {
 impl From<AppError> for WebError {
     fn from(e: AppError) -> Self {
         WebError::Page {
-            status: e.status_code(),
+            status: crate::http::status_of(e.kind()),
             message: e.detail().message.clone(),
         }
     }

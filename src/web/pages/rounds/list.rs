@@ -2,7 +2,7 @@
 //! `POST /rounds` opens it, or draws the form again with what was typed and its errors.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 
 use super::create_form::{CreateEntry, PolicyField, parse_create, policy_fields};
@@ -144,7 +144,15 @@ pub async fn create(
                 e.detail().field.as_deref().unwrap_or("as_of"),
                 e.detail().message.clone(),
             );
-            render_list(&state, &viewer, None, entry, errors, e.status_code()).await
+            render_list(
+                &state,
+                &viewer,
+                None,
+                entry,
+                errors,
+                crate::http::status_of(e.kind()),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

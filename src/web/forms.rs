@@ -159,3 +159,42 @@ mod tests {
         assert!(instant("yesterday").is_err());
     }
 }
+
+/// Where to send the browser after a form: `target` when it is a path on this server, else
+/// the home page. A path starts with one `/` (not `//`, which a browser reads as another host),
+/// holds no backslash (`/\\evil.example` is another host to some browsers) and no control
+/// character (a CR LF would end the `Location` header; it could not even be sent). Checked before
+/// anything is written, it cannot fail after a report is stored or a session issued.
+pub fn local_path(target: &str) -> &str {
+    let local = target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.contains('\\')
+        && !target.chars().any(char::is_control);
+    if local { target } else { "/" }
+}
+
+#[cfg(test)]
+mod local_path_tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_on_this_server_are_followed() {
+        for good in ["/", "/bets/3", "/teams/2?notice=stored", "/bets/caf\u{E9}"] {
+            assert_eq!(local_path(good), good);
+        }
+        for bad in [
+            "",
+            "bets/3",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/bets\n",
+            "/a\u{7F}",
+            "/a\tb",
+            "/a\u{0}",
+        ] {
+            assert_eq!(local_path(bad), "/", "{bad:?}");
+        }
+    }
+}

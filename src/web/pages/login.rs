@@ -12,7 +12,7 @@ use crate::services::users::authenticate;
 use crate::services::users::issue_token;
 use crate::startup::AppState;
 use crate::web::error::WebError;
-use crate::web::forms::CsrfForm;
+use crate::web::forms::{CsrfForm, local_path};
 use crate::web::html_builder;
 use crate::web::session::{
     LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_LENGTH, Viewer, expired, login_csrf_cookie, same,
@@ -36,12 +36,7 @@ pub struct LoginQuery {
 
 /// Only paths on this server are followed after sign-in (no open redirect).
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
+    local_path(next.unwrap_or("/")).to_owned()
 }
 
 fn page(

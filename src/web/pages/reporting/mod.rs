@@ -18,7 +18,7 @@ use crate::services::reports::{self as service, ReportDraft, Subject};
 use crate::startup::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
-use crate::web::forms::{FieldErrors, form_key, instant, number};
+use crate::web::forms::{FieldErrors, form_key, instant, local_path, number};
 use crate::web::session::Viewer;
 use crate::web::{html_page, see_other};
 
@@ -80,7 +80,7 @@ async fn render(
         } else {
             entry.key
         },
-        back: safe_back(&entry.back),
+        back: local_path(&entry.back).to_owned(),
         errors,
         correcting: head.correcting,
     };
@@ -118,15 +118,6 @@ impl Entry {
             back,
             csrf: String::new(),
         }
-    }
-}
-
-/// Only paths on this server.
-fn safe_back(back: &str) -> String {
-    if back.starts_with('/') && !back.starts_with("//") {
-        back.to_owned()
-    } else {
-        "/".to_owned()
     }
 }
 
@@ -190,7 +181,7 @@ async fn store(
     } else {
         notice
     };
-    let back = safe_back(back);
+    let back = local_path(back);
     let separator = if back.contains('?') { '&' } else { '?' };
     Ok(see_other(format!("{back}{separator}notice={notice}")))
 }

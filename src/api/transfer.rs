@@ -73,14 +73,7 @@ pub async fn import(
     })
     .await?;
     if !summary.committed {
-        return Err(AppError::invalid(
-            "file",
-            format!(
-                "{} of {} rows were refused; nothing was stored",
-                summary.refused, summary.rows
-            ),
-        )
-        .with_details(summary.errors));
+        return Err(AppError::invalid("file", summary.refusal()).with_details(summary.errors));
     }
     Ok(HttpResponse::Created().json(summary))
 }

@@ -140,10 +140,7 @@ pub fn import(url: &DatabaseUrl, acting_as: &str, command: ImportCommand) -> any
             peak_memory_mib().map_or(String::new(), |mib| format!(" (peak memory {mib} MiB)"))
         );
     } else {
-        println!(
-            "Nothing was stored: {} of {} rows were refused. Fix them, or pass --partial to keep the good rows.",
-            summary.refused, summary.rows
-        );
+        println!("Refused: {}.", summary.refusal());
     }
     Ok(summary.committed)
 }

@@ -46,13 +46,33 @@ pub struct ImportSummary {
     pub replayed: usize,
     /// Rows refused.
     pub refused: usize,
-    /// Whether anything was kept: false when an all-or-nothing import met a bad row.
+    /// Whether anything was kept: false when an all-or-nothing import met a bad row, or when
+    /// no row at all could be kept (an empty file, or every row refused).
     pub committed: bool,
     /// The first 1,000 refused rows; `index` is the line number in the file.
     pub errors: Vec<RowError>,
 }
 
 impl ImportSummary {
+    /// Why nothing was kept, in words both front ends print: an empty file, a file whose every
+    /// row was refused, or (all or nothing) a file with some bad rows.
+    #[must_use]
+    pub fn refusal(&self) -> String {
+        if self.rows == 0 {
+            "the file holds no rows; nothing was stored".to_owned()
+        } else if self.refused == self.rows {
+            format!(
+                "all {} rows were refused; nothing was stored",
+                self.rows
+            )
+        } else {
+            format!(
+                "{} of {} rows were refused; nothing was stored (in partial mode the good rows are kept)",
+                self.refused, self.rows
+            )
+        }
+    }
+
     fn refuse(&mut self, line: usize, code: &str, message: String, field: Option<String>) {
         self.refused += 1;
         if self.errors.len() < MAX_LISTED_ERRORS {

@@ -26,6 +26,13 @@ impl From<NaiveDateTime> for StoredInstant {
     }
 }
 
+/// What a row reading a timestamp through [`StoredInstant`] (`deserialize_as`) keeps.
+impl From<StoredInstant> for NaiveDateTime {
+    fn from(at: StoredInstant) -> Self {
+        at.0
+    }
+}
+
 /// `value`'s last `width` decimal digits, zero-padded.
 fn push_digits(out: &mut String, value: u32, width: u32) {
     for place in (0..width).rev() {

@@ -25,7 +25,7 @@ use crate::services::reports::{self as reports_service, ReportDraft, Subject};
 use crate::services::rounds::{self as rounds_service, PinForm, RoundForm, lifecycle};
 use crate::services::users::{Bootstrap, UserForm, bootstrap, create_user};
 use crate::services::{directory, directory::DEFAULT_MAX_MEMBERS};
-use portfolio::{ARENAS, BETS, BetSpec, DAYS, ROUNDS, TEAMS};
+use portfolio::{ARENAS, BetSpec, DAYS, ROUNDS, TEAMS};
 use rng::Rng;
 
 const SEED: u64 = 0x5EED_2026;
@@ -126,7 +126,7 @@ pub fn build(
     // activated by the committee.
     let round_at = |i: usize| start + TimeDelta::days(ROUNDS[i].0);
     let mut bet_ids = Vec::new();
-    for spec in &BETS {
+    for spec in portfolio::bets() {
         let team_actor = &people[spec.team];
         let begins = bet_start(spec, start, &round_at);
         let mut thresholds = vec![(spec.target, Some(begins))];
@@ -264,7 +264,7 @@ fn report_period(
     round_at: &dyn Fn(usize) -> DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    for (spec, &bet_id) in BETS.iter().zip(bet_ids) {
+    for (spec, &bet_id) in portfolio::bets().zip(bet_ids) {
         let bet =
             Bet::find(conn, bet_id)?.ok_or_else(|| AppError::internal(&"demo bet missing"))?;
         if bet.status != BetStatus::Active {
@@ -383,7 +383,7 @@ fn run_round(
         now,
     )?;
     let bet = |title: &str| {
-        BETS.iter()
+        portfolio::bets()
             .position(|b| b.title == title)
             .map(|i| bet_ids[i])
             .ok_or_else(|| AppError::internal(&"demo bet"))

@@ -65,153 +65,210 @@ pub enum RoundCommand {
     Verify { id: i64 },
 }
 
-/// Runs a round command as the named user. Returns whether it succeeded (verify can fail).
+/// Runs a round command as the named user. Returns whether it succeeded (verify can fail, and
+/// a commit can be declined at its confirmation).
 pub fn run(url: &DatabaseUrl, acting_as: &str, command: RoundCommand) -> anyhow::Result<bool> {
     let pool = crate::db::connection::connect(url, 1, crate::db::connection::POOL_WAIT)?;
     let mut conn = pool.get()?;
-    let conn = &mut *conn;
-    let actor = actor(conn, acting_as)?;
-    let currency = Currency::parse("currency", &portfolio_currency(conn)?)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let now = time::now();
-    let committee = || -> anyhow::Result<()> {
-        if actor.role == Role::Committee {
-            Ok(())
-        } else {
-            anyhow::bail!(
-                "{} is not on the committee; use --as with a committee member",
-                actor.name
-            )
-        }
-    };
+    let mut session = Session::open(&mut conn, acting_as)?;
     match command {
         RoundCommand::Create {
             budget,
             as_of,
             window_start,
             policy,
-        } => {
-            committee()?;
-            let policy: Policy = match policy {
-                Some(text) => {
-                    serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("--policy: {e}"))?
-                }
-                None => Policy::default(),
-            };
-            let form = RoundForm {
-                budget: Money::parse("--budget", budget).map_err(|e| anyhow::anyhow!("{e}"))?,
-                as_of: time::schedule_instant("--as-of", as_of)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?,
-                window_start,
-                policy,
-            };
-            let round = lifecycle::create(conn, &actor, form, now).map_err(api)?;
-            println!(
-                "Created draft round {} ({}, as of {}).",
-                round.id,
-                currency.format(round.budget),
-                date(round.as_of.and_utc())
-            );
-        }
-        RoundCommand::List => {
-            let mut table = Table::new(&[
-                ("round", Align::Right),
-                ("status", Align::Left),
-                ("as of", Align::Left),
-                ("budget", Align::Right),
-                ("granted", Align::Right),
-                ("reserve", Align::Right),
-            ]);
-            for r in Round::list(conn)? {
-                table.row(vec![
-                    r.id.to_string(),
-                    r.status.to_string(),
-                    date(r.as_of.and_utc()),
-                    currency.format_amount(r.budget),
-                    r.reserve
-                        .map_or(String::new(), |res| currency.format_amount(r.budget - res)),
-                    r.reserve
-                        .map_or(String::new(), |res| currency.format_amount(res)),
-                ]);
-            }
-            println!("{}", table.render());
-        }
-        RoundCommand::Preview { id } => {
-            committee()?;
-            let evaluation = service::preview(conn, id, now).map_err(api)?;
-            print_round(conn, id, &evaluation, &currency)?;
-        }
+        } => session.create(budget, as_of, window_start, policy.as_deref()),
+        RoundCommand::List => session.list(),
+        RoundCommand::Preview { id } => session.preview(id),
         RoundCommand::Pin {
             id,
             bet_id,
             grant,
             waive_kill,
             reason,
-        } => {
-            committee()?;
-            let form = PinForm {
-                grant: grant
-                    .map(|g| Money::parse("--grant", g))
-                    .transpose()
-                    .map_err(|e| anyhow::anyhow!("{e}"))?,
-                waive_kill,
-                reason: Reason::parse("--reason", &reason).map_err(|e| anyhow::anyhow!("{e}"))?,
-            };
-            lifecycle::pin(conn, &actor, id, bet_id, form, now).map_err(api)?;
-            println!("Pinned bet {bet_id} in round {id}.");
-        }
-        RoundCommand::Unpin { id, bet_id } => {
-            committee()?;
-            lifecycle::unpin(conn, &actor, id, bet_id, now).map_err(api)?;
-            println!("Removed the pin of bet {bet_id} from round {id}.");
-        }
-        RoundCommand::Commit { id, yes } => {
-            committee()?;
-            if !yes && !confirm(conn, id, &currency, now)? {
-                println!("Not committed.");
-                return Ok(false);
-            }
-            let evaluation = service::commit(conn, &actor, id, now).map_err(api)?;
-            print_round(conn, id, &evaluation, &currency)?;
-            println!(
-                "\nCommitted round {id}: {} granted, {} in reserve.",
-                currency.format(totals(&evaluation).0),
-                currency.format(totals(&evaluation).1)
-            );
-        }
-        RoundCommand::Show { id, json } => {
-            let round =
-                Round::find(conn, id)?.ok_or_else(|| anyhow::anyhow!("round {id} not found"))?;
-            let evaluation: Option<Evaluation> = round
-                .preview
-                .as_deref()
-                .map(serde_json::from_str)
-                .transpose()?;
-            match (json, evaluation) {
-                (true, e) => println!("{}", serde_json::to_string_pretty(&e)?),
-                (false, Some(e)) => print_round(conn, id, &e, &currency)?,
-                (false, None) => {
-                    println!("Round {id} has not been previewed yet: horserace round preview {id}")
-                }
-            }
-        }
-        RoundCommand::Verify { id } => {
-            let verdict = service::verify(conn, id).map_err(api)?;
-            if verdict.matches {
-                println!(
-                    "Round {id} verified: recomputed from {} reports over {} bets, it matches bit for bit.",
-                    verdict.reports, verdict.bets
-                );
-            } else {
-                println!("Round {id} does NOT match what it stored:");
-                for problem in &verdict.problems {
-                    println!("  - {problem}");
-                }
-                return Ok(false);
-            }
+        } => session.pin(id, bet_id, grant, waive_kill, &reason),
+        RoundCommand::Unpin { id, bet_id } => session.unpin(id, bet_id),
+        RoundCommand::Commit { id, yes } => session.commit(id, yes),
+        RoundCommand::Show { id, json } => session.show(id, json),
+        RoundCommand::Verify { id } => session.verify(id),
+    }
+}
+
+/// Who runs the command, on which connection, in which currency, at what instant.
+struct Session<'a> {
+    conn: &'a mut DbConnection,
+    actor: Actor,
+    currency: Currency,
+    now: DateTime<Utc>,
+}
+
+impl<'a> Session<'a> {
+    fn open(conn: &'a mut DbConnection, acting_as: &str) -> anyhow::Result<Self> {
+        let actor = actor(conn, acting_as)?;
+        let currency = Currency::parse("currency", &portfolio_currency(conn)?)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(Self {
+            conn,
+            actor,
+            currency,
+            now: time::now(),
+        })
+    }
+
+    /// Only the committee runs rounds; everyone may list, show and verify them.
+    fn committee(&self) -> anyhow::Result<()> {
+        if self.actor.role == Role::Committee {
+            Ok(())
+        } else {
+            anyhow::bail!(
+                "{} is not on the committee; use --as with a committee member",
+                self.actor.name
+            )
         }
     }
-    Ok(true)
+
+    fn create(
+        &mut self,
+        budget: i64,
+        as_of: DateTime<Utc>,
+        window_start: Option<DateTime<Utc>>,
+        policy: Option<&str>,
+    ) -> anyhow::Result<bool> {
+        self.committee()?;
+        let policy: Policy = match policy {
+            Some(text) => {
+                serde_json::from_str(text).map_err(|e| anyhow::anyhow!("--policy: {e}"))?
+            }
+            None => Policy::default(),
+        };
+        let form = RoundForm {
+            budget: Money::parse("--budget", budget).map_err(|e| anyhow::anyhow!("{e}"))?,
+            as_of: time::schedule_instant("--as-of", as_of).map_err(|e| anyhow::anyhow!("{e}"))?,
+            window_start,
+            policy,
+        };
+        let round = lifecycle::create(self.conn, &self.actor, form, self.now).map_err(api)?;
+        println!(
+            "Created draft round {} ({}, as of {}).",
+            round.id,
+            self.currency.format(round.budget),
+            date(round.as_of.and_utc())
+        );
+        Ok(true)
+    }
+
+    fn list(&mut self) -> anyhow::Result<bool> {
+        let currency = &self.currency;
+        let mut table = Table::new(&[
+            ("round", Align::Right),
+            ("status", Align::Left),
+            ("as of", Align::Left),
+            ("budget", Align::Right),
+            ("granted", Align::Right),
+            ("reserve", Align::Right),
+        ]);
+        for r in Round::list(self.conn)? {
+            table.row(vec![
+                r.id.to_string(),
+                r.status.to_string(),
+                date(r.as_of.and_utc()),
+                currency.format_amount(r.budget),
+                r.reserve
+                    .map_or(String::new(), |res| currency.format_amount(r.budget - res)),
+                r.reserve
+                    .map_or(String::new(), |res| currency.format_amount(res)),
+            ]);
+        }
+        println!("{}", table.render());
+        Ok(true)
+    }
+
+    fn preview(&mut self, id: i64) -> anyhow::Result<bool> {
+        self.committee()?;
+        let evaluation = service::preview(self.conn, id, self.now).map_err(api)?;
+        print_round(self.conn, id, &evaluation, &self.currency)?;
+        Ok(true)
+    }
+
+    fn pin(
+        &mut self,
+        id: i64,
+        bet_id: i64,
+        grant: Option<i64>,
+        waive_kill: bool,
+        reason: &str,
+    ) -> anyhow::Result<bool> {
+        self.committee()?;
+        let form = PinForm {
+            grant: grant
+                .map(|g| Money::parse("--grant", g))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+            waive_kill,
+            reason: Reason::parse("--reason", reason).map_err(|e| anyhow::anyhow!("{e}"))?,
+        };
+        lifecycle::pin(self.conn, &self.actor, id, bet_id, form, self.now).map_err(api)?;
+        println!("Pinned bet {bet_id} in round {id}.");
+        Ok(true)
+    }
+
+    fn unpin(&mut self, id: i64, bet_id: i64) -> anyhow::Result<bool> {
+        self.committee()?;
+        lifecycle::unpin(self.conn, &self.actor, id, bet_id, self.now).map_err(api)?;
+        println!("Removed the pin of bet {bet_id} from round {id}.");
+        Ok(true)
+    }
+
+    fn commit(&mut self, id: i64, yes: bool) -> anyhow::Result<bool> {
+        self.committee()?;
+        if !yes && !confirm(self.conn, id, &self.currency, self.now)? {
+            println!("Not committed.");
+            return Ok(false);
+        }
+        let evaluation = service::commit(self.conn, &self.actor, id, self.now).map_err(api)?;
+        print_round(self.conn, id, &evaluation, &self.currency)?;
+        let (granted, reserve) = totals(&evaluation);
+        println!(
+            "\nCommitted round {id}: {} granted, {} in reserve.",
+            self.currency.format(granted),
+            self.currency.format(reserve)
+        );
+        Ok(true)
+    }
+
+    fn show(&mut self, id: i64, json: bool) -> anyhow::Result<bool> {
+        let round =
+            Round::find(self.conn, id)?.ok_or_else(|| anyhow::anyhow!("round {id} not found"))?;
+        let evaluation: Option<Evaluation> = round
+            .preview
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()?;
+        match (json, evaluation) {
+            (true, e) => println!("{}", serde_json::to_string_pretty(&e)?),
+            (false, Some(e)) => print_round(self.conn, id, &e, &self.currency)?,
+            (false, None) => {
+                println!("Round {id} has not been previewed yet: horserace round preview {id}")
+            }
+        }
+        Ok(true)
+    }
+
+    fn verify(&mut self, id: i64) -> anyhow::Result<bool> {
+        let verdict = service::verify(self.conn, id).map_err(api)?;
+        if verdict.matches {
+            println!(
+                "Round {id} verified: recomputed from {} reports over {} bets, it matches bit for bit.",
+                verdict.reports, verdict.bets
+            );
+            return Ok(true);
+        }
+        println!("Round {id} does NOT match what it stored:");
+        for problem in &verdict.problems {
+            println!("  - {problem}");
+        }
+        Ok(false)
+    }
 }
 
 fn api(e: AppError) -> anyhow::Error {

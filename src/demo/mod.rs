@@ -3,10 +3,9 @@
 //! four committed rounds with kills, seeds, pins and a waived kill) through the same services
 //! the API uses, from a fixed seed, so the demo is the same every time.
 
+mod cast;
 mod portfolio;
 mod rng;
-
-use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -15,17 +14,15 @@ use crate::db::bets::Bet;
 use crate::db::users::User;
 use crate::domain::approx;
 use crate::domain::{
-    Actor, ApiToken, BetStatus, Currency, Description, IdempotencyKey, Money, Name, ObservedAt,
-    Reason, Role, SourceNote, Stage, Title, Unit,
+    Actor, ApiToken, BetStatus, Currency, IdempotencyKey, Money, Name, ObservedAt, Reason, Role,
+    SourceNote,
 };
 use crate::engine::{Decision, Direction, Policy};
 use crate::error::AppError;
-use crate::services::bets::{self as bets_service, BetForm};
 use crate::services::reports::{self as reports_service, ReportDraft, Subject};
 use crate::services::rounds::{self as rounds_service, PinForm, RoundForm, lifecycle};
-use crate::services::users::{Bootstrap, UserForm, bootstrap, create_user};
-use crate::services::{directory, directory::DEFAULT_MAX_MEMBERS};
-use portfolio::{ARENAS, BetSpec, DAYS, ROUNDS, TEAMS};
+use crate::services::users::{Bootstrap, bootstrap};
+use portfolio::{BetSpec, DAYS, ROUNDS};
 use rng::Rng;
 
 const SEED: u64 = 0x5EED_2026;
@@ -54,113 +51,12 @@ pub fn build(
     let start = (now - TimeDelta::days(DAYS)).duration_trunc_day();
     let mut rng = Rng::new(SEED);
 
-    let mut arenas = Vec::new();
-    for (name, description) in ARENAS {
-        let arena = directory::create_arena(
-            conn,
-            &admin,
-            &name_of(name)?,
-            &Description::parse("description", description)?,
-            now,
-        )?;
-        arenas.push(arena.id);
-    }
-    let mut teams = Vec::new();
-    let mut people: Vec<Actor> = Vec::new();
-    let mut first_tokens: BTreeMap<usize, (String, ApiToken)> = BTreeMap::new();
-    for (t, spec) in TEAMS.iter().enumerate() {
-        let team = directory::create_team(
-            conn,
-            &admin,
-            &name_of(spec.name)?,
-            spec.kind,
-            DEFAULT_MAX_MEMBERS,
-            now,
-        )?;
-        teams.push(team.id);
-        let role = if spec.kind == crate::domain::TeamKind::External {
-            Role::Partner
-        } else {
-            Role::Member
-        };
-        for (i, person) in spec.people.iter().enumerate() {
-            let (user, issued) = create_user(
-                conn,
-                &admin,
-                UserForm {
-                    name: name_of(person)?,
-                    role,
-                    team_id: Some(team.id),
-                },
-                now,
-            )?;
-            if i == 0 {
-                first_tokens.insert(t, (user.name.clone(), issued.secret));
-                people.push(actor_of(&user, role));
-            }
-        }
-    }
-    let (exec_user, exec_token) = create_user(
-        conn,
-        &admin,
-        UserForm {
-            name: name_of("erin")?,
-            role: Role::Exec,
-            team_id: None,
-        },
-        now,
-    )?;
-    let (chair_user, _) = create_user(
-        conn,
-        &admin,
-        UserForm {
-            name: name_of("chair")?,
-            role: Role::Committee,
-            team_id: None,
-        },
-        now,
-    )?;
-    let chair = actor_of(&chair_user, Role::Committee);
-
-    // Bets: registered by their teams with the first target (and a harder one later), then
-    // activated by the committee.
+    let arenas = cast::arenas(conn, &admin, now)?;
+    let teams = cast::teams(conn, &admin, now)?;
+    let (exec, chair) = cast::staff(conn, &admin, now)?;
     let round_at = |i: usize| start + TimeDelta::days(ROUNDS[i].0);
-    let mut bet_ids = Vec::new();
-    for spec in portfolio::bets() {
-        let team_actor = &people[spec.team];
-        let begins = bet_start(spec, start, &round_at);
-        let mut thresholds = vec![(spec.target, Some(begins))];
-        if spec.later_target != 0.0 {
-            thresholds.push((spec.later_target, Some(round_at(1) + TimeDelta::days(7))));
-        }
-        let (bet, _) = bets_service::create(
-            conn,
-            team_actor,
-            BetForm {
-                arena_id: arenas[spec.arena],
-                team_id: teams[spec.team],
-                title: Title::parse("title", spec.title)?,
-                thesis: Description::parse("thesis", spec.thesis)?,
-                metric_name: name_of(spec.metric)?,
-                metric_unit: Unit::parse("unit", spec.unit)?,
-                direction: spec.direction,
-                baseline: spec.baseline,
-                stage: if spec.starts_before_round > 0 {
-                    Stage::Explore
-                } else {
-                    Stage::Validate
-                },
-                seed_request: spec
-                    .seed_request
-                    .map(|m| Money::parse("seed_request", m))
-                    .transpose()?,
-                thresholds,
-            },
-            now,
-        )?;
-        bets_service::activate(conn, &admin, bet.id, now)?;
-        bet_ids.push(bet.id);
-    }
+    let bet_ids = cast::register_bets(conn, &admin, &arenas, &teams, start, &round_at, now)?;
+    let people = &teams.people;
 
     // History: weekly reports between rounds, then the round itself.
     let mut period_start = start;
@@ -169,7 +65,7 @@ pub fn build(
         report_period(
             conn,
             &mut rng,
-            &people,
+            people,
             &bet_ids,
             (period_start, as_of),
             start,
@@ -183,7 +79,7 @@ pub fn build(
     report_period(
         conn,
         &mut rng,
-        &people,
+        people,
         &bet_ids,
         (period_start, now - TimeDelta::hours(2)),
         start,
@@ -192,14 +88,15 @@ pub fn build(
     )?;
 
     let pick = |t: usize| {
-        first_tokens
+        teams
+            .first_tokens
             .get(&t)
             .cloned()
             .ok_or_else(|| AppError::internal(&"demo person missing"))
     };
     Ok(DemoPeople {
         committee: ("admin".to_owned(), admin_token),
-        exec: (exec_user.name, exec_token.secret),
+        exec,
         member: pick(0)?,
         partner: pick(10)?,
     })

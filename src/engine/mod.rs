@@ -123,30 +123,8 @@ pub fn evaluate(input: &RoundInput) -> Result<RoundOutcome, EngineError> {
         assessments.push(judge::assess(bet, n, est, pin, policy)?);
     }
 
-    // Step 4: each bet's pool, then the pools. A pinned bet's target is its pinned grant.
-    let mut bets: Vec<BetFacts<'_>> = checked
-        .bets
-        .iter()
-        .zip(&assessments)
-        .map(|(&bet, assessment)| {
-            let pin = checked.pins.get(&bet.id).copied();
-            let pinned = pin.and_then(|p| p.grant);
-            let role = pools::role(bet, assessment, pinned.is_some(), max_grant);
-            let weight = match role {
-                Role::Main { .. } => real(bet.prev_grant) * assessment.fitness,
-                _ => 0.0,
-            };
-            BetFacts {
-                bet,
-                pin,
-                assessment,
-                role,
-                weight,
-                target: pinned.map_or(0.0, real),
-                grant: pinned.unwrap_or(0),
-            }
-        })
-        .collect();
+    // Step 4: each bet's pool, then the pools.
+    let mut bets = pool_roles(&checked, &assessments, max_grant);
     let seed_caps: Vec<f64> = bets
         .iter()
         .filter_map(|f| match f.role {
@@ -217,6 +195,38 @@ pub fn evaluate(input: &RoundInput) -> Result<RoundOutcome, EngineError> {
         reserve: rounded.reserve,
         results: bets.iter().map(|f| result(f, &round)).collect(),
     })
+}
+
+/// Each bet's pool (step 4) and what it starts from: a pinned bet's target and grant are its
+/// pinned grant; a main-pool bet weighs its previous grant by its fitness.
+fn pool_roles<'a>(
+    checked: &'a validate::Checked<'a>,
+    assessments: &'a [judge::Assessment],
+    max_grant: i64,
+) -> Vec<BetFacts<'a>> {
+    checked
+        .bets
+        .iter()
+        .zip(assessments)
+        .map(|(&bet, assessment)| {
+            let pin = checked.pins.get(&bet.id).copied();
+            let pinned = pin.and_then(|p| p.grant);
+            let role = pools::role(bet, assessment, pinned.is_some(), max_grant);
+            let weight = match role {
+                Role::Main { .. } => real(bet.prev_grant) * assessment.fitness,
+                _ => 0.0,
+            };
+            BetFacts {
+                bet,
+                pin,
+                assessment,
+                role,
+                weight,
+                target: pinned.map_or(0.0, real),
+                grant: pinned.unwrap_or(0),
+            }
+        })
+        .collect()
 }
 
 fn result(facts: &BetFacts<'_>, round: &RoundFacts<'_>) -> BetResult {

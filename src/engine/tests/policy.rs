@@ -6,138 +6,35 @@ fn with_policy(policy: Policy) -> RoundInput {
     round(1_000, policy, vec![flat(1, 100, 200.0)])
 }
 
+/// A change that puts one field of a policy out of range.
+type Spoil = fn(&mut Policy);
+
 #[test]
 fn every_policy_field_out_of_range_is_rejected() {
-    let d = Policy::default;
-    let bad: Vec<(&str, Policy)> = vec![
-        (
-            "confidence",
-            Policy {
-                confidence: 0.5,
-                ..d()
-            },
-        ),
-        (
-            "confidence",
-            Policy {
-                confidence: 1.0,
-                ..d()
-            },
-        ),
-        (
-            "confidence",
-            Policy {
-                confidence: f64::NAN,
-                ..d()
-            },
-        ),
-        (
-            "min_reports",
-            Policy {
-                min_reports: 2,
-                ..d()
-            },
-        ),
-        (
-            "selection_pressure",
-            Policy {
-                selection_pressure: -0.1,
-                ..d()
-            },
-        ),
-        (
-            "selection_pressure",
-            Policy {
-                selection_pressure: 10.5,
-                ..d()
-            },
-        ),
-        (
-            "selection_pressure",
-            Policy {
-                selection_pressure: f64::NAN,
-                ..d()
-            },
-        ),
-        (
-            "progress_cap",
-            Policy {
-                progress_cap: 0.0,
-                ..d()
-            },
-        ),
-        (
-            "progress_cap",
-            Policy {
-                progress_cap: f64::INFINITY,
-                ..d()
-            },
-        ),
-        (
-            "progress_cap",
-            Policy {
-                progress_cap: f64::NAN,
-                ..d()
-            },
-        ),
-        (
-            "kill_after_misses",
-            Policy {
-                kill_after_misses: 0,
-                ..d()
-            },
-        ),
-        (
-            "exploration_share",
-            Policy {
-                exploration_share: -0.01,
-                ..d()
-            },
-        ),
-        (
-            "exploration_share",
-            Policy {
-                exploration_share: 1.01,
-                ..d()
-            },
-        ),
-        (
-            "exploration_share",
-            Policy {
-                exploration_share: f64::NAN,
-                ..d()
-            },
-        ),
-        (
-            "max_share",
-            Policy {
-                max_share: 0.0,
-                ..d()
-            },
-        ),
-        (
-            "max_share",
-            Policy {
-                max_share: 1.01,
-                ..d()
-            },
-        ),
-        (
-            "max_share",
-            Policy {
-                max_share: f64::NAN,
-                ..d()
-            },
-        ),
-        (
-            "min_grant",
-            Policy {
-                min_grant: -1,
-                ..d()
-            },
-        ),
+    // One field spoiled at a time, everything else the defaults.
+    let bad: [(&str, Spoil); 18] = [
+        ("confidence", |p| p.confidence = 0.5),
+        ("confidence", |p| p.confidence = 1.0),
+        ("confidence", |p| p.confidence = f64::NAN),
+        ("min_reports", |p| p.min_reports = 2),
+        ("selection_pressure", |p| p.selection_pressure = -0.1),
+        ("selection_pressure", |p| p.selection_pressure = 10.5),
+        ("selection_pressure", |p| p.selection_pressure = f64::NAN),
+        ("progress_cap", |p| p.progress_cap = 0.0),
+        ("progress_cap", |p| p.progress_cap = f64::INFINITY),
+        ("progress_cap", |p| p.progress_cap = f64::NAN),
+        ("kill_after_misses", |p| p.kill_after_misses = 0),
+        ("exploration_share", |p| p.exploration_share = -0.01),
+        ("exploration_share", |p| p.exploration_share = 1.01),
+        ("exploration_share", |p| p.exploration_share = f64::NAN),
+        ("max_share", |p| p.max_share = 0.0),
+        ("max_share", |p| p.max_share = 1.01),
+        ("max_share", |p| p.max_share = f64::NAN),
+        ("min_grant", |p| p.min_grant = -1),
     ];
-    for (field, policy) in bad {
+    for (field, spoil) in bad {
+        let mut policy = Policy::default();
+        spoil(&mut policy);
         match rejected(&with_policy(policy.clone())) {
             EngineError::InvalidPolicy { field: f, .. } => assert_eq!(f, field, "{policy:?}"),
             other => panic!("{policy:?} gave {other:?}"),
@@ -145,7 +42,7 @@ fn every_policy_field_out_of_range_is_rejected() {
     }
     let message = rejected(&with_policy(Policy {
         confidence: 1.0,
-        ..d()
+        ..Policy::default()
     }))
     .to_string();
     assert_eq!(

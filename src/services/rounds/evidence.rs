@@ -183,22 +183,7 @@ pub fn gather(
     }
     let quality = assess_all(&input_bets, &window, &history, as_of);
     report_ids.sort_unstable();
-    // A pin on a bet that left the round meanwhile (killed, closed) no longer applies.
-    let taking_part: std::collections::BTreeSet<i64> = input_bets.iter().map(|b| b.id).collect();
-    let stored_pins = match terms.round_id {
-        Some(id) => RoundPin::for_round(conn, id)?,
-        None => Vec::new(),
-    };
-    let pins = stored_pins
-        .into_iter()
-        .filter(|p| taking_part.contains(&p.bet_id))
-        .map(|p| Pin {
-            bet_id: p.bet_id,
-            grant: p.pinned_grant,
-            waive_kill: p.waive_kill,
-            reason: p.reason,
-        })
-        .collect();
+    let pins = pins_of(conn, terms, &input_bets)?;
     Ok(Gathered {
         input: RoundInput {
             budget: terms.budget,
@@ -214,6 +199,29 @@ pub fn gather(
         report_ids,
         sitting_out,
     })
+}
+
+/// The round's pins on the bets taking part: a pin on a bet that left the round meanwhile
+/// (killed, closed) no longer applies. A projection has no pins.
+fn pins_of(
+    conn: &mut DbConnection,
+    terms: &Terms,
+    taking_part: &[BetEvidence],
+) -> Result<Vec<Pin>, AppError> {
+    let Some(round_id) = terms.round_id else {
+        return Ok(Vec::new());
+    };
+    let taking_part: std::collections::BTreeSet<i64> = taking_part.iter().map(|b| b.id).collect();
+    Ok(RoundPin::for_round(conn, round_id)?
+        .into_iter()
+        .filter(|p| taking_part.contains(&p.bet_id))
+        .map(|p| Pin {
+            bet_id: p.bet_id,
+            grant: p.pinned_grant,
+            waive_kill: p.waive_kill,
+            reason: p.reason,
+        })
+        .collect())
 }
 
 /// Points by bet. A hash map: it is only looked up by bet id, never iterated in an order that

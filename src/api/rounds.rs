@@ -70,6 +70,7 @@ pub struct RoundView {
     pub as_of: DateTime<Utc>,
     /// The window start the committee set, if any (the evaluation shows the one used).
     pub window_start: Option<DateTime<Utc>>,
+    #[schema(value_type = super::schemas::PolicyView)]
     pub policy: Policy,
     pub created_by: i64,
     pub created_at: DateTime<Utc>,

@@ -3,10 +3,11 @@
 //! takes seconds. The numbers come from a fixed seed.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::RunQueryDsl;
 use horserace::db::bets::{NewBet, NewThreshold};
 use horserace::db::reports::NewReport;
 use horserace::db::schema::{bets, ledger_entries, reports, round_results, rounds, thresholds};
+use horserace::db::scratch::ScratchDatabase;
 use horserace::db::{DatabaseUrl, DbConnection, Pool};
 use horserace::domain::{Actor, ApiToken, Currency, Description, Name, Role, TeamKind};
 use horserace::services::directory;
@@ -30,47 +31,26 @@ impl Rng {
     }
 }
 
-/// A database that lives as long as the value.
+/// A database that lives as long as the value: a SQLite file in a temporary directory, or a
+/// scratch database on the PostgreSQL server (`horserace::db::scratch`).
 pub struct Database {
     pub url: DatabaseUrl,
     pub text: String,
     _dir: Option<tempfile::TempDir>,
-    drop_pg: Option<(String, String)>,
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        if let Some((server, name)) = &self.drop_pg
-            && let Ok(mut conn) = PgConnection::establish(&format!("{server}/postgres"))
-        {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn);
-        }
-    }
+    _postgres: Option<ScratchDatabase>,
 }
 
 pub fn database(postgres: Option<&str>, label: &str) -> Database {
     match postgres {
-        Some(url) => {
-            let after = url.find("://").map_or(0, |i| i + 3);
-            let server = match url[after..].find('/') {
-                Some(slash) => url[..after + slash].to_owned(),
-                None => url.trim_end_matches('/').to_owned(),
-            };
-            let name = format!("hr_bench_{label}_{}", std::process::id());
-            let mut conn = PgConnection::establish(&format!("{server}/postgres"))
-                .expect("the PostgreSQL server answers");
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn);
-            diesel::sql_query(format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .expect("create the bench database");
-            let text = format!("{server}/{name}");
+        Some(server) => {
+            let scratch = ScratchDatabase::create(server, &format!("bench_{label}"))
+                .expect("the PostgreSQL server answers and makes the bench database");
+            let text = scratch.url().to_owned();
             Database {
                 url: DatabaseUrl::parse(&text).unwrap(),
                 text,
                 _dir: None,
-                drop_pg: Some((server, name)),
+                _postgres: Some(scratch),
             }
         }
         None => {
@@ -85,7 +65,7 @@ pub fn database(postgres: Option<&str>, label: &str) -> Database {
                 url: DatabaseUrl::parse(&text).unwrap(),
                 text,
                 _dir: Some(dir),
-                drop_pg: None,
+                _postgres: None,
             }
         }
     }

@@ -20,6 +20,7 @@ pub mod connection;
 pub mod instant;
 mod prepared_insert;
 pub mod schema;
+pub mod scratch;
 
 pub use connection::{DatabaseUrl, DbConnection, Pool, write_transaction};
 

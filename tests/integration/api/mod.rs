@@ -1,0 +1,16 @@
+//! The API and the pages over HTTP: the real server on a fresh database per test.
+//!
+//! ```sh
+//! cargo test --test integration -- api::
+//! ```
+
+mod auth;
+mod bad_input;
+mod bets;
+mod health;
+mod operations;
+mod pages;
+mod reports;
+mod rounds;
+mod teams_and_users;
+mod transfer;

@@ -54,11 +54,10 @@ pub struct ErrorDetail {
     pub code: String,
     /// What went wrong, for people.
     pub message: String,
-    /// The request field at fault, when there is one (`reports[3].value`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The request field at fault, when there is one (`reports[3].value`). Always sent, as
+    /// null when there is none, so that a client reads one shape.
     pub field: Option<String>,
-    /// One entry per failing item of a batch.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// One entry per failing item of a batch; null for everything else.
     pub details: Option<Vec<RowError>>,
 }
 
@@ -69,7 +68,7 @@ pub struct RowError {
     pub index: usize,
     pub code: String,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The field of the item at fault, or null.
     pub field: Option<String>,
 }
 

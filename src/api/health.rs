@@ -16,7 +16,7 @@ pub struct Health {
 }
 
 /// The process is up.
-#[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
+#[utoipa::path(tag = "health", operation_id = "get_health", responses((status = 200, body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
@@ -25,6 +25,7 @@ pub async fn healthz() -> HttpResponse {
 /// The database answers.
 #[utoipa::path(
     tag = "health",
+    operation_id = "get_readiness",
     responses((status = 200, body = Health), (status = 503, body = ErrorBody))
 )]
 #[get("/readyz")]
@@ -39,7 +40,11 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError
 
 /// Prometheus metrics: requests and latency by route, reports ingested, rounds committed, the
 /// database pool.
-#[utoipa::path(tag = "health", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+#[utoipa::path(
+    tag = "health",
+    operation_id = "get_metrics",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain"))
+)]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()

@@ -6,16 +6,18 @@ pub mod audit;
 pub mod auth;
 pub mod bets;
 pub mod error;
+pub mod exports;
 pub mod fallback;
 pub mod health;
+pub mod import;
 pub mod ledger;
 pub mod openapi;
 pub mod pagination;
 pub mod reports;
 pub mod rounds;
+pub mod schemas;
 pub mod teams;
 pub mod text_schema;
-pub mod transfer;
 pub mod users;
 
 pub use openapi::openapi_document;
@@ -67,11 +69,11 @@ fn routes(cfg: &mut ServiceConfig) {
         .service(bets::activate_bet)
         .service(bets::kill_bet)
         .service(bets::graduate_bet)
-        .service(transfer::import)
-        .service(transfer::round_results)
-        .service(transfer::portfolio)
-        .service(transfer::ledger)
-        .service(transfer::audit)
+        .service(import::import_reports)
+        .service(exports::export_round_results)
+        .service(exports::export_portfolio)
+        .service(exports::export_ledger)
+        .service(exports::export_audit)
         .service(rounds::create_round)
         .service(rounds::list_rounds)
         .service(rounds::get_round)

@@ -1,16 +1,25 @@
 //! The OpenAPI 3 document: collected from the handlers' own `#[utoipa::path]` annotations, then
-//! completed with the error answers every route shares (a bad token, a busy database, a body
-//! that is not JSON), so that each handler documents only what is particular to it.
+//! completed with what they would each have to repeat: the error answers every route shares (a
+//! bad token, a busy database, a body that is not JSON) with their `Retry-After`, `security: []`
+//! on the public routes, and the schema facts that serde knows but utoipa's derive does not
+//! ([`complete`]).
+
+mod complete;
 
 use actix_web::{HttpResponse, get, web};
-use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
 use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use super::mount;
+
+/// The path of the document itself; served without a token like the health checks.
+const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
 
 /// The OpenAPI 3 document of everything [`mount`] registers.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
@@ -19,30 +28,41 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(mount)
         .split_for_parts();
-    let api_paths = doc
-        .paths
-        .paths
-        .iter_mut()
-        .filter(|(path, _)| path.starts_with("/api/v1/"));
-    for (_, item) in api_paths {
-        for (read_only, operation) in [
-            (true, &mut item.get),
-            (false, &mut item.post),
-            (false, &mut item.put),
-            (false, &mut item.delete),
-            (false, &mut item.patch),
-        ] {
-            if let Some(operation) = operation {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let api = path.starts_with("/api/v1/");
+        let public = !api || path == DOCUMENT_PATH;
+        for (read_only, operation) in operations(item) {
+            if public {
+                // Said outright, so that a generated client calls it without credentials.
+                operation.security = Some(Vec::new());
+            }
+            if api {
                 add_shared_errors(operation, read_only);
             }
+            add_retry_after(operation);
         }
     }
+    complete::complete(&mut doc);
     doc
+}
+
+/// Each operation of a path, with whether it only reads (a read is never rate-limited).
+fn operations(item: &mut PathItem) -> impl Iterator<Item = (bool, &mut Operation)> {
+    [
+        (true, &mut item.get),
+        (false, &mut item.post),
+        (false, &mut item.put),
+        (false, &mut item.delete),
+        (false, &mut item.patch),
+    ]
+    .into_iter()
+    .filter_map(|(read_only, operation)| operation.as_mut().map(|op| (read_only, op)))
 }
 
 /// This OpenAPI 3 document.
 #[utoipa::path(
     tag = "health",
+    operation_id = "get_openapi",
     responses((status = 200, description = "The OpenAPI 3 document", body = Object))
 )]
 #[get("/openapi.json")]
@@ -103,6 +123,28 @@ fn add_shared_errors(operation: &mut Operation, read_only: bool) {
     }
 }
 
+/// Every 429 (the write limit) and 503 (a busy database) the server sends says when to retry, in
+/// whole seconds (`AppError::retry_after_secs`); the document says so wherever they are listed.
+fn add_retry_after(operation: &mut Operation) {
+    for status in ["429", "503"] {
+        if let Some(RefOr::T(response)) = operation.responses.responses.get_mut(status) {
+            response
+                .headers
+                .entry("Retry-After".to_owned())
+                .or_insert_with(|| {
+                    HeaderBuilder::new()
+                        .schema(
+                            ObjectBuilder::new()
+                                .schema_type(Type::Integer)
+                                .minimum(Some(0)),
+                        )
+                        .description(Some("Seconds to wait before trying again"))
+                        .build()
+                });
+        }
+    }
+}
+
 fn error_response(description: &str) -> RefOr<Response> {
     RefOr::T(
         ResponseBuilder::new()
@@ -124,6 +166,8 @@ fn error_response(description: &str) -> RefOr<Response> {
         description = "An internal tournament and portfolio engine: teams register bets and report \
                        their metric; the committee runs funding rounds decided by the evidence."
     ),
+    // Parameters name their schemas without registering them, so those are listed here.
+    components(schemas(super::exports::ExportFormat)),
     modifiers(&BearerAuth),
     tags(
         (name = "teams"), (name = "users"), (name = "arenas"), (name = "bets"),
@@ -146,50 +190,4 @@ impl Modify for BearerAuth {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The shared errors reach every operation they can come from, and a handler's own
-    /// description of a status is kept.
-    #[test]
-    fn shared_errors_are_documented_where_they_can_happen() {
-        let doc = openapi_document();
-        let get = |path: &str| {
-            doc.paths
-                .paths
-                .get(path)
-                .and_then(|item| item.get.as_ref())
-                .map(|op| &op.responses.responses)
-        };
-        let bet = get("/api/v1/bets/{id}").expect("GET /bets/{id} is documented");
-        for status in ["400", "401", "403", "404", "503"] {
-            assert!(bet.contains_key(status), "GET /bets/{{id}} lacks {status}");
-        }
-        assert!(!bet.contains_key("429"), "a read is never rate-limited");
-        let me = get("/api/v1/users/me").expect("GET /users/me is documented");
-        assert!(!me.contains_key("404") && !me.contains_key("400"));
-        let health = get("/healthz").expect("GET /healthz is documented");
-        assert!(
-            !health.contains_key("503"),
-            "only /api/v1 routes get the shared errors"
-        );
-
-        let batch = doc
-            .paths
-            .paths
-            .get("/api/v1/reports/batch")
-            .and_then(|item| item.post.as_ref())
-            .expect("POST /reports/batch is documented");
-        let statuses = &batch.responses.responses;
-        for status in ["413", "415", "422", "429"] {
-            assert!(statuses.contains_key(status), "the batch lacks {status}");
-        }
-        let Some(RefOr::T(bad_rows)) = statuses.get("422") else {
-            panic!("the batch's 422 is inline");
-        };
-        assert_eq!(
-            bad_rows.description,
-            "Bad rows, each listed in error.details"
-        );
-    }
-}
+mod tests;

@@ -167,7 +167,8 @@ fn retry_on_unique<T>(mut attempt: impl FnMut() -> Result<T, AppError>) -> Resul
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Bet id")),
     responses(
-        (status = 201, description = "Stored, or an earlier identical request replayed", body = ReportView),
+        (status = 201, description = "Stored, or an earlier identical request replayed", body = ReportView,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this answers an earlier request with the same idempotency key; absent otherwise"))),
         (status = 403, description = "Another team's bet, or a closed one", body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "Idempotency key reused with other content", body = ErrorBody),
@@ -201,7 +202,8 @@ pub async fn create_report(
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Id of the report to correct")),
     responses(
-        (status = 201, body = ReportView),
+        (status = 201, description = "The correction, or an earlier identical request replayed", body = ReportView,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this answers an earlier request with the same idempotency key; absent otherwise"))),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "Already corrected, or idempotency conflict", body = ErrorBody),

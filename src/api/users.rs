@@ -174,6 +174,7 @@ pub async fn list_users(
 /// The signed-in user.
 #[utoipa::path(
     tag = "users",
+    operation_id = "get_me",
     security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 401, body = ErrorBody))
 )]

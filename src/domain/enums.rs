@@ -5,7 +5,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::engine::{Decision, Outcome};
 
@@ -15,7 +14,7 @@ macro_rules! word_enum {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-            ToSchema, diesel::AsExpression, diesel::FromSqlRow,
+            diesel::AsExpression, diesel::FromSqlRow,
         )]
         #[serde(rename_all = "snake_case")]
         #[diesel(sql_type = diesel::sql_types::Text)]

@@ -1,39 +1,29 @@
 //! The round's policy: its defaults and the ranges the rules allow (`docs/engine.md`, "The policy").
 
 use serde::{Deserialize, Serialize};
-// The schema derive only describes the JSON shape for the API's OpenAPI document.
-use utoipa::ToSchema;
 
 use super::error::EngineError;
 
 /// The knobs of a round. A partial JSON object fills the missing fields with the defaults;
 /// `validate` (called by `evaluate`) rejects values outside those ranges.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
     /// c: probability needed to call a threshold beaten (or, as 1 - c, missed). 0.5 < c < 1.
-    #[schema(exclusive_minimum = 0.5, exclusive_maximum = 1.0)]
     pub confidence: f64,
     /// m: fewer observations than this in the window is insufficient data. >= 3.
-    #[schema(minimum = 3)]
     pub min_reports: u32,
     /// beta: exponent on progress; 0 means every survivor keeps its share. 0..=10.
-    #[schema(minimum = 0.0, maximum = 10.0)]
     pub selection_pressure: f64,
     /// q_max: progress above this earns nothing more. > 0, finite.
-    #[schema(exclusive_minimum = 0.0)]
     pub progress_cap: f64,
     /// K: consecutive missed rounds that kill a bet. >= 1.
-    #[schema(minimum = 1)]
     pub kill_after_misses: u32,
     /// e: share of B' reserved for seeding new bets. 0..=1.
-    #[schema(minimum = 0.0, maximum = 1.0)]
     pub exploration_share: f64,
     /// h: no unpinned bet gets more than floor(h * B). 0 < h <= 1.
-    #[schema(exclusive_minimum = 0.0, maximum = 1.0)]
     pub max_share: f64,
     /// A computed main-pool grant below this becomes 0. >= 0.
-    #[schema(minimum = 0)]
     pub min_grant: i64,
 }
 

@@ -3,13 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-// The schema derive only describes the JSON shape for the API's OpenAPI document.
-use utoipa::ToSchema;
 
 use super::policy::Policy;
 
 /// Everything one funding round is decided from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoundInput {
     /// The round's budget B, in minor units.
@@ -33,7 +31,7 @@ pub struct RoundInput {
 }
 
 /// Which way a metric improves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     HigherIsBetter,
@@ -59,7 +57,7 @@ impl Direction {
 }
 
 /// One report of a bet's metric.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Observation {
     pub at: DateTime<Utc>,
@@ -67,7 +65,7 @@ pub struct Observation {
 }
 
 /// One active bet with its threshold in force and its evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BetEvidence {
     pub id: i64,
@@ -93,7 +91,7 @@ pub struct BetEvidence {
 }
 
 /// A committee override, always with a written reason.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pin {
     pub bet_id: i64,
@@ -107,7 +105,7 @@ pub struct Pin {
 }
 
 /// What the round decided, for the whole portfolio.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoundOutcome {
     /// B.
@@ -133,7 +131,7 @@ pub struct RoundOutcome {
 /// What the round decided for one bet, and why. Open to more fields (unlike the inputs): the
 /// service flattens it into a round's line beside the bet's label and evidence quality, and
 /// its schema must allow them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BetResult {
     pub bet_id: i64,
     /// Observations in the window.
@@ -171,7 +169,7 @@ pub struct BetResult {
 }
 
 /// How the evidence compares with the threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Beat,
@@ -193,7 +191,7 @@ impl Outcome {
 }
 
 /// The one decision shown for a bet (`docs/engine.md` step 6, in order of precedence).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Killed,

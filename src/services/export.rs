@@ -5,6 +5,8 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
+// The schema derive describes the JSON export's rows in the API's OpenAPI document.
+use utoipa::ToSchema;
 
 use crate::db::DbConnection;
 use crate::db::audit::{AuditEntry, AuditFilter};
@@ -16,13 +18,15 @@ use crate::error::AppError;
 use crate::services::rounds::Evaluation;
 
 /// One row of a round's results (or its closing reserve row).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RoundRow {
     pub round_id: i64,
     pub as_of: DateTime<Utc>,
     pub bet_id: Option<i64>,
     pub bet: String,
     pub team: String,
+    /// The bet's outcome word (`beat`, `miss`, `uncertain`, `insufficient_data`); empty on the
+    /// reserve row.
     pub outcome: String,
     pub reports: Option<u32>,
     pub level: Option<f64>,
@@ -36,6 +40,8 @@ pub struct RoundRow {
     pub grant: String,
     pub change_minor: i64,
     pub currency: String,
+    /// The bet's decision word (`killed`, `pinned`, `seed`, `cut`, `increase`, `decrease`,
+    /// `hold`); `reserve` on the reserve row.
     pub decision: String,
     pub reasons: String,
 }
@@ -127,7 +133,7 @@ pub fn round_rows(
 }
 
 /// One bet of the portfolio with its latest standing.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PortfolioRow {
     pub bet_id: i64,
     pub slug: String,
@@ -185,7 +191,7 @@ pub fn portfolio_rows(
         .collect())
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct LedgerRow {
     pub entry_id: i64,
     pub created_at: DateTime<Utc>,
@@ -240,7 +246,7 @@ pub fn ledger_rows(
         .collect())
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AuditRow {
     pub id: i64,
     pub at: DateTime<Utc>,

@@ -239,11 +239,7 @@ impl<'a> Session<'a> {
     fn show(&mut self, id: i64, json: bool) -> anyhow::Result<bool> {
         let round =
             Round::find(self.conn, id)?.ok_or_else(|| anyhow::anyhow!("round {id} not found"))?;
-        let evaluation: Option<Evaluation> = round
-            .preview
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()?;
+        let evaluation = Evaluation::stored(&round).map_err(api)?;
         match (json, evaluation) {
             (true, e) => println!("{}", serde_json::to_string_pretty(&e)?),
             (false, Some(e)) => print_round(self.conn, id, &e, &self.currency)?,
@@ -316,7 +312,7 @@ fn confirm(
             .filter(|l| l.result.grant > 0)
             .count(),
         currency.format(totals(&evaluation).1),
-        evaluation.killed,
+        or_dash(evaluation.killed),
     );
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
@@ -359,7 +355,7 @@ fn print_round(
         currency.format(e.budget),
         currency.format(totals(e).0),
         currency.format(totals(e).1),
-        e.reports_used,
+        or_dash(e.reports_used),
         e.window_start
             .map_or(String::new(), |w| format!(" after {}", date(w))),
     );
@@ -377,6 +373,11 @@ fn print_round(
 }
 
 /// (granted, reserve) of a round the committee sees whole.
+/// A count, or a dash where the evaluation leaves it out.
+fn or_dash(count: Option<usize>) -> String {
+    count.map_or_else(|| "-".to_owned(), |n| n.to_string())
+}
+
 fn totals(e: &Evaluation) -> (i64, i64) {
     e.money
         .as_ref()

@@ -5,8 +5,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use std::collections::BTreeMap;
+
 use super::evidence::{BetLabel, EvidenceQuality, Gathered, SittingOut};
-use crate::engine::{BetResult, EngineError, RoundOutcome, evaluate};
+use crate::db::rounds::Round;
+use crate::engine::{BetEvidence, BetResult, EngineError, RoundInput, RoundOutcome, evaluate};
 use crate::error::{AppError, ErrorKind};
 
 /// One bet's line in a round.
@@ -18,6 +21,11 @@ pub struct RoundLine {
     pub change: i64,
     pub bet: BetLabel,
     pub quality: EvidenceQuality,
+    /// The miss streak the bet brought into the round (its input, beside `prev_grant`); null
+    /// only in a draft's preview stored before this field existed (preview it again).
+    pub prev_streak: Option<u32>,
+    /// Whether the bet had never been funded before the round (its input); null as above.
+    pub is_new: Option<bool>,
 }
 
 /// Where a round's money went as a whole. Portfolio-wide figures: a partner, who sees only its
@@ -38,16 +46,21 @@ pub struct RoundMoney {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Evaluation {
     pub evaluated_at: DateTime<Utc>,
-    /// The window actually used: (window_start, as_of].
+    /// The window actually used: (window_start, as_of]; null when it reaches back to the first
+    /// report (no earlier committed round).
     pub window_start: Option<DateTime<Utc>>,
-    pub reports_used: usize,
     pub budget: i64,
-    /// floor(max_share * budget): the most an unpinned bet can get.
-    pub max_grant: i64,
-    /// The round's totals; absent in a partner's view.
+    /// The reports of the whole portfolio the round used. Portfolio-wide, so null in a
+    /// partner's view, like `max_grant`, `money`, `killed` and `seeded`.
+    pub reports_used: Option<usize>,
+    /// floor(max_share * budget): the most an unpinned bet can get. Null for a partner.
+    pub max_grant: Option<i64>,
+    /// The round's totals. Null for a partner.
     pub money: Option<RoundMoney>,
-    pub killed: usize,
-    pub seeded: usize,
+    /// How many bets the round kills, of the whole portfolio. Null for a partner.
+    pub killed: Option<usize>,
+    /// How many bets the round seeds, of the whole portfolio. Null for a partner.
+    pub seeded: Option<usize>,
     pub results: Vec<RoundLine>,
     /// Active bets that take no part in this round, and why.
     #[serde(default)]
@@ -63,11 +76,45 @@ impl Evaluation {
                 .retain(|l| Some(l.bet.team_id) == actor.team_id);
             self.sitting_out
                 .retain(|s| Some(s.bet.team_id) == actor.team_id);
+            self.reports_used = None;
+            self.max_grant = None;
             self.money = None;
-            self.killed = 0;
-            self.seeded = 0;
+            self.killed = None;
+            self.seeded = None;
         }
         self
+    }
+
+    /// The evaluation a round stored (its latest preview, or what its commit decided), if any.
+    /// A committed round stored before lines carried their input's `prev_streak` and `is_new`
+    /// gets them from the engine input it stored, so every committed round answers alike.
+    pub fn stored(round: &Round) -> Result<Option<Self>, AppError> {
+        let Some(preview) = round.preview.as_deref() else {
+            return Ok(None);
+        };
+        let mut evaluation: Self =
+            serde_json::from_str(preview).map_err(|e| AppError::internal(&e))?;
+        let incomplete = evaluation
+            .results
+            .iter()
+            .any(|l| l.prev_streak.is_none() || l.is_new.is_none());
+        if let (true, Some(input)) = (incomplete, round.engine_input.as_deref()) {
+            let input: RoundInput =
+                serde_json::from_str(input).map_err(|e| AppError::internal(&e))?;
+            evaluation.fill_inputs(&input);
+        }
+        Ok(Some(evaluation))
+    }
+
+    /// Each line's `prev_streak` and `is_new`, from the input the engine ran on.
+    fn fill_inputs(&mut self, input: &RoundInput) {
+        let bets: BTreeMap<i64, &BetEvidence> = input.bets.iter().map(|b| (b.id, b)).collect();
+        for line in &mut self.results {
+            if let Some(bet) = bets.get(&line.result.bet_id) {
+                line.prev_streak = Some(bet.prev_streak);
+                line.is_new = Some(bet.is_new);
+            }
+        }
     }
 }
 
@@ -91,17 +138,19 @@ pub fn run(gathered: &Gathered, at: DateTime<Utc>) -> Result<(RoundOutcome, Eval
                     .cloned()
                     .ok_or_else(|| AppError::internal(&"quality missing"))?,
                 result: r.clone(),
+                prev_streak: None,
+                is_new: None,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     let count =
         |d: crate::engine::Decision| results.iter().filter(|l| l.result.decision == d).count();
-    let evaluation = Evaluation {
+    let mut evaluation = Evaluation {
         evaluated_at: at,
         window_start: gathered.input.window_start,
-        reports_used: gathered.report_ids.len(),
+        reports_used: Some(gathered.report_ids.len()),
         budget: outcome.budget,
-        max_grant: outcome.max_grant,
+        max_grant: Some(outcome.max_grant),
         money: Some(RoundMoney {
             pinned_total: outcome.pinned_total,
             available: outcome.available,
@@ -111,11 +160,12 @@ pub fn run(gathered: &Gathered, at: DateTime<Utc>) -> Result<(RoundOutcome, Eval
             total_granted: outcome.results.iter().map(|r| r.grant).sum(),
             reserve: outcome.reserve,
         }),
-        killed: count(crate::engine::Decision::Killed),
-        seeded: count(crate::engine::Decision::Seed),
+        killed: Some(count(crate::engine::Decision::Killed)),
+        seeded: Some(count(crate::engine::Decision::Seed)),
         results,
         sitting_out: gathered.sitting_out.clone(),
     };
+    evaluation.fill_inputs(&gathered.input);
     Ok((outcome, evaluation))
 }
 

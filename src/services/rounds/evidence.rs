@@ -96,10 +96,21 @@ impl Terms {
 
 /// The start of a round's window: its own, or the previous committed round's `as_of`.
 pub fn window_start(conn: &mut DbConnection, terms: &Terms) -> QueryResult<Option<NaiveDateTime>> {
-    if terms.window_start.is_some() {
-        return Ok(terms.window_start);
+    effective_window_start(conn, terms.window_start, terms.as_of)
+}
+
+/// The exclusive start of the window of a round as of `as_of`: the one set, else the `as_of` of
+/// the latest round committed before it; None when there is none (the window reaches back to
+/// the first report).
+pub fn effective_window_start(
+    conn: &mut DbConnection,
+    set: Option<NaiveDateTime>,
+    as_of: NaiveDateTime,
+) -> QueryResult<Option<NaiveDateTime>> {
+    if set.is_some() {
+        return Ok(set);
     }
-    Ok(Round::latest_committed(conn, Some(terms.as_of))?.map(|r| r.as_of))
+    Ok(Round::latest_committed(conn, Some(as_of))?.map(|r| r.as_of))
 }
 
 /// Gathers the evidence of every active bet, or only of the bets in `only`.

@@ -117,7 +117,7 @@ fn compare(
     }
     let money = stored.money.as_ref();
     let same_totals = stored.budget == outcome.budget
-        && stored.max_grant == outcome.max_grant
+        && stored.max_grant == Some(outcome.max_grant)
         && money.is_some_and(|m| {
             m.reserve == outcome.reserve
                 && m.pinned_total == outcome.pinned_total

@@ -61,9 +61,9 @@ pub(super) fn totals(e: &Evaluation, round: &Round, c: &Currency) -> Option<Tota
         granted: c.format(m.total_granted),
         reserve: c.format(m.reserve),
         pinned: c.format(m.pinned_total),
-        reports: e.reports_used,
-        killed: e.killed,
-        seeded: e.seeded,
+        reports: e.reports_used?,
+        killed: e.killed?,
+        seeded: e.seeded?,
         funded: count(
             e.results.iter().filter(|l| l.result.grant > 0).count(),
             "bet",

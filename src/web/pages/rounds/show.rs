@@ -83,12 +83,7 @@ async fn load(
     .await?;
     let evaluation = match fresh {
         Some(e) => Some(e),
-        None => round
-            .preview
-            .as_deref()
-            .map(serde_json::from_str::<Evaluation>)
-            .transpose()
-            .map_err(|e| AppError::internal(&e))?,
+        None => Evaluation::stored(&round)?,
     };
     let policy: Policy = serde_json::from_str(&round.policy).map_err(|e| AppError::internal(&e))?;
     Ok(Loaded {

@@ -41,6 +41,9 @@ impl ExportFormat {
     }
 }
 
+// The JSON rows are declared before the CSV text in each answer: a generated client types an
+// answer by its first media type, and the rows are what it can type.
+
 /// Reads the rows on the pool, then answers them in the path's format. The format is checked
 /// after the rows, so a missing round or a draft that was never previewed is reported as such
 /// whatever the extension.
@@ -79,7 +82,7 @@ where
     ),
     responses(
         (status = 200, description = "The results", content(
-            (String = "text/csv"), (Vec<RoundRow> = "application/json"),
+            (Vec<RoundRow> = "application/json"), (String = "text/csv"),
         )),
         (status = 404, body = ErrorBody),
         (status = 409, description = "The round has not been previewed yet", body = ErrorBody),
@@ -111,7 +114,7 @@ pub async fn export_round_results(
     params(("format" = ExportFormat, Path, description = "csv or json")),
     responses(
         (status = 200, description = "The portfolio", content(
-            (String = "text/csv"), (Vec<PortfolioRow> = "application/json"),
+            (Vec<PortfolioRow> = "application/json"), (String = "text/csv"),
         )),
         (status = 404, body = ErrorBody),
     )
@@ -138,7 +141,7 @@ pub async fn export_portfolio(
     params(("format" = ExportFormat, Path, description = "csv or json")),
     responses(
         (status = 200, description = "The ledger", content(
-            (String = "text/csv"), (Vec<LedgerRow> = "application/json"),
+            (Vec<LedgerRow> = "application/json"), (String = "text/csv"),
         )),
         (status = 404, body = ErrorBody),
     )
@@ -174,7 +177,7 @@ pub struct RangeQuery {
     params(("format" = ExportFormat, Path, description = "csv or json"), RangeQuery),
     responses(
         (status = 200, description = "The audit log", content(
-            (String = "text/csv"), (Vec<AuditRow> = "application/json"),
+            (Vec<AuditRow> = "application/json"), (String = "text/csv"),
         )),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),

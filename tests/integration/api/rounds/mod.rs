@@ -10,6 +10,7 @@ mod evidence;
 mod lifecycle;
 mod pins;
 mod refusals;
+mod views;
 
 /// Reports `values` for a bet, one a day ending `end_days_ago` days ago.
 async fn report_series(app: &TestApp, token: &str, bet: i64, end_days_ago: i64, values: &[f64]) {

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{create_round, line, preview, report_series};
+use super::{commit, create_round, line, preview, report_series};
 use crate::harness::{days_ago, spawn_app};
 
 /// The portfolio-wide figures of an evaluation, which only whole-portfolio readers see.
@@ -64,18 +64,7 @@ async fn a_round_shows_the_window_it_uses_and_the_input_of_each_line() {
         assert_eq!(line(&first_view, bet)["is_new"], true);
         assert_eq!(line(&first_view, bet)["prev_streak"], 0);
     }
-    app.post(
-        &format!("/api/v1/rounds/{first}/commit"),
-        &app.admin,
-        serde_json::json!({}),
-    )
-    .await
-    .expect(200);
-    let committed = app
-        .get(&format!("/api/v1/rounds/{first}"), &app.admin)
-        .await
-        .expect(200)
-        .body;
+    let committed = commit(&app, first).await;
 
     // A draft that sets no window, never previewed: its window starts at the last round.
     let second = create_round(&app, 1_000, days_ago(1)).await;

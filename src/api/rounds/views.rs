@@ -54,6 +54,7 @@ pub struct RoundView {
     pub window_start: Option<DateTime<Utc>>,
     /// Whether the committee set `window_start` (false: it follows the previous round).
     pub window_start_set: bool,
+    #[schema(value_type = crate::api::schemas::PolicyView)]
     pub policy: Policy,
     pub created_by: i64,
     pub created_at: DateTime<Utc>,

@@ -163,6 +163,12 @@ fn answers_require_every_property() {
             }
         }
     }
+    // A round's answer shows its policy whole; the request's policy may leave fields out.
+    assert_eq!(
+        schemas(&doc)["RoundView"]["properties"]["policy"]["$ref"],
+        "#/components/schemas/PolicyView"
+    );
+    assert!(sent.contains("Policy") && !sent.contains("PolicyView"));
     let create_report = &schemas(&doc)["CreateReport"];
     assert_eq!(create_report["required"], json!(["value"]));
     let detail = &schemas(&doc)["ErrorDetail"];

@@ -12,6 +12,7 @@ use crate::domain::{Actor, RoundStatus};
 use crate::engine::Policy;
 use crate::error::AppError;
 use crate::services::rounds::Evaluation;
+use crate::services::rounds::evaluation::visible_pins;
 use crate::services::rounds::evidence::effective_window_start;
 use crate::startup::AppState;
 
@@ -101,14 +102,8 @@ fn view(actor: &Actor, parts: Parts) -> Result<RoundView, AppError> {
         evaluation,
     } = parts;
     let evaluation = evaluation.map(|e| e.for_viewer(actor));
-    let pins = pins
+    let pins = visible_pins(actor, pins, evaluation.as_ref())
         .into_iter()
-        .filter(|p| {
-            actor.reads_all_teams()
-                || evaluation
-                    .as_ref()
-                    .is_some_and(|e| e.results.iter().any(|l| l.result.bet_id == p.bet_id))
-        })
         .map(PinView::from)
         .collect();
     Ok(RoundView {

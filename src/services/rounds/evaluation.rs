@@ -8,7 +8,8 @@ use utoipa::ToSchema;
 use std::collections::BTreeMap;
 
 use super::evidence::{BetLabel, EvidenceQuality, Gathered, SittingOut};
-use crate::db::rounds::Round;
+use crate::db::rounds::{Round, RoundPin};
+use crate::domain::Actor;
 use crate::engine::{BetEvidence, BetResult, EngineError, RoundInput, RoundOutcome, evaluate};
 use crate::error::{AppError, ErrorKind};
 
@@ -70,7 +71,7 @@ pub struct Evaluation {
 impl Evaluation {
     /// The round as `actor` may see it: partners only their own team's lines and bets sitting
     /// out, and none of the portfolio-wide totals.
-    pub fn for_viewer(mut self, actor: &crate::domain::Actor) -> Self {
+    pub fn for_viewer(mut self, actor: &Actor) -> Self {
         if !actor.reads_all_teams() {
             self.results
                 .retain(|l| Some(l.bet.team_id) == actor.team_id);
@@ -116,6 +117,29 @@ impl Evaluation {
             }
         }
     }
+}
+
+/// The pins of a round that `actor` may see: every pin for a reader of the whole portfolio, else
+/// only those on the bets of its lines (`evaluation` as [`Evaluation::for_viewer`] left it).
+pub fn visible_pins(
+    actor: &Actor,
+    pins: Vec<RoundPin>,
+    evaluation: Option<&Evaluation>,
+) -> Vec<RoundPin> {
+    if actor.reads_all_teams() {
+        return pins;
+    }
+    let Some(evaluation) = evaluation else {
+        return Vec::new();
+    };
+    pins.into_iter()
+        .filter(|p| {
+            evaluation
+                .results
+                .iter()
+                .any(|l| l.result.bet_id == p.bet_id)
+        })
+        .collect()
 }
 
 /// Runs the engine on gathered evidence.

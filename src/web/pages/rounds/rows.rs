@@ -112,15 +112,8 @@ fn flags(l: &RoundLine) -> Vec<Chip> {
 }
 
 /// The pins, only on bets the viewer sees a line for unless they see every team.
-pub(super) fn pin_rows(
-    pins: Vec<RoundPin>,
-    titles: &[(i64, String)],
-    visible: &[i64],
-    reads_all_teams: bool,
-    c: &Currency,
-) -> Vec<PinRow> {
+pub(super) fn pin_rows(pins: Vec<RoundPin>, titles: &[(i64, String)], c: &Currency) -> Vec<PinRow> {
     pins.into_iter()
-        .filter(|p| reads_all_teams || visible.contains(&p.bet_id))
         .map(|p| PinRow {
             bet_id: p.bet_id,
             title: titles

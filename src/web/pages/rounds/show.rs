@@ -14,6 +14,7 @@ use crate::db::rounds::{Round, RoundPin};
 use crate::domain::{Actor, Currency, RoundStatus, time};
 use crate::engine::Policy;
 use crate::error::AppError;
+use crate::services::rounds::evaluation::visible_pins;
 use crate::services::rounds::{self as service, Evaluation};
 use crate::startup::AppState;
 use crate::web::chrome::Chrome;
@@ -119,10 +120,6 @@ fn build(chrome: Chrome, loaded: Loaded, c: &Currency, actor: &Actor, confirm: b
         evaluation,
     } = loaded;
     let evaluation = evaluation.map(|e| e.for_viewer(actor));
-    let visible: Vec<i64> = evaluation
-        .as_ref()
-        .map(|e| e.results.iter().map(|l| l.result.bet_id).collect())
-        .unwrap_or_default();
     RoundPage {
         chrome,
         id: round.id,
@@ -149,7 +146,7 @@ fn build(chrome: Chrome, loaded: Loaded, c: &Currency, actor: &Actor, confirm: b
                     .collect()
             })
             .unwrap_or_default(),
-        pins: pin_rows(pins, &titles, &visible, actor.reads_all_teams(), c),
+        pins: pin_rows(visible_pins(actor, pins, evaluation.as_ref()), &titles, c),
         can_run: actor.is_committee(),
         confirm,
     }

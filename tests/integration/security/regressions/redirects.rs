@@ -1,6 +1,7 @@
 //! Where a form sends the browser: a path on this server, or the home page. A CR LF, a DEL or
-//! a backslash in the report form's `back` or the sign-in's `next` is never followed, never
-//! breaks the `Location` header (a 500 after the report was stored), and injects no header.
+//! a backslash in the `back` of the report and correction forms or the sign-in's `next` is never
+//! followed, never breaks the `Location` header (a 500 after the report or the session was
+//! stored), and injects no header.
 
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, SET_COOKIE};
@@ -107,5 +108,48 @@ async fn a_hostile_next_of_the_sign_in_redirects_home_with_one_session() {
             tokens(&before) + 1,
             "{next:?}: one session token"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_hostile_back_of_the_correction_form_redirects_home_once_the_correction_is_stored() {
+    let app = spawn().await;
+    let w = app.world().await;
+    let report = app
+        .report(
+            &w.member_a,
+            w.bet_a,
+            serde_json::json!({"value": 5.0, "observed_at": "2026-05-01T00:00:00Z"}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let member = Browser::sign_in(&app, &w.member_a).await;
+    let mut latest = report;
+    for (i, back) in HOSTILE.iter().enumerate() {
+        let key = format!("web-regression-correct-{i}");
+        let value = format!("{}", 6 + i);
+        let form = [
+            ("value", value.as_str()),
+            ("observed_at", ""),
+            ("key", key.as_str()),
+            ("back", back),
+        ];
+        let answer = member
+            .post(&app, &format!("/reports/{latest}/correct"), &form)
+            .await;
+        assert_sent_home(&answer, "/?notice=report-corrected", back);
+        assert_eq!(
+            app.report_count(w.bet_a).await,
+            i64::try_from(i + 2).unwrap()
+        );
+        let reports = app
+            .get(&format!("/api/v1/bets/{}/reports", w.bet_a), &app.admin)
+            .await
+            .expect(200);
+        latest = reports.body["items"]
+            .as_array()
+            .and_then(|items| items.iter().filter_map(|r| r["id"].as_i64()).max())
+            .unwrap();
     }
 }

@@ -91,7 +91,13 @@ impl TestApp {
     /// Sends raw bytes as JSON, for malformed-body tests.
     pub async fn post_raw(&self, path: &str, token: &str, body: impl Into<Vec<u8>>) -> Reply {
         self.api
-            .raw(Method::POST, path, Some(token), "application/json", body.into())
+            .raw(
+                Method::POST,
+                path,
+                Some(token),
+                "application/json",
+                body.into(),
+            )
             .await
             .expect("request sent")
     }

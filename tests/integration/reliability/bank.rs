@@ -15,12 +15,14 @@ use horserace::db::DbConnection;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::books::{bet_statuses, check_books, round_is_committed_whole_or_not_at_all};
 use crate::harness::{
     Api, Rng, SeedGuard, Server, at, connect, days_ago, fingerprint, fingerprint_diff,
     seed_from_env,
 };
 use crate::harness::{Reply, spawn_unlimited};
+use crate::reliability::books::{
+    bet_statuses, check_books, round_is_committed_whole_or_not_at_all,
+};
 
 const STEPS: usize = 800;
 

@@ -11,8 +11,8 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::books::{bet_statuses, check_books, round_is_committed_whole_or_not_at_all};
-use crate::harness::{Api, Rng, SeedGuard, Server, at, connect, days_ago, seed_from_env};
 use crate::harness::spawn_app_with;
+use crate::harness::{Api, Rng, SeedGuard, Server, at, connect, days_ago, seed_from_env};
 
 const BETS: usize = 300;
 const REPORTS_PER_BET: i64 = 20;

@@ -1,7 +1,7 @@
 //! The terminal commands for rounds: run, verify, and catch tampering.
 
-use crate::harness::{at, cli, days_ago, spawn_app};
 use super::report_series;
+use crate::harness::{at, cli, days_ago, spawn_app};
 
 /// The terminal commands run a round and verify it; tampering with a stored grant is caught.
 #[tokio::test]

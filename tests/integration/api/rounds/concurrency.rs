@@ -1,7 +1,7 @@
 //! Two server processes racing to commit one round.
 
+use super::{create_round, report_series};
 use crate::harness::{Server, World, days_ago, spawn_app};
-use super::{report_series, create_round};
 
 /// Two server processes on one database commit the same round at once, many times: exactly one
 /// commit wins each time and the ledger holds one set of entries.

@@ -1,9 +1,9 @@
 //! What a round reads as evidence: stale bets and outliers flagged, the reports before the
 //! window, corrections, and bets without a threshold in force.
 
-use serde_json::json;
+use super::{create_round, line, preview, report_series, report_with_value};
 use crate::harness::{at, days_ago, spawn_app};
-use super::{report_series, report_with_value, create_round, preview, line};
+use serde_json::json;
 
 #[tokio::test]
 async fn evidence_quality_flags_stale_bets_and_outliers() {

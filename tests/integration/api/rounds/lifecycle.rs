@@ -1,10 +1,10 @@
 //! A round's life: drafted, previewed, committed in order and never changed again; the
 //! money moves to the evidence.
 
+use super::{assert_round_adds_up, commit, create_round, line, report_series};
+use crate::harness::{at, days_ago, spawn_app};
 use chrono::{Duration, Utc};
 use serde_json::json;
-use crate::harness::{at, days_ago, spawn_app};
-use super::{report_series, create_round, commit, line, assert_round_adds_up};
 
 /// Three rounds: new bets seeded from the whole budget, a pin, misses, a kill, a waived kill,
 /// a late newcomer seeded.

@@ -1,8 +1,8 @@
 //! Funding rounds through the API: create, pin, preview, commit, verify, and the ledger.
 
+use crate::harness::{TestApp, at, days_ago};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use crate::harness::{TestApp, at, days_ago};
 
 mod cli;
 mod concurrency;

@@ -1,8 +1,8 @@
 //! Pins on bets that changed meanwhile.
 
-use serde_json::json;
+use super::{assert_round_adds_up, commit, create_round};
 use crate::harness::{days_ago, spawn_app};
-use super::{create_round, commit, assert_round_adds_up};
+use serde_json::json;
 
 #[tokio::test]
 async fn a_pin_on_a_bet_killed_meanwhile_does_not_block_the_commit() {

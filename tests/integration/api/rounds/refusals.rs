@@ -1,8 +1,8 @@
 //! Bad rounds and pins are refused and write nothing; only the committee runs rounds.
 
-use serde_json::{Value, json};
+use super::{create_round, report_series};
 use crate::harness::{at, days_ago, spawn_app};
-use super::{report_series, create_round};
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn bad_rounds_and_pins_are_refused_and_write_nothing() {

@@ -1,0 +1,137 @@
+//! The web pages over HTTP: sign-in, what each role sees and may do, CSRF, and the forms.
+
+use crate::harness::{TestApp, World};
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use serde_json::json;
+
+mod forms;
+mod funding;
+mod roles;
+mod sign_in;
+
+/// A signed-in browser: its session cookie and the CSRF token of its forms.
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn attr(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn sign_in(app: &TestApp, token: &str) -> Browser {
+    let client = no_redirects();
+    let form = client.get(app.url("/login")).send().await.unwrap();
+    let login_cookie = form.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = attr(&form.text().await.unwrap(), "csrf");
+    let reply = client
+        .post(app.url("/login"))
+        .header(COOKIE, login_cookie)
+        .form(&[("token", token), ("csrf", &csrf), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::SEE_OTHER, "sign-in failed");
+    let cookie = reply
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("hr_session="))
+        .expect("a session cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let page = client
+        .get(app.url("/rounds"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    Browser {
+        csrf: attr(&page, "csrf"),
+        cookie,
+    }
+}
+
+impl Browser {
+    async fn get(&self, app: &TestApp, path: &str) -> (StatusCode, String) {
+        let r = no_redirects()
+            .get(app.url(path))
+            .header(COOKIE, &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.text().await.unwrap())
+    }
+
+    async fn post(
+        &self,
+        app: &TestApp,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
+        let mut fields: Vec<(&str, &str)> = form.to_vec();
+        if !form.iter().any(|(k, _)| *k == "csrf") {
+            fields.push(("csrf", &self.csrf));
+        }
+        let r = no_redirects()
+            .post(app.url(path))
+            .header(COOKIE, &self.cookie)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let location = r
+            .headers()
+            .get(LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, location, r.text().await.unwrap())
+    }
+}
+
+async fn world_with_round(app: &TestApp) -> (World, i64) {
+    let w = app.world().await;
+    for (token, bet) in [
+        (&w.member_a, w.bet_a),
+        (&w.member_b, w.bet_b),
+        (&w.partner, w.partner_bet),
+    ] {
+        let rows: Vec<_> = (0..4)
+            .map(|i| json!({"bet_id": bet, "value": 110.0 + 5.0 * f64::from(i), "observed_at": format!("2026-0{}-01T00:00:00Z", i + 3)}))
+            .collect();
+        app.post("/api/v1/reports/batch", token, json!({"reports": rows}))
+            .await
+            .expect(201);
+    }
+    let round = app.commit_round(100_000, "2026-07-01T00:00:00Z").await;
+    (w, round)
+}

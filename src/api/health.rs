@@ -12,14 +12,25 @@ use crate::startup::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
-    pub status: &'static str,
+    pub status: HealthStatus,
+}
+
+/// What a health check found: `ok` (the process is up) or `ready` (the database answers). A
+/// word enum, so that a generated client compares it as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    Ok,
+    Ready,
 }
 
 /// The process is up.
 #[utoipa::path(tag = "health", operation_id = "get_health", responses((status = 200, body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok" })
+    HttpResponse::Ok().json(Health {
+        status: HealthStatus::Ok,
+    })
 }
 
 /// The database answers.
@@ -35,7 +46,9 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError
             .map_err(|e| AppError::unavailable(format!("the database does not answer: {e}")))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Health { status: "ready" }))
+    Ok(HttpResponse::Ok().json(Health {
+        status: HealthStatus::Ready,
+    }))
 }
 
 /// Prometheus metrics: requests and latency by route, reports ingested, rounds committed, the

@@ -204,6 +204,7 @@ fn word_fields_are_enums() {
         "Role",
         "TeamKind",
         "ExportFormat",
+        "HealthStatus",
     ] {
         let schema = &schemas(&doc)[name];
         assert_eq!(schema["type"], "string", "{name}");

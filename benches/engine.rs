@@ -2,6 +2,12 @@
 //! Run with `cargo bench --bench engine`; the figure to watch is the median of
 //! `evaluate_10k_bets_1m_reports`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at its first surprise"
+)]
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use divan::{Bencher, black_box};
 use horserace::engine::{BetEvidence, Direction, Observation, Pin, Policy, RoundInput, evaluate};

@@ -9,6 +9,12 @@
 //!                                                             # into target/BENCHMARKS-only.md
 //! ```
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at its first surprise"
+)]
+
 #[path = "suite/data.rs"]
 mod data;
 #[path = "suite/load.rs"]

@@ -102,15 +102,17 @@ pub async fn get_ledger(
             bet_id: q.bet_id,
             account_id: q.account_id,
         };
+        let balances = Account::balances(conn)?;
         if !actor.reads_all_teams() {
             accounts.retain(|a| a.team_id.is_some() && a.team_id == actor.team_id);
             let own = accounts.first().map_or(-1, |a| a.id);
+            // Another team's account holds no entries a partner may read: an empty page, with
+            // its own account and balance as they are (a filter never changes a balance).
             if filter.account_id.is_some_and(|a| a != own) {
-                return Ok((accounts, Default::default(), (Vec::new(), 0)));
+                return Ok((accounts, balances, (Vec::new(), 0)));
             }
             filter.account_id = Some(own);
         }
-        let balances = Account::balances(conn)?;
         let page = Entry::page(conn, filter, paging.offset(), paging.limit())?;
         Ok::<_, AppError>((accounts, balances, page))
     })

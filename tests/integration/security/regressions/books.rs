@@ -46,6 +46,21 @@ async fn a_partner_reads_the_same_sum_of_balances_as_the_committee() {
     assert_eq!(partner.body["sum_of_balances"], 0, "{}", partner.body);
     let member = app.get("/api/v1/ledger", &w.member_a).await.expect(200);
     assert_eq!(member.body["sum_of_balances"], 0, "{}", member.body);
+    // Filtering by another team's account finds no entries but changes no balance.
+    let other = committee.body["accounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["team_id"] == w.team_a)
+        .map(|a| a["id"].clone())
+        .expect("team A has an account");
+    let filtered = app
+        .get(&format!("/api/v1/ledger?account_id={other}"), &w.partner)
+        .await
+        .expect(200);
+    assert_eq!(filtered.body["entries"]["total"], 0, "{}", filtered.body);
+    assert_eq!(filtered.body["accounts"], partner.body["accounts"]);
+    assert_eq!(filtered.body["sum_of_balances"], 0);
 }
 
 /// Creates a draft round as of `as_of`; its id.

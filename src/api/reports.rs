@@ -15,7 +15,7 @@ use crate::db::reports::Report;
 use crate::domain::{DomainError, IdempotencyKey, ObservedAt, SourceNote, metric_value};
 use crate::error::AppError;
 use crate::services::bets::visible_bet;
-use crate::services::reports::{self as service, MAX_BATCH, ReportDraft, Stored, Subject};
+use crate::services::reports::{self as service, ReportDraft, Stored, Subject};
 use crate::startup::AppState;
 
 /// A report as a client sends it for one bet.
@@ -105,6 +105,21 @@ pub struct BatchResult {
     pub reports: Vec<ReportView>,
 }
 
+impl CreateReport {
+    /// The report as the service takes it, about `subject` (a bet, or a report it corrects).
+    fn draft(self, subject: Subject, now: DateTime<Utc>) -> Result<ReportDraft, DomainError> {
+        draft(
+            subject,
+            self.value,
+            self.observed_at,
+            self.source.as_deref(),
+            self.idempotency_key.as_deref(),
+            now,
+        )
+    }
+}
+
+/// A report's values parsed: what a single report, a correction and a batch row share.
 fn draft(
     subject: Subject,
     value: f64,
@@ -183,16 +198,10 @@ pub async fn create_report(
     path: web::Path<i64>,
     body: web::Json<CreateReport>,
 ) -> Result<HttpResponse, AppError> {
-    let b = body.into_inner();
     let now = crate::domain::time::now();
-    let draft = draft(
-        Subject::Bet(path.into_inner()),
-        b.value,
-        b.observed_at,
-        b.source.as_deref(),
-        b.idempotency_key.as_deref(),
-        now,
-    )?;
+    let draft = body
+        .into_inner()
+        .draft(Subject::Bet(path.into_inner()), now)?;
     store_one(&state, token, draft, now).await
 }
 
@@ -218,16 +227,10 @@ pub async fn correct_report(
     path: web::Path<i64>,
     body: web::Json<CreateReport>,
 ) -> Result<HttpResponse, AppError> {
-    let b = body.into_inner();
     let now = crate::domain::time::now();
-    let draft = draft(
-        Subject::Correction(path.into_inner()),
-        b.value,
-        b.observed_at,
-        b.source.as_deref(),
-        b.idempotency_key.as_deref(),
-        now,
-    )?;
+    let draft = body
+        .into_inner()
+        .draft(Subject::Correction(path.into_inner()), now)?;
     store_one(&state, token, draft, now).await
 }
 
@@ -254,15 +257,6 @@ pub async fn create_batch(
     let rows = body.into_inner().reports;
     if rows.is_empty() {
         return Err(AppError::invalid("reports", "send at least one report"));
-    }
-    if rows.len() > MAX_BATCH {
-        return Err(AppError::invalid(
-            "reports",
-            format!(
-                "a batch holds at most {MAX_BATCH} reports; this one has {}",
-                rows.len()
-            ),
-        ));
     }
     let now = crate::domain::time::now();
     let drafts: Vec<service::Row> = rows

@@ -103,11 +103,9 @@ impl Drop for ScratchDatabase {
 }
 
 fn admin_connection(server: &str) -> Result<PgConnection, ScratchError> {
-    PgConnection::establish(&format!("{server}/postgres")).map_err(|source| {
-        ScratchError::Connect {
-            server: server.to_owned(),
-            source,
-        }
+    PgConnection::establish(&format!("{server}/postgres")).map_err(|source| ScratchError::Connect {
+        server: server.to_owned(),
+        source,
     })
 }
 
@@ -126,17 +124,20 @@ mod tests {
 
     #[test]
     fn the_server_part_drops_the_database() {
-        assert_eq!(
-            server_part("postgres://u@h:5432/db"),
-            "postgres://u@h:5432"
-        );
+        assert_eq!(server_part("postgres://u@h:5432/db"), "postgres://u@h:5432");
         assert_eq!(server_part("postgres://u@h:5432/"), "postgres://u@h:5432");
         assert_eq!(server_part("postgres://u@h:5432"), "postgres://u@h:5432");
     }
 
     #[test]
     fn a_label_that_is_not_an_identifier_is_refused() {
-        for label in ["", "Upper", "semi;colon", "a-b", "much_too_long_a_label_here"] {
+        for label in [
+            "",
+            "Upper",
+            "semi;colon",
+            "a-b",
+            "much_too_long_a_label_here",
+        ] {
             assert!(matches!(
                 ScratchDatabase::create("postgres://nobody@127.0.0.1:1", label),
                 Err(ScratchError::Label(_))

@@ -165,13 +165,14 @@ mod tests {
 
     /// The statistics a new portfolio's first import meets: gathered while no report had a key,
     /// then 300,000 keyed reports added in one transaction. The batch lookup must still probe
-    /// the index key by key (a merge join read the whole index for every 1,000 keys). Runs on
-    /// the PostgreSQL server `HORSERACE_TEST_POSTGRES` names, if any.
+    /// the index key by key (a merge join read the whole index for every 1,000 keys). PostgreSQL
+    /// only, so ignored unless asked for; CI runs it on the server `HORSERACE_TEST_POSTGRES`
+    /// names (`cargo test --lib -- --ignored`), and it fails when none is named.
     #[test]
+    #[ignore = "PostgreSQL only: HORSERACE_TEST_POSTGRES=postgres://... cargo test --lib -- --ignored"]
     fn a_batch_key_lookup_probes_the_index_whatever_the_statistics() {
-        let Some((_db, mut conn)) = postgres_database("keys") else {
-            return;
-        };
+        let (_db, mut conn) =
+            postgres_database("keys").expect("HORSERACE_TEST_POSTGRES names a PostgreSQL server");
         let DbConnection::Postgresql(c) = &mut conn else {
             unreachable!("opened as PostgreSQL")
         };

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use horserace::engine::*;
 use proptest::prelude::*;
 
-use crate::harness::Rng;
+use crate::harness::{Rng, exact_f64, whole_i64};
 
 fn as_of() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 6, 30, 12, 0, 0).unwrap()
@@ -103,7 +103,7 @@ fn reports(rng: &mut Rng, bet: &BetEvidence, min_reports: u32) -> Vec<Observatio
             let value =
                 bet.baseline + d * progress * gap + slope * x + noise * rng.between(-1.0, 1.0);
             Observation {
-                at: as_of() + Duration::seconds((x * 86_400.0).round() as i64),
+                at: as_of() + Duration::seconds(whole_i64((x * 86_400.0).round())),
                 value,
             }
         })
@@ -130,12 +130,13 @@ fn build(spec: &Spec) -> RoundInput {
         let mut bet = BetEvidence {
             // Distinct (i < 10,007, 7,919 is invertible mod the prime 10,007), scrambled,
             // some negative.
-            id: (i as i64 * 7_919) % 10_007 - 5_000,
+            id: (i64::try_from(i).unwrap() * 7_919) % 10_007 - 5_000,
             direction,
             baseline,
             threshold: baseline + direction.sign() * gap,
             prev_grant,
-            prev_streak: rng.range(0, i64::from(spec.policy.kill_after_misses) + 1) as u32,
+            prev_streak: u32::try_from(rng.range(0, i64::from(spec.policy.kill_after_misses) + 1))
+                .unwrap(),
             is_new,
             seed_request: rng.chance(0.3).then(|| rng.range(0, spec.budget / 4)),
             observations: Vec::new(),
@@ -184,7 +185,7 @@ fn config() -> ProptestConfig {
 }
 
 fn cap(input: &RoundInput) -> i64 {
-    (input.policy.max_share * input.budget as f64).floor() as i64
+    whole_i64((input.policy.max_share * exact_f64(input.budget)).floor())
 }
 
 fn pinned_grant(input: &RoundInput, bet_id: i64) -> Option<i64> {
@@ -259,7 +260,7 @@ proptest! {
         let Some(j) = (0..n).map(|k| (start + k) % n).find(|&k| {
             let bet = &input.bets[k];
             let r = before.results.iter().find(|r| r.bet_id == bet.id).unwrap();
-            !bet.is_new && !r.pinned && r.target < cap as f64
+            !bet.is_new && !r.pinned && r.target < exact_f64(cap)
         }) else {
             return Ok(());
         };
@@ -314,14 +315,14 @@ proptest! {
                 .collect();
         }
         let out = evaluate(&input).unwrap();
-        let total: f64 = input.bets.iter().map(|b| b.prev_grant as f64).sum();
-        prop_assert_eq!(out.main_pool, input.budget as f64);
+        let total: f64 = input.bets.iter().map(|b| exact_f64(b.prev_grant)).sum();
+        prop_assert_eq!(out.main_pool, exact_f64(input.budget));
         for bet in &input.bets {
             let r = out.results.iter().find(|r| r.bet_id == bet.id).unwrap();
             prop_assert_eq!(r.outcome, Outcome::Beat);
-            let share = input.budget as f64 * bet.prev_grant as f64 / total;
+            let share = exact_f64(input.budget) * exact_f64(bet.prev_grant) / total;
             prop_assert!(
-                (r.grant as f64 - share).abs() <= 1.0 + 1e-6 * share,
+                (exact_f64(r.grant) - share).abs() <= 1.0 + 1e-6 * share,
                 "bet {}: grant {} vs share {}", bet.id, r.grant, share
             );
         }

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::harness::{TestApp, cli, spawn_app};
+use crate::harness::{TestApp, cli, spawn_app, whole_i64};
 
 async fn import(app: &TestApp, token: &str, csv: &str, partial: bool) -> (u16, Value) {
     let path = if partial {
@@ -151,7 +151,7 @@ async fn exports_add_up_and_respect_roles() {
     assert_eq!(rows.len(), 4, "three bets and the reserve");
     let cents: i64 = rows
         .iter()
-        .map(|r| (r[decimal].parse::<f64>().unwrap() * 100.0).round() as i64)
+        .map(|r| whole_i64((r[decimal].parse::<f64>().unwrap() * 100.0).round()))
         .sum();
     assert_eq!(cents, 1_000_001, "the decimal column is the same money");
 

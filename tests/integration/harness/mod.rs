@@ -2,13 +2,15 @@
 //! child processes ([`Server`]), a JSON client ([`Api`], [`Reply`]), fresh databases
 //! ([`FreshDatabase`]), the small portfolio most tests start from ([`World`]), the terminal
 //! commands ([`cli`]), a fingerprint of everything stored (to prove that a refused request wrote
-//! nothing), a seeded random number generator, and instants as the server writes them.
+//! nothing), a seeded random number generator, exact conversions between integers and floats,
+//! and instants as the server writes them.
 
 mod app;
 mod cli;
 mod client;
 mod database;
 mod fingerprint;
+mod numbers;
 mod process;
 mod rng;
 mod time;
@@ -19,6 +21,7 @@ pub use cli::cli;
 pub use client::{Api, REQUEST_TIMEOUT, Reply, is_envelope, read_reply};
 pub use database::{FreshDatabase, backend_name, connect, postgres_server};
 pub use fingerprint::{fingerprint, fingerprint_diff};
+pub use numbers::{count, exact_f64, whole_i64};
 pub use process::{Server, ServerOptions};
 pub use rng::{Rng, SeedGuard, seed_from_env};
 pub use time::{at, days_ago};

@@ -10,7 +10,7 @@ use horserace::db::rounds::{Round, RoundResultRow};
 use horserace::db::schema::{audit_log, bets, rounds};
 use serde_json::Value;
 
-use crate::harness::Api;
+use crate::harness::{Api, exact_f64, whole_i64};
 
 /// Every bet's status, by id.
 pub fn bet_statuses(conn: &mut DbConnection) -> BTreeMap<i64, String> {
@@ -205,7 +205,7 @@ pub async fn check_books(api: &Api, admin: &str, conn: &mut DbConnection) {
         let entries = Entry::for_round(conn, id).expect("entries");
         let policy: Value = serde_json::from_str(&round.policy).expect("a policy");
         let share = policy["max_share"].as_f64().unwrap_or(0.4);
-        let cap = (share * round.budget as f64).floor() as i64;
+        let cap = whole_i64((share * exact_f64(round.budget)).floor());
         let mut granted = 0;
         for r in &results {
             assert!(

@@ -12,10 +12,12 @@ use serde_json::json;
 
 use super::books::{bet_statuses, check_books, round_is_committed_whole_or_not_at_all};
 use crate::harness::spawn_app_with;
-use crate::harness::{Api, Rng, SeedGuard, Server, at, connect, days_ago, seed_from_env};
+use crate::harness::{
+    Api, Rng, SeedGuard, Server, at, connect, days_ago, exact_f64, seed_from_env,
+};
 
 const BETS: usize = 300;
-const REPORTS_PER_BET: i64 = 20;
+const REPORTS_PER_BET: u32 = 20;
 /// Kill attempts per round before it is committed without one.
 const ATTEMPTS: usize = 4;
 
@@ -66,8 +68,8 @@ async fn build_portfolio(api: &Api, admin: &str, rng: &mut Rng) -> Vec<i64> {
             .expect(200);
         bets.push(bet);
         for k in 0..REPORTS_PER_BET {
-            let progress = k as f64 / REPORTS_PER_BET as f64;
-            let noise = rng.range(-40, 40) as f64 / 8.0;
+            let progress = f64::from(k) / f64::from(REPORTS_PER_BET);
+            let noise = exact_f64(rng.range(-40, 40)) / 8.0;
             let level = match (i % 10, i % 4) {
                 (1, _) => 100.0,
                 (_, 0) => 115.0 + 45.0 * progress,
@@ -76,7 +78,7 @@ async fn build_portfolio(api: &Api, admin: &str, rng: &mut Rng) -> Vec<i64> {
             } + noise;
             let value = if higher { level } else { 200.0 - level };
             rows.push(
-                json!({"bet_id": bet, "value": value, "observed_at": at(days_ago(41 - 2 * k))}),
+                json!({"bet_id": bet, "value": value, "observed_at": at(days_ago(41 - 2 * i64::from(k)))}),
             );
         }
     }
@@ -152,12 +154,12 @@ async fn a_round_commit_killed_at_any_moment_is_all_or_nothing() {
             .post(&format!("/api/v1/rounds/{round}/preview"), admin, json!({}))
             .await
             .expect(200);
-        let window = started.elapsed().as_millis() as i64;
+        let window = i64::try_from(started.elapsed().as_millis()).unwrap();
 
         let mut committed = false;
         for attempt in 0..ATTEMPTS {
             let before = bet_statuses(&mut conn);
-            let delay = Duration::from_millis(rng.range(0, 2 * window + 5) as u64);
+            let delay = Duration::from_millis(u64::try_from(rng.range(0, 2 * window + 5)).unwrap());
             let (api, token) = (server.api.clone(), admin.to_owned());
             let commit = tokio::spawn(async move {
                 api.try_call(

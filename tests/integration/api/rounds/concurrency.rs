@@ -55,7 +55,7 @@ async fn two_processes_racing_to_commit_never_double_commit() {
             .count();
         let ledger = app.get("/api/v1/ledger", &app.admin).await.expect(200);
         assert_eq!(
-            ledger.body["entries"]["total"].as_u64().unwrap() as usize,
+            usize::try_from(ledger.body["entries"]["total"].as_u64().unwrap()).unwrap(),
             expected_entries
         );
         assert_eq!(ledger.body["sum_of_balances"], 0);

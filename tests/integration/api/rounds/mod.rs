@@ -1,6 +1,6 @@
 //! Funding rounds through the API: create, pin, preview, commit, verify, and the ledger.
 
-use crate::harness::{TestApp, at, days_ago};
+use crate::harness::{TestApp, at, count, days_ago};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
@@ -14,11 +14,11 @@ mod views;
 
 /// Reports `values` for a bet, one a day ending `end_days_ago` days ago.
 async fn report_series(app: &TestApp, token: &str, bet: i64, end_days_ago: i64, values: &[f64]) {
-    let n = values.len() as i64;
+    let n = count(values.len());
     let rows: Vec<Value> = values
         .iter()
         .enumerate()
-        .map(|(i, v)| json!({"bet_id": bet, "value": v, "observed_at": at(days_ago(end_days_ago + n - 1 - i as i64))}))
+        .map(|(i, v)| json!({"bet_id": bet, "value": v, "observed_at": at(days_ago(end_days_ago + n - 1 - count(i)))}))
         .collect();
     app.post("/api/v1/reports/batch", token, json!({"reports": rows}))
         .await

@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::harness::{fingerprint, fingerprint_diff};
+use crate::harness::{count, exact_f64, fingerprint, fingerprint_diff};
 
 use super::sim::{Bet, Sim};
 
@@ -14,8 +14,8 @@ impl Sim {
         let writer = self.rng.pick(&self.writers).clone();
         let team = writer.team.unwrap_or_else(|| *self.rng.pick(&self.teams));
         let higher = self.rng.chance(0.7);
-        let baseline = self.rng.range(10, 1_000) as f64;
-        let step = baseline * self.rng.range(1, 50) as f64 / 100.0;
+        let baseline = exact_f64(self.rng.range(10, 1_000));
+        let step = baseline * exact_f64(self.rng.range(1, 50)) / 100.0;
         let target = if higher {
             baseline + step
         } else {
@@ -141,7 +141,7 @@ impl Sim {
             )
             .await
         });
-        tokio::time::sleep(Duration::from_millis(self.rng.range(0, 150) as u64)).await;
+        tokio::time::sleep(Duration::from_millis(self.rng.below(151))).await;
         self.restart();
         let first = request.await.expect("the request task ends");
         let retry = self
@@ -149,7 +149,7 @@ impl Sim {
             .post("/api/v1/reports/batch", &writer.token, body)
             .await
             .expect(201);
-        let n = rows.len() as i64;
+        let n = count(rows.len());
         match first {
             Ok(reply) => {
                 let reply = reply.expect(201);

@@ -60,7 +60,7 @@ impl Sim {
         if self.drafts.is_empty() {
             return;
         }
-        let d = self.rng.below(self.drafts.len() as u64) as usize;
+        let d = self.rng.index(self.drafts.len());
         let active: Vec<i64> = self
             .bets
             .iter()
@@ -165,7 +165,7 @@ impl Sim {
         if self.drafts.is_empty() {
             return;
         }
-        let d = self.rng.below(self.drafts.len() as u64) as usize;
+        let d = self.rng.index(self.drafts.len());
         let id = self.drafts[d].id;
         self.as_admin(Method::DELETE, &format!("/api/v1/rounds/{id}"), None)
             .await
@@ -180,7 +180,7 @@ impl Sim {
             return;
         }
         let d = if self.drafts.len() > 1 && self.rng.chance(0.2) {
-            self.rng.range(1, self.drafts.len() as i64 - 1) as usize
+            1 + self.rng.index(self.drafts.len() - 1)
         } else {
             0
         };
@@ -204,7 +204,7 @@ impl Sim {
                 tokio::spawn(
                     async move { api.try_call(Method::POST, &path, Some(&token), None).await },
                 );
-            tokio::time::sleep(Duration::from_millis(self.rng.range(0, 60) as u64)).await;
+            tokio::time::sleep(Duration::from_millis(self.rng.below(61))).await;
             self.restart();
             let answered = request.await.expect("the commit task ends");
             let committed = round_is_committed_whole_or_not_at_all(&mut self.conn, id, &before);

@@ -3,7 +3,7 @@
 use super::traffic::Outcome;
 use super::traffic::Row;
 use super::traffic::Sent;
-use crate::harness::{Api, at};
+use crate::harness::{Api, at, count};
 use diesel::prelude::*;
 use horserace::db::DbConnection;
 use horserace::db::reports::Report;
@@ -133,7 +133,7 @@ pub(super) async fn retry_unacknowledged(
                 assert_eq!(reply.id(), before[&(row.bet, row.key.clone())][0].id);
             }
         } else {
-            let n = s.request.rows.len() as i64;
+            let n = count(s.request.rows.len());
             let (stored_now, replayed) = if was_stored { (0, n) } else { (n, 0) };
             assert_eq!(reply.body["stored"], stored_now, "{}", reply.body);
             assert_eq!(reply.body["replayed"], replayed, "{}", reply.body);

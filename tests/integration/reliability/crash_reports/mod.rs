@@ -77,7 +77,7 @@ async fn acknowledged_reports_survive_sigkill_exactly_once() {
                 ))
             })
             .collect();
-        let kill_after = Duration::from_millis(rng.range(20, 1_500) as u64);
+        let kill_after = Duration::from_millis(u64::try_from(rng.range(20, 1_500)).unwrap());
         tokio::time::sleep(kill_after).await;
         server.kill();
         for c in clients {

@@ -1,6 +1,6 @@
 //! What the clients send while the server is killed: rows, requests, their outcomes.
 
-use crate::harness::{Api, Rng, at};
+use crate::harness::{Api, Rng, at, exact_f64};
 use chrono::Utc;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -77,14 +77,18 @@ pub(super) struct Writer {
 impl Writer {
     pub(super) fn request(&self, rng: &mut Rng, key_prefix: &str) -> Request {
         let single = rng.chance(0.5);
-        let n = if single { 1 } else { rng.range(2, 40) as usize };
+        let n = if single {
+            1
+        } else {
+            usize::try_from(rng.range(2, 40)).unwrap()
+        };
         let now = Utc::now();
         let rows = (0..n)
             .map(|i| Row {
                 bet: *rng.pick(&self.bets),
                 key: format!("{key_prefix}-r{i}"),
                 // Quarter units: exact in binary, so equality after the round trip is exact.
-                value: rng.below(400_000) as f64 / 4.0,
+                value: exact_f64(rng.range(0, 399_999)) / 4.0,
                 observed_at: at(now - chrono::Duration::seconds(rng.range(60, 300 * 86_400))),
             })
             .collect();

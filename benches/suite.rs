@@ -21,7 +21,7 @@ mod data;
 mod load;
 #[path = "suite/measure.rs"]
 mod measure;
-#[path = "suite/paths.rs"]
+#[path = "suite/paths/mod.rs"]
 mod paths;
 
 use std::fmt::Write as _;

@@ -29,11 +29,23 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "53 random bits fit an f64 exactly"
+    )]
     fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
+    }
+    /// `below` for a count (the same draw).
+    fn below_usize(&mut self, n: usize) -> usize {
+        usize::try_from(self.below(u64::try_from(n).unwrap())).unwrap()
+    }
+    /// `below` for an amount or a number of seconds (the same draw).
+    fn below_i64(&mut self, n: u64) -> i64 {
+        i64::try_from(self.below(n)).unwrap()
     }
 }
 
@@ -51,7 +63,7 @@ fn portfolio(sorted: bool) -> RoundInput {
     let mut spread = 0;
     for i in 0..BETS {
         let count = if i % 2 == 0 {
-            spread = rng.below(per_bet as u64) as usize;
+            spread = rng.below_usize(per_bet);
             per_bet + spread
         } else {
             per_bet - spread
@@ -70,9 +82,7 @@ fn portfolio(sorted: bool) -> RoundInput {
         let gap = 1.0 + 100.0 * rng.unit();
         let level = baseline + d * gap * (3.0 * rng.unit() - 0.5);
         let slope = d * gap * (rng.unit() - 0.5) / 90.0;
-        let mut seconds: Vec<i64> = (0..count)
-            .map(|_| -(rng.below(90 * 86_400) as i64))
-            .collect();
+        let mut seconds: Vec<i64> = (0..count).map(|_| -rng.below_i64(90 * 86_400)).collect();
         if sorted {
             seconds.sort_unstable();
         }
@@ -80,23 +90,25 @@ fn portfolio(sorted: bool) -> RoundInput {
             .into_iter()
             .map(|s| Observation {
                 at: as_of() + Duration::seconds(s),
-                value: level + slope * (s as f64 / 86_400.0) + gap * 0.3 * (rng.unit() - 0.5),
+                value: level
+                    + slope * (f64::from(i32::try_from(s).unwrap()) / 86_400.0)
+                    + gap * 0.3 * (rng.unit() - 0.5),
             })
             .collect();
         let is_new = rng.below(10) == 0;
         bets.push(BetEvidence {
-            id: i as i64 + 1,
+            id: i64::try_from(i + 1).unwrap(),
             direction,
             baseline,
             threshold: baseline + d * gap,
             prev_grant: if is_new {
                 0
             } else {
-                10_000 + rng.below(1_000_000) as i64
+                10_000 + rng.below_i64(1_000_000)
             },
-            prev_streak: rng.below(2) as u32,
+            prev_streak: u32::try_from(rng.below(2)).unwrap(),
             is_new,
-            seed_request: (rng.below(4) == 0).then(|| rng.below(500_000) as i64),
+            seed_request: (rng.below(4) == 0).then(|| rng.below_i64(500_000)),
             observations,
         });
     }

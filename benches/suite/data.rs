@@ -26,8 +26,16 @@ impl Rng {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "53 random bits fit an f64 exactly"
+    )]
     pub fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// An index below `len` (len > 0): `next() % len`.
+    pub fn index(&mut self, len: usize) -> usize {
+        usize::try_from(self.next() % u64::try_from(len).unwrap()).unwrap()
     }
 }
 
@@ -105,6 +113,29 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
     let conn = &mut *conn;
     let now = horserace::domain::time::now();
     let start = now - TimeDelta::days(90);
+    let (arena, members) = seed_directory(conn, teams_n, now);
+    let ids = insert_bets(conn, arena, &members, bets_n, start, now);
+    insert_reports(conn, &ids, reports_per_bet, start, now);
+    let bet_team = ids
+        .iter()
+        .map(|i| members[usize::try_from(*i - 1).unwrap() % teams_n].0)
+        .collect();
+    settle(conn);
+    Portfolio {
+        bets: ids,
+        bet_team,
+        start,
+        now,
+    }
+}
+
+/// The committee (with the bench's token), the arena, and `teams_n` teams with a member each:
+/// the arena's id and each team's (id, member token).
+fn seed_directory(
+    conn: &mut DbConnection,
+    teams_n: usize,
+    now: DateTime<Utc>,
+) -> (i64, Vec<(i64, String)>) {
     bootstrap(
         conn,
         &Currency::usd(),
@@ -150,10 +181,24 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
         .unwrap();
         members.push((team.id, issued.secret.expose().to_owned()));
     }
+    (arena.id, members)
+}
+
+/// `bets_n` active bets spread over the teams, each with a threshold of 120 in force since the
+/// day before `start`; their ids, 1 to `bets_n`.
+fn insert_bets(
+    conn: &mut DbConnection,
+    arena: i64,
+    members: &[(i64, String)],
+    bets_n: usize,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<i64> {
+    let teams_n = members.len();
     let forms: Vec<NewBet> = (0..bets_n)
         .map(|i| NewBet {
             slug: format!("bet-{i}"),
-            arena_id: arena.id,
+            arena_id: arena,
             team_id: members[i % teams_n].0,
             title: "A bench bet",
             thesis: "",
@@ -169,7 +214,7 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
         })
         .collect();
     insert_all!(conn, bets::table, &forms);
-    let ids: Vec<i64> = (1..=bets_n as i64).collect();
+    let ids: Vec<i64> = (1..=i64::try_from(bets_n).unwrap()).collect();
     let thresholds_rows: Vec<NewThreshold> = ids
         .iter()
         .map(|&bet_id| NewThreshold {
@@ -181,6 +226,18 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
         })
         .collect();
     insert_all!(conn, thresholds::table, &thresholds_rows);
+    ids
+}
+
+/// `reports_per_bet` reports for each bet, evenly spaced over the 90 days from `start`, on a
+/// trend of the bet's own (a seeded slope and noise), written 100,000 a transaction.
+fn insert_reports(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    reports_per_bet: usize,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) {
     let mut rng = Rng(0x5EED_BE4C);
     let mut batch = Vec::with_capacity(100_000);
     for (i, &bet_id) in ids.iter().enumerate() {
@@ -189,9 +246,10 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
         for k in 0..reports_per_bet {
             let at = start
                 + TimeDelta::seconds(
-                    (90 * 86_400 - 3_600) * (k as i64 + 1) / reports_per_bet as i64,
+                    (90 * 86_400 - 3_600) * i64::try_from(k + 1).unwrap()
+                        / i64::try_from(reports_per_bet).unwrap(),
                 );
-            let days = (at - start).num_seconds() as f64 / 86_400.0;
+            let days = f64::from(i32::try_from((at - start).num_seconds()).unwrap()) / 86_400.0;
             batch.push(NewReport {
                 bet_id,
                 value: 100.0 + slope * days + noise * (rng.unit() - 0.5),
@@ -212,17 +270,6 @@ pub fn portfolio(pool: &Pool, bets_n: usize, reports_per_bet: usize, teams_n: us
             .unwrap();
             batch.clear();
         }
-    }
-    let bet_team = ids
-        .iter()
-        .map(|i| members[(*i as usize - 1) % teams_n].0)
-        .collect();
-    settle(conn);
-    Portfolio {
-        bets: ids,
-        bet_team,
-        start,
-        now,
     }
 }
 
@@ -247,20 +294,21 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
     };
     let policy = serde_json::to_string(&horserace::engine::Policy::default()).unwrap();
     for r in 0..count {
-        let as_of = portfolio.start - TimeDelta::days(7 * (count - r) as i64);
+        let round_id = i64::try_from(r + 1).unwrap();
+        let as_of = portfolio.start - TimeDelta::days(7 * i64::try_from(count - r).unwrap());
         let budget = 1_000_000_000i64;
         let mut results = Vec::with_capacity(portfolio.bets.len());
         let mut entries = Vec::new();
         let mut granted_total = 0;
         for (i, &bet) in portfolio.bets.iter().enumerate() {
             let granted = if rng.unit() < 0.9 {
-                (rng.unit() * 150_000.0) as i64
+                random_grant(&mut rng)
             } else {
                 0
             };
             granted_total += granted;
             results.push(horserace::db::rounds::NewRoundResult {
-                round_id: r as i64 + 1,
+                round_id,
                 bet_id: bet,
                 team_id: portfolio.bet_team[i],
                 n: 10,
@@ -275,7 +323,7 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
                 fitness: 0.5,
                 weight: 1.0,
                 prev_grant: 0,
-                target: granted as f64,
+                target: f64::from(i32::try_from(granted).unwrap()),
                 granted,
                 pinned: false,
                 kill_waived: false,
@@ -290,7 +338,7 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
                     from_account: portfolio_account,
                     to_account: team_account(portfolio.bet_team[i]),
                     amount: granted,
-                    round_id: Some(r as i64 + 1),
+                    round_id: Some(round_id),
                     bet_id: Some(bet),
                     memo: format!("round {}", r + 1),
                     created_at: as_of.naive_utc(),
@@ -300,7 +348,7 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
         horserace::db::write_transaction(conn, |c| {
             diesel::insert_into(rounds::table)
                 .values((
-                    rounds::id.eq(r as i64 + 1),
+                    rounds::id.eq(round_id),
                     rounds::budget.eq(budget),
                     rounds::currency.eq("USD"),
                     rounds::as_of.eq(as_of.naive_utc()),
@@ -320,6 +368,15 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
         .unwrap();
     }
     settle(conn);
+}
+
+/// A grant of history: up to 150,000 minor units, uniform.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "a random whole amount: unit() * 150,000 (in 0..150,000) truncated to minor units"
+)]
+fn random_grant(rng: &mut Rng) -> i64 {
+    (rng.unit() * 150_000.0) as i64
 }
 
 /// PostgreSQL plans from statistics its autovacuum gathers a minute or so after a bulk load; a

@@ -73,6 +73,6 @@ pub async fn run(
     LoadResult {
         ok,
         failed: failed.load(Ordering::Relaxed),
-        per_second: ok as f64 / elapsed,
+        per_second: crate::measure::exact(ok) / elapsed,
     }
 }

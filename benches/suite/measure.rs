@@ -22,6 +22,13 @@ impl Samples {
         self.0.iter().copied().fold(f64::NEG_INFINITY, f64::max)
     }
     /// The q-quantile (0..=1), nearest rank.
+    #[expect(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a nearest rank: q (0..=1) times a sample count far below 2^53, rounded up to \
+                  a whole non-negative number and clamped to 1..=len"
+    )]
     pub fn quantile(&self, q: f64) -> f64 {
         let mut v = self.0.clone();
         v.sort_by(f64::total_cmp);
@@ -31,6 +38,14 @@ impl Samples {
         let rank = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len());
         v[rank - 1]
     }
+}
+
+/// A count (rows, requests) as an `f64`, exactly: the suite's counts are far below 2^32.
+pub fn exact(n: impl TryInto<u32>) -> f64 {
+    f64::from(
+        n.try_into()
+            .unwrap_or_else(|_| panic!("a count of 2^32 or more")),
+    )
 }
 
 /// Runs `f` `runs` times, collecting what it returns (a duration in ms, or a rate).

@@ -43,8 +43,8 @@ pub(super) async fn import(scale: Scale, postgres: Option<&str>) -> Line {
         writeln!(f, "bet_id,value,observed_at,idempotency_key").unwrap();
         let mut rng = data::Rng(0x77);
         for i in 0..n {
-            let bet = p.bets[(rng.next() % p.bets.len() as u64) as usize];
-            let at = (p.now - TimeDelta::seconds(60 + (i % 100_000) as i64))
+            let bet = p.bets[rng.index(p.bets.len())];
+            let at = (p.now - TimeDelta::seconds(60 + i64::try_from(i % 100_000).unwrap()))
                 .format("%Y-%m-%dT%H:%M:%SZ");
             writeln!(
                 f,

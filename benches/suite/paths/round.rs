@@ -58,28 +58,21 @@ pub(super) fn round_and_engine(scale: Scale, postgres: Option<&str>) -> Vec<Line
             rounds::preview(conn, draft.id, p.now).unwrap();
         })
     });
-    // The engine alone, on the evidence the round gathered.
-    let terms = Terms::of(
-        &horserace::db::rounds::Round::find_listing(conn, draft.id)
-            .unwrap()
-            .unwrap(),
-    )
-    .unwrap();
-    let gathered = gather(conn, &terms, None).unwrap();
-    let engine = repeat(5, || {
-        millis(|| {
-            evaluate(&gathered.input).unwrap();
-        })
-    });
+    let engine = engine_alone(conn, draft.id);
     // Commits: each a new round over the same window, in as_of order.
     let mut commits = Vec::new();
     for k in 0..scale.runs {
         let id = if k == 0 {
             draft.id
         } else {
-            lifecycle::create(conn, &admin(), form(30 - 5 * k as i64), p.now)
-                .unwrap()
-                .id
+            lifecycle::create(
+                conn,
+                &admin(),
+                form(30 - 5 * i64::try_from(k).unwrap()),
+                p.now,
+            )
+            .unwrap()
+            .id
         };
         commits.push(millis(|| {
             rounds::commit(conn, &admin(), id, p.now).unwrap();
@@ -88,7 +81,6 @@ pub(super) fn round_and_engine(scale: Scale, postgres: Option<&str>) -> Vec<Line
     let commits = Samples(commits);
     let (history_previews, history_scans) = preview_with_history(conn, scale, &p);
     let ratio = |s: &Samples| s.median() / scans.median();
-    let history_ratio = history_previews.median() / history_scans.median();
     vec![
         Line {
             path: "round preview end to end",
@@ -116,33 +108,60 @@ pub(super) fn round_and_engine(scale: Scale, postgres: Option<&str>) -> Vec<Line
             target: "<= 1.5 x the scan",
             note: String::new(),
         },
-        Line {
-            path: "round preview, history before the window",
-            ratio: Some(history_ratio),
-            met: history_ratio <= 1.5,
-            measured: history_previews,
-            unit: "ms",
-            ceiling_name: "bare SQL scan of the reports in the window",
-            ceiling: Some(history_scans),
-            target: "<= 1.5 x the scan",
-            note: format!(
-                "the window holds the last half of every bet's reports ({} in it, as many before it, \
-                 which the outlier check looks back on)",
-                scale.bets * (scale.reports_per_bet / 2)
-            ),
-        },
-        Line {
-            path: "engine alone",
-            ratio: None,
-            met: engine.median() < 100.0,
-            measured: engine,
-            unit: "ms",
-            ceiling_name: "(absolute, one core)",
-            ceiling: None,
-            target: "< 100 ms",
-            note: String::new(),
-        },
+        history_line(scale, history_previews, history_scans),
+        engine_line(engine),
     ]
+}
+
+/// The engine alone, on the evidence the round gathered.
+fn engine_alone(conn: &mut DbConnection, draft: i64) -> Samples {
+    let terms = Terms::of(
+        &horserace::db::rounds::Round::find_listing(conn, draft)
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
+    let gathered = gather(conn, &terms, None).unwrap();
+    repeat(5, || {
+        millis(|| {
+            evaluate(&gathered.input).unwrap();
+        })
+    })
+}
+
+/// The preview of a round whose window holds half the reports, beside the scan of that half.
+fn history_line(scale: Scale, previews: Samples, scans: Samples) -> Line {
+    let ratio = previews.median() / scans.median();
+    Line {
+        path: "round preview, history before the window",
+        ratio: Some(ratio),
+        met: ratio <= 1.5,
+        measured: previews,
+        unit: "ms",
+        ceiling_name: "bare SQL scan of the reports in the window",
+        ceiling: Some(scans),
+        target: "<= 1.5 x the scan",
+        note: format!(
+            "the window holds the last half of every bet's reports ({} in it, as many before it, \
+             which the outlier check looks back on)",
+            scale.bets * (scale.reports_per_bet / 2)
+        ),
+    }
+}
+
+/// The engine's own time, against an absolute target.
+fn engine_line(engine: Samples) -> Line {
+    Line {
+        path: "engine alone",
+        ratio: None,
+        met: engine.median() < 100.0,
+        measured: engine,
+        unit: "ms",
+        ceiling_name: "(absolute, one core)",
+        ceiling: None,
+        target: "< 100 ms",
+        note: String::new(),
+    }
 }
 
 /// A round of the suite: a budget large enough for every bet, the default policy.

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::harness::spawn_app;
+use crate::harness::{TestApp, spawn_app};
 
 #[tokio::test]
 async fn a_team_registers_a_bet_and_the_committee_activates_it() {
@@ -30,83 +30,8 @@ async fn a_team_registers_a_bet_and_the_committee_activates_it() {
     assert_eq!(created.body["slug"], "group-calls");
     assert_eq!(created.body["metric"]["direction"], "lower_is_better");
 
-    // No threshold yet: activation waits.
-    let reply = app
-        .post(
-            &format!("/api/v1/bets/{bet}/activate"),
-            &app.admin,
-            json!({}),
-        )
-        .await
-        .expect(409);
-    assert_eq!(reply.code(), "no_threshold_in_force");
-
-    // A lower-is-better threshold must be below the baseline.
-    let reply = app
-        .post(
-            &format!("/api/v1/bets/{bet}/thresholds"),
-            &member,
-            json!({"target": 350.0}),
-        )
-        .await
-        .expect(422);
-    assert_eq!(reply.body["error"]["field"], "target");
-    app.post(
-        &format!("/api/v1/bets/{bet}/thresholds"),
-        &member,
-        json!({"target": 250.0}),
-    )
-    .await
-    .expect(201);
-    let active = app
-        .post(
-            &format!("/api/v1/bets/{bet}/activate"),
-            &app.admin,
-            json!({}),
-        )
-        .await
-        .expect(200);
-    assert_eq!(active.body["status"], "active");
-    assert!(active.body["activated_at"].is_string());
-    app.post(
-        &format!("/api/v1/bets/{bet}/activate"),
-        &app.admin,
-        json!({}),
-    )
-    .await
-    .expect(409);
-
-    // Once active, thresholds only for the future, and never a second at the same instant.
-    let reply = app
-        .post(
-            &format!("/api/v1/bets/{bet}/thresholds"),
-            &member,
-            json!({"target": 200.0}),
-        )
-        .await
-        .expect(422);
-    assert_eq!(reply.body["error"]["field"], "effective_from");
-    app.post(
-        &format!("/api/v1/bets/{bet}/thresholds"),
-        &member,
-        json!({"target": 200.0, "effective_from": "2020-01-01T00:00:00Z"}),
-    )
-    .await
-    .expect(422);
-    app.post(
-        &format!("/api/v1/bets/{bet}/thresholds"),
-        &member,
-        json!({"target": 200.0, "effective_from": "2999-01-01T00:00:00Z"}),
-    )
-    .await
-    .expect(201);
-    app.post(
-        &format!("/api/v1/bets/{bet}/thresholds"),
-        &member,
-        json!({"target": 190.0, "effective_from": "2999-01-01T00:00:00Z"}),
-    )
-    .await
-    .expect(409);
+    activation_waits_for_a_threshold_that_beats_the_baseline(&app, &member, bet).await;
+    thresholds_once_active_are_only_for_the_future(&app, &member, bet).await;
 
     let detail = app
         .get(&format!("/api/v1/bets/{bet}"), &member)
@@ -137,6 +62,93 @@ async fn a_team_registers_a_bet_and_the_committee_activates_it() {
             "bet.create"
         ]
     );
+}
+
+/// No threshold yet: activation waits; a lower-is-better threshold must be below the
+/// baseline; with one, the committee activates the bet, once.
+async fn activation_waits_for_a_threshold_that_beats_the_baseline(
+    app: &TestApp,
+    member: &str,
+    bet: i64,
+) {
+    let reply = app
+        .post(
+            &format!("/api/v1/bets/{bet}/activate"),
+            &app.admin,
+            json!({}),
+        )
+        .await
+        .expect(409);
+    assert_eq!(reply.code(), "no_threshold_in_force");
+
+    // A lower-is-better threshold must be below the baseline.
+    let reply = app
+        .post(
+            &format!("/api/v1/bets/{bet}/thresholds"),
+            member,
+            json!({"target": 350.0}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(reply.body["error"]["field"], "target");
+    app.post(
+        &format!("/api/v1/bets/{bet}/thresholds"),
+        member,
+        json!({"target": 250.0}),
+    )
+    .await
+    .expect(201);
+    let active = app
+        .post(
+            &format!("/api/v1/bets/{bet}/activate"),
+            &app.admin,
+            json!({}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(active.body["status"], "active");
+    assert!(active.body["activated_at"].is_string());
+    app.post(
+        &format!("/api/v1/bets/{bet}/activate"),
+        &app.admin,
+        json!({}),
+    )
+    .await
+    .expect(409);
+}
+
+/// Once active, thresholds only for the future, and never a second at the same instant.
+async fn thresholds_once_active_are_only_for_the_future(app: &TestApp, member: &str, bet: i64) {
+    let reply = app
+        .post(
+            &format!("/api/v1/bets/{bet}/thresholds"),
+            member,
+            json!({"target": 200.0}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(reply.body["error"]["field"], "effective_from");
+    app.post(
+        &format!("/api/v1/bets/{bet}/thresholds"),
+        member,
+        json!({"target": 200.0, "effective_from": "2020-01-01T00:00:00Z"}),
+    )
+    .await
+    .expect(422);
+    app.post(
+        &format!("/api/v1/bets/{bet}/thresholds"),
+        member,
+        json!({"target": 200.0, "effective_from": "2999-01-01T00:00:00Z"}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &format!("/api/v1/bets/{bet}/thresholds"),
+        member,
+        json!({"target": 190.0, "effective_from": "2999-01-01T00:00:00Z"}),
+    )
+    .await
+    .expect(409);
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::harness::{TestApp, cli, spawn_app, whole_i64};
+use crate::harness::{TestApp, World, cli, spawn_app, whole_i64};
 
 async fn import(app: &TestApp, token: &str, csv: &str, partial: bool) -> (u16, Value) {
     let path = if partial {
@@ -123,6 +123,59 @@ async fn exports_add_up_and_respect_roles() {
     }
     let round = app.commit_round(1_000_001, "2026-07-01T00:00:00Z").await;
 
+    the_results_csv_adds_up_to_the_budget(&app, &w, round).await;
+
+    let json_rows = app
+        .get(&format!("/api/v1/rounds/{round}/results.json"), &w.member_b)
+        .await
+        .expect(200);
+    assert_eq!(json_rows.body.as_array().unwrap().len(), 4);
+    let partner = app
+        .get(&format!("/api/v1/rounds/{round}/results.json"), &w.partner)
+        .await
+        .expect(200);
+    assert_eq!(
+        partner.body.as_array().unwrap().len(),
+        1,
+        "a partner sees only its own line"
+    );
+    app.get(&format!("/api/v1/rounds/{round}/results.xml"), &w.exec)
+        .await
+        .expect(404);
+
+    the_portfolio_export_is_what_the_ledger_export_paid(&app, &w).await;
+
+    let audit = app
+        .get(
+            "/api/v1/exports/audit.json?since=2000-01-01T00:00:00Z",
+            &w.exec,
+        )
+        .await
+        .expect(200);
+    assert!(
+        audit
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "round.commit")
+    );
+    let none = app
+        .get(
+            "/api/v1/exports/audit.json?until=2000-01-01T00:00:00Z",
+            &w.exec,
+        )
+        .await
+        .expect(200);
+    assert_eq!(none.body.as_array().unwrap().len(), 0);
+    app.get("/api/v1/exports/audit.csv", &w.member_a)
+        .await
+        .expect(403);
+}
+
+/// The round's results as CSV: the grants and the reserve row add up to the budget, in minor
+/// units and in the decimal column alike.
+async fn the_results_csv_adds_up_to_the_budget(app: &TestApp, w: &World, round: i64) {
     let csv = app
         .client
         .get(app.url(&format!("/api/v1/rounds/{round}/results.csv")))
@@ -154,25 +207,10 @@ async fn exports_add_up_and_respect_roles() {
         .map(|r| whole_i64((r[decimal].parse::<f64>().unwrap() * 100.0).round()))
         .sum();
     assert_eq!(cents, 1_000_001, "the decimal column is the same money");
+}
 
-    let json_rows = app
-        .get(&format!("/api/v1/rounds/{round}/results.json"), &w.member_b)
-        .await
-        .expect(200);
-    assert_eq!(json_rows.body.as_array().unwrap().len(), 4);
-    let partner = app
-        .get(&format!("/api/v1/rounds/{round}/results.json"), &w.partner)
-        .await
-        .expect(200);
-    assert_eq!(
-        partner.body.as_array().unwrap().len(),
-        1,
-        "a partner sees only its own line"
-    );
-    app.get(&format!("/api/v1/rounds/{round}/results.xml"), &w.exec)
-        .await
-        .expect(404);
-
+/// The portfolio's funding is what the ledger paid, and the ledger's CSV has its header.
+async fn the_portfolio_export_is_what_the_ledger_export_paid(app: &TestApp, w: &World) {
     let portfolio = app
         .get("/api/v1/exports/portfolio.json", &w.exec)
         .await
@@ -211,33 +249,6 @@ async fn exports_add_up_and_respect_roles() {
     assert!(
         csv.starts_with("entry_id,created_at,from_account,to_account,amount_minor,amount,currency")
     );
-
-    let audit = app
-        .get(
-            "/api/v1/exports/audit.json?since=2000-01-01T00:00:00Z",
-            &w.exec,
-        )
-        .await
-        .expect(200);
-    assert!(
-        audit
-            .body
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["action"] == "round.commit")
-    );
-    let none = app
-        .get(
-            "/api/v1/exports/audit.json?until=2000-01-01T00:00:00Z",
-            &w.exec,
-        )
-        .await
-        .expect(200);
-    assert_eq!(none.body.as_array().unwrap().len(), 0);
-    app.get("/api/v1/exports/audit.csv", &w.member_a)
-        .await
-        .expect(403);
 }
 
 #[tokio::test]

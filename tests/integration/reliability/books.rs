@@ -63,113 +63,138 @@ pub fn round_is_committed_whole_or_not_at_all(
     let after = bet_statuses(conn);
     match round.status.as_str() {
         "draft" => {
-            assert!(
-                results.is_empty(),
-                "draft round {round_id} has {} results",
-                results.len()
-            );
-            assert!(
-                entries.is_empty(),
-                "draft round {round_id} has {} ledger entries",
-                entries.len()
-            );
-            assert_eq!(audited, 0, "draft round {round_id} has a commit audit row");
-            assert!(
-                round.committed_at.is_none()
-                    && round.committed_by.is_none()
-                    && round.reserve.is_none()
-                    && round.engine_input.is_none()
-                    && round.report_ids.is_none(),
-                "draft round {round_id} carries commit fields: {round:?}"
-            );
-            assert_eq!(
-                &after, before,
-                "a round that did not commit changed bet statuses"
-            );
+            nothing_of_a_commit_is_written(&round, &results, &entries, audited, before, &after);
             false
         }
         "committed" => {
-            let evaluation: Value = serde_json::from_str(
-                round
-                    .preview
-                    .as_deref()
-                    .expect("a committed round keeps its evaluation"),
-            )
-            .expect("the evaluation is JSON");
-            let lines = evaluation["results"].as_array().expect("results");
-            assert_eq!(
-                results.len(),
-                lines.len(),
-                "round {round_id}: one result row per bet evaluated"
-            );
-            let by_bet: BTreeMap<i64, &RoundResultRow> =
-                results.iter().map(|r| (r.bet_id, r)).collect();
-            let (portfolio, team_accounts) = accounts(conn);
-            let mut granted = 0;
-            for line in lines {
-                let bet = line["bet_id"].as_i64().unwrap();
-                let grant = line["grant"].as_i64().unwrap();
-                let row = by_bet
-                    .get(&bet)
-                    .unwrap_or_else(|| panic!("round {round_id}: no result row for bet {bet}"));
-                assert_eq!(row.granted, grant, "round {round_id} bet {bet}");
-                granted += grant;
-                let paid: Vec<&Entry> = entries.iter().filter(|e| e.bet_id == Some(bet)).collect();
-                if grant > 0 {
-                    assert_eq!(
-                        paid.len(),
-                        1,
-                        "round {round_id} bet {bet}: one ledger entry"
-                    );
-                    assert_eq!(paid[0].amount, grant);
-                    assert_eq!(paid[0].from_account, portfolio);
-                    assert_eq!(Some(&paid[0].to_account), team_accounts.get(&row.team_id));
-                } else {
-                    assert!(
-                        paid.is_empty(),
-                        "round {round_id} bet {bet}: paid without a grant"
-                    );
-                }
-                let decision = line["decision"].as_str().unwrap();
-                if decision == "killed" {
-                    assert_eq!(after[&bet], "killed", "round {round_id} killed bet {bet}");
-                    assert_eq!(before[&bet], "active");
-                }
-            }
-            assert_eq!(
-                entries.len(),
-                lines
-                    .iter()
-                    .filter(|l| l["grant"].as_i64() > Some(0))
-                    .count()
-            );
-            assert_eq!(
-                round.reserve,
-                Some(round.budget - granted),
-                "round {round_id}: grants + reserve == budget"
-            );
-            for (bet, status) in &after {
-                let killed_here = lines
-                    .iter()
-                    .any(|l| l["bet_id"] == *bet && l["decision"] == "killed");
-                if !killed_here {
-                    assert_eq!(
-                        before.get(bet),
-                        Some(status),
-                        "round {round_id} changed bet {bet}"
-                    );
-                }
-            }
-            assert_eq!(audited, 1, "round {round_id}: one commit audit row");
-            assert!(
-                round.engine_input.is_some()
-                    && round.report_ids.is_some()
-                    && round.preview.is_some()
-            );
+            the_commit_is_written_whole(conn, &round, &results, &entries, audited, before, &after);
             true
         }
         other => panic!("round {round_id} has status {other}"),
     }
+}
+
+/// A draft round: no results, ledger entries, commit audit row or commit fields, and no bet's
+/// status changed.
+fn nothing_of_a_commit_is_written(
+    round: &Round,
+    results: &[RoundResultRow],
+    entries: &[Entry],
+    audited: i64,
+    before: &BTreeMap<i64, String>,
+    after: &BTreeMap<i64, String>,
+) {
+    let round_id = round.id;
+    assert!(
+        results.is_empty(),
+        "draft round {round_id} has {} results",
+        results.len()
+    );
+    assert!(
+        entries.is_empty(),
+        "draft round {round_id} has {} ledger entries",
+        entries.len()
+    );
+    assert_eq!(audited, 0, "draft round {round_id} has a commit audit row");
+    assert!(
+        round.committed_at.is_none()
+            && round.committed_by.is_none()
+            && round.reserve.is_none()
+            && round.engine_input.is_none()
+            && round.report_ids.is_none(),
+        "draft round {round_id} carries commit fields: {round:?}"
+    );
+    assert_eq!(
+        after, before,
+        "a round that did not commit changed bet statuses"
+    );
+}
+
+/// A committed round: one result row per bet evaluated, each grant paid once to the bet's team
+/// from the portfolio, grants plus reserve equal to the budget, only the bets it killed changed,
+/// one commit audit row, and its evidence kept.
+fn the_commit_is_written_whole(
+    conn: &mut DbConnection,
+    round: &Round,
+    results: &[RoundResultRow],
+    entries: &[Entry],
+    audited: i64,
+    before: &BTreeMap<i64, String>,
+    after: &BTreeMap<i64, String>,
+) {
+    let round_id = round.id;
+    let evaluation: Value = serde_json::from_str(
+        round
+            .preview
+            .as_deref()
+            .expect("a committed round keeps its evaluation"),
+    )
+    .expect("the evaluation is JSON");
+    let lines = evaluation["results"].as_array().expect("results");
+    assert_eq!(
+        results.len(),
+        lines.len(),
+        "round {round_id}: one result row per bet evaluated"
+    );
+    let by_bet: BTreeMap<i64, &RoundResultRow> = results.iter().map(|r| (r.bet_id, r)).collect();
+    let (portfolio, team_accounts) = accounts(conn);
+    let mut granted = 0;
+    for line in lines {
+        let bet = line["bet_id"].as_i64().unwrap();
+        let grant = line["grant"].as_i64().unwrap();
+        let row = by_bet
+            .get(&bet)
+            .unwrap_or_else(|| panic!("round {round_id}: no result row for bet {bet}"));
+        assert_eq!(row.granted, grant, "round {round_id} bet {bet}");
+        granted += grant;
+        let paid: Vec<&Entry> = entries.iter().filter(|e| e.bet_id == Some(bet)).collect();
+        if grant > 0 {
+            assert_eq!(
+                paid.len(),
+                1,
+                "round {round_id} bet {bet}: one ledger entry"
+            );
+            assert_eq!(paid[0].amount, grant);
+            assert_eq!(paid[0].from_account, portfolio);
+            assert_eq!(Some(&paid[0].to_account), team_accounts.get(&row.team_id));
+        } else {
+            assert!(
+                paid.is_empty(),
+                "round {round_id} bet {bet}: paid without a grant"
+            );
+        }
+        let decision = line["decision"].as_str().unwrap();
+        if decision == "killed" {
+            assert_eq!(after[&bet], "killed", "round {round_id} killed bet {bet}");
+            assert_eq!(before[&bet], "active");
+        }
+    }
+    assert_eq!(
+        entries.len(),
+        lines
+            .iter()
+            .filter(|l| l["grant"].as_i64() > Some(0))
+            .count()
+    );
+    assert_eq!(
+        round.reserve,
+        Some(round.budget - granted),
+        "round {round_id}: grants + reserve == budget"
+    );
+    for (bet, status) in after {
+        let killed_here = lines
+            .iter()
+            .any(|l| l["bet_id"] == *bet && l["decision"] == "killed");
+        if !killed_here {
+            assert_eq!(
+                before.get(bet),
+                Some(status),
+                "round {round_id} changed bet {bet}"
+            );
+        }
+    }
+    assert_eq!(audited, 1, "round {round_id}: one commit audit row");
+    assert!(round.engine_input.is_some() && round.report_ids.is_some() && round.preview.is_some());
 }
 
 /// The whole bank: the ledger sums to zero; each committed round's grants plus reserve equal

@@ -7,6 +7,7 @@
 
 use std::time::{Duration, Instant};
 
+use horserace::db::DbConnection;
 use reqwest::Method;
 use serde_json::json;
 
@@ -108,53 +109,8 @@ async fn a_round_commit_killed_at_any_moment_is_all_or_nothing() {
 
     // Thirteen rounds three days apart, each looking back ten days (five reports per bet).
     for (r, days) in (2..=38).rev().step_by(3).enumerate() {
-        let terms = json!({
-            "budget": rng.range(1_000_000, 100_000_000_000),
-            "as_of": at(days_ago(days)),
-            "window_start": at(days_ago(days + 10)),
-        });
-        let round = server
-            .api
-            .post("/api/v1/rounds", admin, terms)
-            .await
-            .expect(201)
-            .id();
-        // A pin and a waived kill, so that pinned grants go through the ledger too.
-        let alive: Vec<i64> = {
-            let statuses = bet_statuses(&mut conn);
-            bets.iter()
-                .copied()
-                .filter(|b| statuses[b] == "active")
-                .collect()
-        };
-        println!("round {r}: {} bets alive", alive.len());
-        server
-            .api
-            .put(
-                &format!("/api/v1/rounds/{round}/pins/{}", rng.pick(&alive)),
-                admin,
-                json!({"grant": rng.range(1, 500_000), "reason": "Launch commitment"}),
-            )
-            .await
-            .expect(200);
-        server
-            .api
-            .put(
-                &format!("/api/v1/rounds/{round}/pins/{}", rng.pick(&alive)),
-                admin,
-                json!({"waive_kill": true, "reason": "Give it one more round"}),
-            )
-            .await
-            .expect(200);
-
-        // A preview does most of a commit's work: its duration spreads the kills over the commit.
-        let started = Instant::now();
-        server
-            .api
-            .post(&format!("/api/v1/rounds/{round}/preview"), admin, json!({}))
-            .await
-            .expect(200);
-        let window = i64::try_from(started.elapsed().as_millis()).unwrap();
+        let round = draft_with_pins(&server, &mut conn, admin, &mut rng, &bets, r, days).await;
+        let window = preview_millis(&server, admin, round).await;
 
         let mut committed = false;
         for attempt in 0..ATTEMPTS {
@@ -231,4 +187,68 @@ async fn a_round_commit_killed_at_any_moment_is_all_or_nothing() {
         killed > 0,
         "the portfolio kills bets, so kills were exercised"
     );
+}
+
+/// Round `r`'s draft, as of `days` ago and looking back ten days, with a pin and a waived kill
+/// on bets still alive, so that pinned grants go through the ledger too. Its id.
+async fn draft_with_pins(
+    server: &Server,
+    conn: &mut DbConnection,
+    admin: &str,
+    rng: &mut Rng,
+    bets: &[i64],
+    r: usize,
+    days: i64,
+) -> i64 {
+    let terms = json!({
+        "budget": rng.range(1_000_000, 100_000_000_000),
+        "as_of": at(days_ago(days)),
+        "window_start": at(days_ago(days + 10)),
+    });
+    let round = server
+        .api
+        .post("/api/v1/rounds", admin, terms)
+        .await
+        .expect(201)
+        .id();
+    // A pin and a waived kill, so that pinned grants go through the ledger too.
+    let alive: Vec<i64> = {
+        let statuses = bet_statuses(conn);
+        bets.iter()
+            .copied()
+            .filter(|b| statuses[b] == "active")
+            .collect()
+    };
+    println!("round {r}: {} bets alive", alive.len());
+    server
+        .api
+        .put(
+            &format!("/api/v1/rounds/{round}/pins/{}", rng.pick(&alive)),
+            admin,
+            json!({"grant": rng.range(1, 500_000), "reason": "Launch commitment"}),
+        )
+        .await
+        .expect(200);
+    server
+        .api
+        .put(
+            &format!("/api/v1/rounds/{round}/pins/{}", rng.pick(&alive)),
+            admin,
+            json!({"waive_kill": true, "reason": "Give it one more round"}),
+        )
+        .await
+        .expect(200);
+    round
+}
+
+/// How long a preview of the round takes, in ms: a preview does most of a commit's work, so
+/// its duration spreads the kills over the commit.
+async fn preview_millis(server: &Server, admin: &str, round: i64) -> i64 {
+    let started = Instant::now();
+    server
+        .api
+        .post(&format!("/api/v1/rounds/{round}/preview"), admin, json!({}))
+        .await
+        .expect(200);
+    i64::try_from(started.elapsed().as_millis()).unwrap()
 }

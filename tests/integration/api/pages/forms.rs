@@ -1,8 +1,8 @@
 //! Work done through the forms: a member reports and corrects (a double click stores once),
 //! and the committee runs a round.
 
-use super::sign_in;
-use crate::harness::spawn_app;
+use super::{Browser, sign_in};
+use crate::harness::{TestApp, spawn_app};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -113,49 +113,7 @@ async fn the_committee_runs_a_round_through_the_pages() {
     let committee = sign_in(&app, &app.admin).await;
     let exec = sign_in(&app, &w.exec).await;
 
-    let (status, _, body) = committee
-        .post(
-            &app,
-            "/rounds",
-            &[
-                ("budget", "-5"),
-                ("as_of", "2026-07-01T00:00"),
-                ("confidence", "0.8"),
-                ("min_reports", "3"),
-                ("selection_pressure", "1"),
-                ("progress_cap", "3"),
-                ("kill_after_misses", "2"),
-                ("exploration_share", "0.1"),
-                ("max_share", "0.4"),
-                ("min_grant", "0"),
-            ],
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("must be an amount"));
-    let create = [
-        ("budget", "1,000.00"),
-        ("as_of", "2026-07-01T00:00"),
-        ("confidence", "0.8"),
-        ("min_reports", "3"),
-        ("selection_pressure", "1"),
-        ("progress_cap", "3"),
-        ("kill_after_misses", "2"),
-        ("exploration_share", "0.1"),
-        ("max_share", "0.4"),
-        ("min_grant", "0"),
-    ];
-    let (status, _, _) = exec.post(&app, "/rounds", &create).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, location, _) = committee.post(&app, "/rounds", &create).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let round = location
-        .trim_start_matches("/rounds/")
-        .split('?')
-        .next()
-        .unwrap()
-        .parse::<i64>()
-        .unwrap();
+    let round = open_a_round_through_the_form(&app, &committee, &exec).await;
 
     let (status, _, _) = committee
         .post(&app, &format!("/rounds/{round}/preview"), &[])
@@ -216,4 +174,52 @@ async fn the_committee_runs_a_round_through_the_pages() {
     assert_eq!(api.body["pins"][0]["reason"], "Keep the lights on");
     let (_, page) = committee.get(&app, &format!("/rounds/{round}")).await;
     assert!(page.contains("Keep the lights on") && page.contains("pinned"));
+}
+
+/// The round form: a budget that is not an amount is refused in words, an exec is refused,
+/// and the committee's round opens; its id.
+async fn open_a_round_through_the_form(app: &TestApp, committee: &Browser, exec: &Browser) -> i64 {
+    let (status, _, body) = committee
+        .post(
+            app,
+            "/rounds",
+            &[
+                ("budget", "-5"),
+                ("as_of", "2026-07-01T00:00"),
+                ("confidence", "0.8"),
+                ("min_reports", "3"),
+                ("selection_pressure", "1"),
+                ("progress_cap", "3"),
+                ("kill_after_misses", "2"),
+                ("exploration_share", "0.1"),
+                ("max_share", "0.4"),
+                ("min_grant", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("must be an amount"));
+    let create = [
+        ("budget", "1,000.00"),
+        ("as_of", "2026-07-01T00:00"),
+        ("confidence", "0.8"),
+        ("min_reports", "3"),
+        ("selection_pressure", "1"),
+        ("progress_cap", "3"),
+        ("kill_after_misses", "2"),
+        ("exploration_share", "0.1"),
+        ("max_share", "0.4"),
+        ("min_grant", "0"),
+    ];
+    let (status, _, _) = exec.post(app, "/rounds", &create).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, location, _) = committee.post(app, "/rounds", &create).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    location
+        .trim_start_matches("/rounds/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse::<i64>()
+        .unwrap()
 }

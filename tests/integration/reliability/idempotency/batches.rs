@@ -3,6 +3,8 @@
 use super::{rows_with_key, setup, writes_nothing};
 use serde_json::{Value, json};
 
+use crate::harness::Reply;
+
 #[tokio::test]
 async fn batches_replay_and_conflict_row_by_row_and_all_or_nothing() {
     let (app, w, mut conn) = setup().await;
@@ -18,13 +20,7 @@ async fn batches_replay_and_conflict_row_by_row_and_all_or_nothing() {
     ]))
     .await
     .expect(201);
-    assert_eq!(
-        (
-            reply.body["stored"].as_i64(),
-            reply.body["replayed"].as_i64()
-        ),
-        (Some(2), Some(1))
-    );
+    assert_eq!(stored_and_replayed(&reply), (Some(2), Some(1)));
     assert_eq!(reply.body["reports"][0], reply.body["reports"][1]);
     assert_eq!(rows_with_key(&mut conn, w.bet_a, "d-1"), 1);
 
@@ -56,13 +52,7 @@ async fn batches_replay_and_conflict_row_by_row_and_all_or_nothing() {
     )
     .await
     .expect(201);
-    assert_eq!(
-        (
-            again.body["stored"].as_i64(),
-            again.body["replayed"].as_i64()
-        ),
-        (Some(0), Some(2))
-    );
+    assert_eq!(stored_and_replayed(&again), (Some(0), Some(2)));
     assert_eq!(again.body["reports"], first.body["reports"]);
 
     // Stored keys mixed with new ones: only the new are stored.
@@ -73,13 +63,7 @@ async fn batches_replay_and_conflict_row_by_row_and_all_or_nothing() {
     ]))
     .await
     .expect(201);
-    assert_eq!(
-        (
-            mixed.body["stored"].as_i64(),
-            mixed.body["replayed"].as_i64()
-        ),
-        (Some(1), Some(2))
-    );
+    assert_eq!(stored_and_replayed(&mixed), (Some(1), Some(2)));
     assert_eq!(mixed.body["reports"][0], first.body["reports"][1]);
     assert_eq!(mixed.body["reports"][2], first.body["reports"][0]);
 
@@ -119,4 +103,12 @@ async fn batches_replay_and_conflict_row_by_row_and_all_or_nothing() {
     .expect(201);
     assert_eq!(as_single.body, batched.body["reports"][0]);
     assert_eq!(as_single.headers["idempotent-replayed"], "true");
+}
+
+/// What a batch's answer says it stored and replayed.
+fn stored_and_replayed(reply: &Reply) -> (Option<i64>, Option<i64>) {
+    (
+        reply.body["stored"].as_i64(),
+        reply.body["replayed"].as_i64(),
+    )
 }

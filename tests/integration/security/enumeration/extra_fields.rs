@@ -1,8 +1,8 @@
 //! Extra fields never widen a caller's powers.
 
 use super::me;
-use crate::harness::spawn_app;
 use crate::harness::{Api, at, connect, days_ago, fingerprint, fingerprint_diff, is_envelope};
+use crate::harness::{TestApp, World, spawn_app};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -32,18 +32,50 @@ async fn extra_fields_never_widen_a_callers_powers() {
         .await
         .expect(201)
         .id();
-    let bet = |extra: Value| {
-        let mut body = json!({
-            "arena_id": w.arena, "title": "Sneaky", "baseline": 1.0,
-            "metric": {"name": "m", "unit": "u", "direction": "higher_is_better"}
-        });
-        for (k, v) in extra.as_object().unwrap() {
-            body[k] = v.clone();
+    let mut cases = bet_cases(&w);
+    cases.extend(report_cases(&w, report));
+    cases.extend(token_cases(&w, member_id));
+    cases.extend(decision_cases(&app, &w, proposed, round));
+    let mut failures = Vec::new();
+    for (what, token, method, path, body, status) in cases {
+        let before = fingerprint(&mut conn);
+        let reply = api.call(method, &path, Some(token), Some(&body)).await;
+        let changed = fingerprint_diff(&before, &fingerprint(&mut conn));
+        if reply.status != status || !is_envelope(&reply) || !changed.is_empty() {
+            failures.push(format!(
+                "{what}: expected {status}, got {} {}; wrote {changed:?}",
+                reply.status, reply.body
+            ));
         }
-        body
-    };
-    let future = at(days_ago(-30));
-    let cases: Vec<(&str, &str, Method, String, Value, u16)> = vec![
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let bet = api
+        .get(&format!("/api/v1/bets/{proposed}"), &app.admin)
+        .await
+        .expect(200);
+    assert_eq!(bet.body["status"], "proposed");
+}
+
+/// What a client sends, as whom, and the status it must get: (what, token, method, path, body,
+/// status).
+type Case<'a> = (&'static str, &'a str, Method, String, Value, u16);
+
+/// A bet registration with `extra` fields on top of a valid body.
+fn sneaky_bet(arena: i64, extra: &Value) -> Value {
+    let mut body = json!({
+        "arena_id": arena, "title": "Sneaky", "baseline": 1.0,
+        "metric": {"name": "m", "unit": "u", "direction": "higher_is_better"}
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body
+}
+
+/// Registering a bet with powers the caller lacks: a status, a stamp, an author, money, a team.
+fn bet_cases(w: &World) -> Vec<Case<'_>> {
+    let bet = |extra: Value| sneaky_bet(w.arena, &extra);
+    vec![
         (
             "a member registers an active bet",
             &w.member_a,
@@ -92,6 +124,13 @@ async fn extra_fields_never_widen_a_callers_powers() {
             bet(json!({"team_id": w.team_a})),
             403,
         ),
+    ]
+}
+
+/// Reports, batches, thresholds and corrections that claim another author, bet or instant.
+fn report_cases(w: &World, report: i64) -> Vec<Case<'_>> {
+    let future = at(days_ago(-30));
+    vec![
         (
             "a member sets a grant with a report",
             &w.member_a,
@@ -156,6 +195,12 @@ async fn extra_fields_never_widen_a_callers_powers() {
             json!({"value": 2.0, "supersedes": 1}),
             400,
         ),
+    ]
+}
+
+/// Tokens of another kind, for another user, or with another role.
+fn token_cases(w: &World, member_id: i64) -> Vec<Case<'_>> {
+    vec![
         (
             "a member issues a session token",
             &w.member_a,
@@ -180,6 +225,12 @@ async fn extra_fields_never_widen_a_callers_powers() {
             json!({"label": "x", "role": "committee"}),
             400,
         ),
+    ]
+}
+
+/// Decisions only the committee may take, and committee requests that stamp what they may not.
+fn decision_cases<'a>(app: &'a TestApp, w: &'a World, proposed: i64, round: i64) -> Vec<Case<'a>> {
+    vec![
         (
             "a member activates a bet",
             &w.member_a,
@@ -244,23 +295,5 @@ async fn extra_fields_never_widen_a_callers_powers() {
             json!({"grant": 5, "reason": "x", "approved_by": 1}),
             400,
         ),
-    ];
-    let mut failures = Vec::new();
-    for (what, token, method, path, body, status) in cases {
-        let before = fingerprint(&mut conn);
-        let reply = api.call(method, &path, Some(token), Some(&body)).await;
-        let changed = fingerprint_diff(&before, &fingerprint(&mut conn));
-        if reply.status != status || !is_envelope(&reply) || !changed.is_empty() {
-            failures.push(format!(
-                "{what}: expected {status}, got {} {}; wrote {changed:?}",
-                reply.status, reply.body
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    let bet = api
-        .get(&format!("/api/v1/bets/{proposed}"), &app.admin)
-        .await
-        .expect(200);
-    assert_eq!(bet.body["status"], "proposed");
+    ]
 }

@@ -1,8 +1,8 @@
 //! Another team's objects are indistinguishable from missing ones.
 
 use super::{MISSING, Probe, indistinguishable, me, team_a_report, without_numbers};
-use crate::harness::spawn_app;
 use crate::harness::{Api, at, days_ago};
+use crate::harness::{World, spawn_app};
 use reqwest::Method;
 use serde_json::json;
 
@@ -15,8 +15,25 @@ async fn a_partner_cannot_tell_another_teams_objects_from_missing_ones() {
     let api = Api::of(&app);
     let report = team_a_report(&app, &w).await;
     let (bet, team) = (w.bet_a, w.team_a);
+    let probes = partner_probes(bet, team, report);
+    let secrets = [
+        "Chat stickers".to_owned(),
+        "Pod A".to_owned(),
+        "secret export".to_owned(),
+        "123.25".to_owned(),
+        "alice".to_owned(),
+    ];
+    let failures = indistinguishable(&api, &w.partner, probes, &secrets).await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    a_batch_naming_a_foreign_bet_reads_like_a_missing_one(&api, &w).await;
+    listings_hold_only_the_partners_team(&api, &w, &app.admin).await;
+}
+
+/// Each object of team A a partner might probe, beside a missing one of the same kind.
+fn partner_probes(bet: i64, team: i64, report: i64) -> Vec<Probe> {
     let future = at(days_ago(-30));
-    let probes = vec![
+    vec![
         Probe {
             what: "GET a bet",
             method: Method::GET,
@@ -87,18 +104,12 @@ async fn a_partner_cannot_tell_another_teams_objects_from_missing_ones() {
             missing: format!("/api/v1/tokens/{MISSING}"),
             body: None,
         },
-    ];
-    let secrets = [
-        "Chat stickers".to_owned(),
-        "Pod A".to_owned(),
-        "secret export".to_owned(),
-        "123.25".to_owned(),
-        "alice".to_owned(),
-    ];
-    let failures = indistinguishable(&api, &w.partner, probes, &secrets).await;
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    ]
+}
 
-    // A batch naming another team's bet reads exactly like one naming a missing bet.
+/// A batch naming another team's bet reads exactly like one naming a missing bet.
+async fn a_batch_naming_a_foreign_bet_reads_like_a_missing_one(api: &Api, w: &World) {
+    let bet = w.bet_a;
     let foreign = api
         .post(
             "/api/v1/reports/batch",
@@ -109,8 +120,12 @@ async fn a_partner_cannot_tell_another_teams_objects_from_missing_ones() {
     let missing = api.post("/api/v1/reports/batch", &w.partner, json!({"reports": [{"bet_id": MISSING, "value": 1.0}, {"bet_id": MISSING, "value": 2.0}]})).await;
     assert_eq!(foreign.status, 404, "{}", foreign.body);
     assert_eq!(without_numbers(&foreign), without_numbers(&missing));
+}
 
-    // Listings hold only the partner's own team.
+/// Listings (bets, teams, the ledger, even filtered by team A's account) hold only the
+/// partner's own team.
+async fn listings_hold_only_the_partners_team(api: &Api, w: &World, admin: &str) {
+    let team = w.team_a;
     let bets = api
         .get(&format!("/api/v1/bets?team_id={team}"), &w.partner)
         .await
@@ -139,7 +154,7 @@ async fn a_partner_cannot_tell_another_teams_objects_from_missing_ones() {
         "{}",
         ledger.body
     );
-    let admin_ledger = api.get("/api/v1/ledger", &app.admin).await.expect(200);
+    let admin_ledger = api.get("/api/v1/ledger", admin).await.expect(200);
     let team_a_account = admin_ledger.body["accounts"]
         .as_array()
         .unwrap()

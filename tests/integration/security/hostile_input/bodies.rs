@@ -154,52 +154,13 @@ pub(super) fn broken_bodies(valid: &str) -> Vec<Vec<u8>> {
 
 /// Every JSON route, each with a body it accepts.
 pub(super) async fn json_routes(api: &Api, admin: &str) -> Vec<JsonRoute> {
-    let arena = api
-        .post("/api/v1/arenas", admin, json!({"name": "Hostile arena"}))
-        .await
-        .expect(201)
-        .id();
-    let team = api
-        .post(
-            "/api/v1/teams",
-            admin,
-            json!({"name": "Hostile team", "kind": "internal"}),
-        )
-        .await
-        .expect(201)
-        .id();
-    let bet_body = json!({
-        "arena_id": arena, "team_id": team, "title": "Hostile bet", "thesis": "t",
-        "metric": {"name": "m", "unit": "u", "direction": "higher_is_better"}, "baseline": 100.0,
-        "stage": "explore", "seed_request": 1000,
-        "thresholds": [{"target": 120.0, "effective_from": "2020-01-01T00:00:00Z"}]
-    });
-    let bet = api
-        .post("/api/v1/bets", admin, bet_body.clone())
-        .await
-        .expect(201)
-        .id();
-    api.post(&format!("/api/v1/bets/{bet}/activate"), admin, json!({}))
-        .await
-        .expect(200);
-    let report = api
-        .post(
-            &format!("/api/v1/bets/{bet}/reports"),
-            admin,
-            json!({"value": 1.0}),
-        )
-        .await
-        .expect(201)
-        .id();
-    let round = api
-        .post(
-            "/api/v1/rounds",
-            admin,
-            json!({"budget": 1000, "as_of": at(days_ago(1))}),
-        )
-        .await
-        .expect(201)
-        .id();
+    let Objects {
+        team,
+        bet,
+        report,
+        round,
+        bet_body,
+    } = objects(api, admin).await;
     let report_body = json!({"value": 101.5, "observed_at": "2026-01-01T00:00:00Z", "source": "s", "idempotency_key": "k"});
     let route = |method, template, path: String, body| JsonRoute {
         method,
@@ -282,6 +243,72 @@ pub(super) async fn json_routes(api: &Api, admin: &str) -> Vec<JsonRoute> {
             json!({"grant": 10, "waive_kill": true, "reason": "r"}),
         ),
     ]
+}
+
+/// What the routes of [`json_routes`] write to, and the body that registered the bet.
+struct Objects {
+    team: i64,
+    bet: i64,
+    report: i64,
+    round: i64,
+    bet_body: Value,
+}
+
+/// An arena, a team, an active bet with a report, and a draft round.
+async fn objects(api: &Api, admin: &str) -> Objects {
+    let arena = api
+        .post("/api/v1/arenas", admin, json!({"name": "Hostile arena"}))
+        .await
+        .expect(201)
+        .id();
+    let team = api
+        .post(
+            "/api/v1/teams",
+            admin,
+            json!({"name": "Hostile team", "kind": "internal"}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let bet_body = json!({
+        "arena_id": arena, "team_id": team, "title": "Hostile bet", "thesis": "t",
+        "metric": {"name": "m", "unit": "u", "direction": "higher_is_better"}, "baseline": 100.0,
+        "stage": "explore", "seed_request": 1000,
+        "thresholds": [{"target": 120.0, "effective_from": "2020-01-01T00:00:00Z"}]
+    });
+    let bet = api
+        .post("/api/v1/bets", admin, bet_body.clone())
+        .await
+        .expect(201)
+        .id();
+    api.post(&format!("/api/v1/bets/{bet}/activate"), admin, json!({}))
+        .await
+        .expect(200);
+    let report = api
+        .post(
+            &format!("/api/v1/bets/{bet}/reports"),
+            admin,
+            json!({"value": 1.0}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let round = api
+        .post(
+            "/api/v1/rounds",
+            admin,
+            json!({"budget": 1000, "as_of": at(days_ago(1))}),
+        )
+        .await
+        .expect(201)
+        .id();
+    Objects {
+        team,
+        bet,
+        report,
+        round,
+        bet_body,
+    }
 }
 
 /// The paths to every leaf of a JSON value.

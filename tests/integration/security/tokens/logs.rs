@@ -27,37 +27,7 @@ async fn tokens_never_reach_the_logs() {
     let api = server.api.clone();
 
     // Authenticated requests, a new user and tokens, refused tokens, and web sign-ins.
-    let team = api
-        .post(
-            "/api/v1/teams",
-            &admin,
-            json!({"name": "Pod", "kind": "internal"}),
-        )
-        .await
-        .expect(201)
-        .id();
-    let created = api
-        .post(
-            "/api/v1/users",
-            &admin,
-            json!({"name": "alice", "role": "member", "team_id": team}),
-        )
-        .await
-        .expect(201);
-    let user = created.body["token"]["token"].as_str().unwrap().to_owned();
-    let user_id = created.body["user"]["id"].as_i64().unwrap();
-    let extra = api
-        .post(
-            &format!("/api/v1/users/{user_id}/tokens"),
-            &user,
-            json!({"label": "ci"}),
-        )
-        .await
-        .expect(201)
-        .body["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (user, user_id, extra) = member_with_two_tokens(&api, &admin).await;
     api.get("/api/v1/users/me", &user).await.expect(200);
     api.get("/api/v1/bets?per_page=5", &extra).await.expect(200);
     api.post("/api/v1/arenas", &user, json!({"name": "nope"}))
@@ -104,27 +74,17 @@ async fn tokens_never_reach_the_logs() {
         "{stderr}"
     );
     let after_first_start = stdout[2..].join("\n");
-    for (what, secret) in [
-        ("admin", &admin),
-        ("user", &user),
-        ("second", &extra),
-        ("wrong", &wrong),
-        ("session", &session),
-    ] {
-        assert!(
-            !stderr.contains(secret.as_str()),
-            "the {what} token is in the logs:\n{stderr}"
-        );
-        assert!(
-            !after_first_start.contains(secret.as_str()),
-            "the {what} token is on stdout:\n{after_first_start}"
-        );
-        // Not even most of it (a log line cut short, or a token with a character changed).
-        assert!(
-            !stderr.contains(&secret[..secret.len() - 8]),
-            "most of the {what} token is in the logs"
-        );
-    }
+    no_token_is_in_the_logs(
+        &stderr,
+        &after_first_start,
+        [
+            ("admin", &admin),
+            ("user", &user),
+            ("second", &extra),
+            ("wrong", &wrong),
+            ("session", &session),
+        ],
+    );
 }
 
 /// A request the server refuses while parsing, with the token beside it.
@@ -140,4 +100,61 @@ pub(super) async fn post_bad_json(api: &Api, token: &str) {
         .await
         .unwrap();
     assert_eq!(reply.status, 400);
+}
+
+/// A member of a new team, with the token it was created with and a second one it issued:
+/// (first token, user id, second token).
+async fn member_with_two_tokens(api: &Api, admin: &str) -> (String, i64, String) {
+    let team = api
+        .post(
+            "/api/v1/teams",
+            admin,
+            json!({"name": "Pod", "kind": "internal"}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let created = api
+        .post(
+            "/api/v1/users",
+            admin,
+            json!({"name": "alice", "role": "member", "team_id": team}),
+        )
+        .await
+        .expect(201);
+    let user = created.body["token"]["token"].as_str().unwrap().to_owned();
+    let user_id = created.body["user"]["id"].as_i64().unwrap();
+    let extra = api
+        .post(
+            &format!("/api/v1/users/{user_id}/tokens"),
+            &user,
+            json!({"label": "ci"}),
+        )
+        .await
+        .expect(201)
+        .body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (user, user_id, extra)
+}
+
+/// Neither the logs (`stderr`) nor standard output after the first start holds any of the
+/// tokens, nor most of one.
+fn no_token_is_in_the_logs(stderr: &str, after_first_start: &str, tokens: [(&str, &String); 5]) {
+    for (what, secret) in tokens {
+        assert!(
+            !stderr.contains(secret.as_str()),
+            "the {what} token is in the logs:\n{stderr}"
+        );
+        assert!(
+            !after_first_start.contains(secret.as_str()),
+            "the {what} token is on stdout:\n{after_first_start}"
+        );
+        // Not even most of it (a log line cut short, or a token with a character changed).
+        assert!(
+            !stderr.contains(&secret[..secret.len() - 8]),
+            "most of the {what} token is in the logs"
+        );
+    }
 }

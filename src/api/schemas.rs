@@ -70,67 +70,23 @@ domain_words!(
     "The portfolio's account, which funds rounds, or a team's"
 );
 
-/// Every outcome. The match in `outcome_listed` fails to compile when a variant is added
-/// without being listed here.
-const OUTCOMES: [Outcome; 4] = [
-    Outcome::Beat,
-    Outcome::Miss,
-    Outcome::Uncertain,
-    Outcome::InsufficientData,
-];
-
-/// Every decision, in the engine's order of precedence; `decision_listed` guards the list.
-const DECISIONS: [Decision; 7] = [
-    Decision::Killed,
-    Decision::Pinned,
-    Decision::Seed,
-    Decision::Cut,
-    Decision::Increase,
-    Decision::Decrease,
-    Decision::Hold,
-];
-
-const DIRECTIONS: [Direction; 2] = [Direction::HigherIsBetter, Direction::LowerIsBetter];
-
-#[cfg(test)]
-fn outcome_listed(o: Outcome) -> bool {
-    match o {
-        Outcome::Beat | Outcome::Miss | Outcome::Uncertain | Outcome::InsufficientData => {
-            OUTCOMES.contains(&o)
-        }
-    }
-}
-
-#[cfg(test)]
-fn decision_listed(d: Decision) -> bool {
-    match d {
-        Decision::Killed
-        | Decision::Pinned
-        | Decision::Seed
-        | Decision::Cut
-        | Decision::Increase
-        | Decision::Decrease
-        | Decision::Hold => DECISIONS.contains(&d),
-    }
-}
-
 words!(
     Outcome,
     "Outcome",
     "How the evidence compares with the threshold",
-    OUTCOMES.map(Outcome::as_str)
+    Outcome::ALL.map(Outcome::as_str)
 );
 words!(
     Decision,
     "Decision",
     "The one decision shown for a bet, in order of precedence",
-    DECISIONS.map(Decision::as_str)
+    Decision::ALL.map(Decision::as_str)
 );
 words!(
     Direction,
     "Direction",
     "Which way a metric improves",
-    DIRECTIONS.map(Direction::as_str)
+    Direction::ALL.map(Direction::as_str)
 );
 
 /// Gives an engine type the schema of its mirror, under the engine type's name.
@@ -290,11 +246,9 @@ mod tests {
 
     #[test]
     fn word_schemas_hold_the_words_serde_writes() {
-        assert!(OUTCOMES.iter().all(|o| outcome_listed(*o)));
-        assert!(DECISIONS.iter().all(|d| decision_listed(*d)));
-        assert_words(&OUTCOMES);
-        assert_words(&DECISIONS);
-        assert_words(&DIRECTIONS);
+        assert_words(&Outcome::ALL);
+        assert_words(&Decision::ALL);
+        assert_words(&Direction::ALL);
         assert_words(Role::ALL);
         assert_words(TeamKind::ALL);
         assert_words(Stage::ALL);

@@ -6,8 +6,6 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Decision, Outcome};
-
 /// Declares an enum stored as a word, with `as_str`, `FromStr` and `Display` kept in one place.
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $word:literal),+ $(,)? }) => {
@@ -114,11 +112,11 @@ impl FromStr for crate::engine::Direction {
 
 /// The engine's words for an outcome and a decision, read back from the rows that store them.
 macro_rules! parse_engine_word {
-    ($ty:ty, $what:literal, [$($variant:path),+ $(,)?]) => {
+    ($ty:ty, $what:literal) => {
         impl FromStr for $ty {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, String> {
-                [$($variant),+]
+                <$ty>::ALL
                     .into_iter()
                     .find(|v| v.as_str() == s)
                     .ok_or_else(|| format!("unknown {} {s:?}", $what))
@@ -127,33 +125,13 @@ macro_rules! parse_engine_word {
     };
 }
 
-parse_engine_word!(
-    crate::engine::Outcome,
-    "outcome",
-    [
-        Outcome::Beat,
-        Outcome::Miss,
-        Outcome::Uncertain,
-        Outcome::InsufficientData
-    ]
-);
-parse_engine_word!(
-    crate::engine::Decision,
-    "decision",
-    [
-        Decision::Killed,
-        Decision::Pinned,
-        Decision::Seed,
-        Decision::Cut,
-        Decision::Increase,
-        Decision::Decrease,
-        Decision::Hold,
-    ]
-);
+parse_engine_word!(crate::engine::Outcome, "outcome");
+parse_engine_word!(crate::engine::Decision, "decision");
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{Decision, Outcome};
 
     #[test]
     fn words_round_trip() {
@@ -164,8 +142,11 @@ mod tests {
             assert_eq!(status.as_str().parse::<BetStatus>(), Ok(*status));
         }
         assert!("Committee".parse::<Role>().is_err());
-        for decision in [Decision::Killed, Decision::Seed, Decision::Hold] {
+        for decision in Decision::ALL {
             assert_eq!(decision.as_str().parse::<Decision>(), Ok(decision));
+        }
+        for outcome in Outcome::ALL {
+            assert_eq!(outcome.as_str().parse::<Outcome>(), Ok(outcome));
         }
         assert_eq!("insufficient_data".parse(), Ok(Outcome::InsufficientData));
         assert!("Beat".parse::<Outcome>().is_err());

@@ -39,6 +39,9 @@ pub enum Direction {
 }
 
 impl Direction {
+    /// Both directions.
+    pub const ALL: [Direction; 2] = [Direction::HigherIsBetter, Direction::LowerIsBetter];
+
     /// d in `docs/engine.md`: +1 when higher is better, -1 when lower is better.
     pub fn sign(self) -> f64 {
         match self {
@@ -179,6 +182,26 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome. The match in [`Outcome::position`] stops compiling when a variant is
+    /// added, so the list is looked at again.
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Beat,
+        Outcome::Miss,
+        Outcome::Uncertain,
+        Outcome::InsufficientData,
+    ];
+
+    /// Where the outcome stands in [`Outcome::ALL`].
+    #[cfg(test)]
+    pub(crate) fn position(self) -> usize {
+        match self {
+            Outcome::Beat => 0,
+            Outcome::Miss => 1,
+            Outcome::Uncertain => 2,
+            Outcome::InsufficientData => 3,
+        }
+    }
+
     /// The snake_case word stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -204,6 +227,32 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// Every decision, in order of precedence. The match in [`Decision::position`] stops
+    /// compiling when a variant is added, so the list is looked at again.
+    pub const ALL: [Decision; 7] = [
+        Decision::Killed,
+        Decision::Pinned,
+        Decision::Seed,
+        Decision::Cut,
+        Decision::Increase,
+        Decision::Decrease,
+        Decision::Hold,
+    ];
+
+    /// Where the decision stands in [`Decision::ALL`].
+    #[cfg(test)]
+    pub(crate) fn position(self) -> usize {
+        match self {
+            Decision::Killed => 0,
+            Decision::Pinned => 1,
+            Decision::Seed => 2,
+            Decision::Cut => 3,
+            Decision::Increase => 4,
+            Decision::Decrease => 5,
+            Decision::Hold => 6,
+        }
+    }
+
     /// The snake_case word stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {

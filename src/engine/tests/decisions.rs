@@ -130,26 +130,16 @@ fn more_money_decimals_than_any_currency_has_are_refused() {
 
 #[test]
 fn decision_and_outcome_words_match_their_json() {
-    for d in [
-        Decision::Killed,
-        Decision::Pinned,
-        Decision::Seed,
-        Decision::Cut,
-        Decision::Increase,
-        Decision::Decrease,
-        Decision::Hold,
-    ] {
+    // Each list holds every variant once, in order: position() is an exhaustive match.
+    for (i, d) in Decision::ALL.into_iter().enumerate() {
+        assert_eq!(d.position(), i, "{d:?}");
         assert_eq!(
             serde_json::to_string(&d).unwrap(),
             format!("\"{}\"", d.as_str())
         );
     }
-    for o in [
-        Outcome::Beat,
-        Outcome::Miss,
-        Outcome::Uncertain,
-        Outcome::InsufficientData,
-    ] {
+    for (i, o) in Outcome::ALL.into_iter().enumerate() {
+        assert_eq!(o.position(), i, "{o:?}");
         assert_eq!(
             serde_json::to_string(&o).unwrap(),
             format!("\"{}\"", o.as_str())

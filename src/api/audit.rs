@@ -90,8 +90,8 @@ pub async fn list_audit(
             .transpose()?
             .flatten(),
         object_id: q.object_id,
-        since: q.since.map(|t| t.naive_utc()),
-        until: q.until.map(|t| t.naive_utc()),
+        since: crate::domain::time::filter_instant("since", q.since)?,
+        until: crate::domain::time::filter_instant("until", q.until)?,
     };
     let (rows, total) = db::run(&state.pool, move |conn| {
         AuditEntry::page(conn, &filter, paging.offset(), paging.limit()).map_err(AppError::from)

@@ -192,8 +192,8 @@ pub async fn export_audit(
 ) -> Result<HttpResponse, AppError> {
     caller.require_oversight()?;
     let (since, until) = (
-        query.since.map(|t| t.naive_utc()),
-        query.until.map(|t| t.naive_utc()),
+        crate::domain::time::filter_instant("since", query.since)?,
+        crate::domain::time::filter_instant("until", query.until)?,
     );
     export(&state, &format, "audit", move |conn| {
         export::audit_rows(conn, since, until)

@@ -42,6 +42,16 @@ fn refuse_leap_second(field: &str, at: DateTime<Utc>) -> Result<(), DomainError>
     Ok(())
 }
 
+/// An instant that only selects (a filter's `since` or `until`): any instant but a leap second,
+/// which the two backends would compare differently.
+pub fn filter_instant(
+    field: &str,
+    at: Option<DateTime<Utc>>,
+) -> Result<Option<chrono::NaiveDateTime>, DomainError> {
+    at.map(|at| refuse_leap_second(field, at).map(|()| at.naive_utc()))
+        .transpose()
+}
+
 /// Parses any instant for a schedule (threshold start, round `as_of`): 1970 to 9999.
 pub fn schedule_instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>, DomainError> {
     refuse_leap_second(field, at)?;
@@ -57,7 +67,9 @@ pub fn schedule_instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>,
 pub fn parse_text(field: &str, text: &str) -> Result<DateTime<Utc>, DomainError> {
     let text = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.to_utc());
+        let t = t.to_utc();
+        refuse_leap_second(field, t)?;
+        return Ok(t);
     }
     for format in [
         "%Y-%m-%dT%H:%M:%S%.f",
@@ -150,6 +162,9 @@ mod tests {
             .to_utc();
         assert!(ObservedAt::parse("observed_at", leap, now()).is_err());
         assert!(schedule_instant("as_of", leap).is_err());
+        assert!(filter_instant("since", Some(leap)).is_err());
+        assert!(parse_text("since", "2016-12-31T23:59:60Z").is_err());
+        assert!(filter_instant("since", None).is_ok_and(|t| t.is_none()));
         let before = DateTime::parse_from_rfc3339("2016-12-31T23:59:59.999999Z")
             .unwrap()
             .to_utc();

@@ -138,6 +138,21 @@ async fn a_report_observed_at_a_leap_second_is_a_422_and_stores_nothing() {
     assert_nothing_written(&app, &before, "a leap second");
 }
 
+/// A filter's bound is compared by the database, and the backends would compare a leap second
+/// differently: refused in the audit log, its export and the audit page alike.
+#[tokio::test]
+async fn a_leap_second_in_a_filter_is_a_422() {
+    let app = spawn().await;
+    for path in [
+        "/api/v1/audit?since=2016-12-31T23:59:60Z",
+        "/api/v1/audit?until=2016-12-31T23:59:60Z",
+        "/api/v1/exports/audit.csv?since=2016-12-31T23:59:60Z",
+    ] {
+        let reply = app.get(path, &app.admin).await;
+        assert_refused(&reply, 422, path);
+    }
+}
+
 #[tokio::test]
 async fn demo_no_serve_prints_a_working_token_for_each_role() {
     let dir = tempfile::tempdir().unwrap();

@@ -17,8 +17,7 @@ pub use enums::{AccountKind, BetStatus, Role, RoundStatus, Stage, TeamKind, Toke
 pub use idempotency::IdempotencyKey;
 pub use money::{Currency, Money};
 pub use text::{
-    Description, Filter, Name, Reason, SourceNote, Title, Unit, check_line, is_slug, lookalike_key,
-    slugify,
+    Description, Filter, Name, Reason, SourceNote, Title, Unit, is_slug, lookalike_key, slugify,
 };
 pub use time::ObservedAt;
 pub use token::{ApiToken, TokenHash};

@@ -39,12 +39,6 @@ fn canonical(
     Ok(trimmed.to_owned())
 }
 
-/// Checks free text that is not stored as one of the types below (a filter, a label): the
-/// same characters are refused, on one line.
-pub fn check_line(field: &str, raw: &str) -> Result<(), DomainError> {
-    chars::check(field, raw, false).map(|_| ())
-}
-
 macro_rules! text_type {
     ($(#[$meta:meta])* $name:ident, min = $min:expr, max = $max:expr, newlines = $nl:expr) => {
         $(#[$meta])*

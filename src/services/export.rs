@@ -55,23 +55,19 @@ pub fn round_rows(
     currency: &Currency,
 ) -> Result<Vec<RoundRow>, AppError> {
     let round = Round::find(conn, round_id)?.ok_or_else(|| AppError::not_found("round"))?;
-    let evaluation: Evaluation = round
-        .preview
-        .as_deref()
-        .map(serde_json::from_str)
-        .transpose()
-        .map_err(|e| AppError::internal(&e))?
+    let evaluation = Evaluation::stored(&round)?
         .ok_or_else(|| {
             AppError::conflict(
                 "not_evaluated",
                 format!("round {round_id} has not been previewed yet"),
             )
-        })?;
+        })?
+        // The caller's view: a partner's own lines and no money of the round (so no reserve row).
+        .for_viewer(actor);
     let as_of = round.as_of.and_utc();
     let mut rows: Vec<RoundRow> = evaluation
         .results
         .iter()
-        .filter(|l| actor.reads_all_teams() || Some(l.bet.team_id) == actor.team_id)
         .map(|l| {
             let r = &l.result;
             RoundRow {
@@ -98,11 +94,7 @@ pub fn round_rows(
             }
         })
         .collect();
-    if let Some(money) = evaluation
-        .money
-        .as_ref()
-        .filter(|_| actor.reads_all_teams())
-    {
+    if let Some(money) = &evaluation.money {
         rows.push(RoundRow {
             round_id,
             as_of,

@@ -26,6 +26,9 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Mark the sign-in cookie `Secure` (set when users reach the server over TLS).
     pub secure_cookies: bool,
+    /// The clock the market's routes read: the system's, except in tests that let billing
+    /// periods pass.
+    pub clock: crate::domain::time::Clock,
 }
 
 impl Settings {
@@ -44,6 +47,7 @@ impl Settings {
             },
             workers: None,
             secure_cookies: false,
+            clock: crate::domain::time::Clock::system(),
         }
     }
 }

@@ -32,6 +32,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The portfolio page's totals over all rounds, recomputed when a round commits.
     pub funding_totals: std::sync::Arc<crate::services::funding_totals::FundingTotals>,
+    /// What the market's routes take as now (see `Settings::clock`).
+    pub clock: crate::domain::time::Clock,
 }
 
 pub struct Application {
@@ -75,6 +77,7 @@ impl Application {
             write_limit,
             secure_cookies: settings.secure_cookies,
             funding_totals: Default::default(),
+            clock: settings.clock.clone(),
         });
         let openapi = api::openapi_document();
         let routes = web::Data::new(RouteTable::from_openapi(&openapi));

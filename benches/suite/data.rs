@@ -288,7 +288,7 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
     let team_account = |team: i64| {
         accounts
             .iter()
-            .find(|a| a.team_id == Some(team))
+            .find(|a| a.team_id == Some(team) && a.kind == horserace::domain::AccountKind::Team)
             .unwrap()
             .id
     };
@@ -334,15 +334,17 @@ pub fn round_history(pool: &Pool, portfolio: &Portfolio, count: usize) {
                 outlier_report_ids: "[]".into(),
             });
             if granted > 0 {
-                entries.push(horserace::db::ledger::NewEntry {
-                    from_account: portfolio_account,
-                    to_account: team_account(portfolio.bet_team[i]),
-                    amount: granted,
-                    round_id: Some(round_id),
-                    bet_id: Some(bet),
-                    memo: format!("round {}", r + 1),
-                    created_at: as_of.naive_utc(),
-                });
+                entries.push(
+                    horserace::db::ledger::NewEntry::grant(
+                        portfolio_account,
+                        team_account(portfolio.bet_team[i]),
+                        granted,
+                        round_id,
+                        bet,
+                    )
+                    .memo(format!("round {}", r + 1))
+                    .at(as_of.naive_utc()),
+                );
             }
         }
         horserace::db::write_transaction(conn, |c| {

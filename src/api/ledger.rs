@@ -11,14 +11,14 @@ use super::pagination::{Page, Paging};
 use super::utc;
 use crate::db;
 use crate::db::ledger::{Account, Entry, EntryFilter};
-use crate::domain::AccountKind;
+use crate::domain::{AccountKind, EntryKind};
 use crate::error::AppError;
 use crate::startup::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountView {
     pub id: i64,
-    /// `portfolio` (funds the rounds) or `team`.
+    /// `portfolio` (funds the rounds), `team`, or `hold` (a team's accepted requests' money).
     pub kind: AccountKind,
     pub name: String,
     pub team_id: Option<i64>,
@@ -36,6 +36,13 @@ pub struct EntryView {
     pub bet_id: Option<i64>,
     pub memo: String,
     pub created_at: DateTime<Utc>,
+    /// What moved it: a round's grant, a billing run's charge, or a request's hold, release
+    /// or payment.
+    pub kind: EntryKind,
+    pub billing_run_id: Option<i64>,
+    pub subscription_id: Option<i64>,
+    pub request_id: Option<i64>,
+    pub service_id: Option<i64>,
 }
 
 impl From<Entry> for EntryView {
@@ -49,6 +56,11 @@ impl From<Entry> for EntryView {
             bet_id: e.bet_id,
             memo: e.memo,
             created_at: utc(e.created_at),
+            kind: e.kind,
+            billing_run_id: e.billing_run_id,
+            subscription_id: e.subscription_id,
+            request_id: e.request_id,
+            service_id: e.service_id,
         }
     }
 }
@@ -100,18 +112,21 @@ pub async fn get_ledger(
         let mut filter = EntryFilter {
             round_id: q.round_id,
             bet_id: q.bet_id,
-            account_id: q.account_id,
+            accounts: q.account_id.map(|a| vec![a]),
         };
         let balances = Account::balances(conn)?;
         if !actor.reads_all_teams() {
+            // A partner's team has two accounts: its own and its hold account.
             accounts.retain(|a| a.team_id.is_some() && a.team_id == actor.team_id);
-            let own = accounts.first().map_or(-1, |a| a.id);
+            let own: Vec<i64> = accounts.iter().map(|a| a.id).collect();
             // Another team's account holds no entries a partner may read: an empty page, with
-            // its own account and balance as they are (a filter never changes a balance).
-            if filter.account_id.is_some_and(|a| a != own) {
+            // its own accounts and balances as they are (a filter never changes a balance).
+            if q.account_id.is_some_and(|a| !own.contains(&a)) {
                 return Ok((accounts, balances, (Vec::new(), 0)));
             }
-            filter.account_id = Some(own);
+            if q.account_id.is_none() {
+                filter.accounts = Some(own);
+            }
         }
         let page = Entry::page(conn, filter, paging.offset(), paging.limit())?;
         Ok::<_, AppError>((accounts, balances, page))

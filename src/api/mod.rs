@@ -11,6 +11,7 @@ pub mod fallback;
 pub mod health;
 pub mod import;
 pub mod ledger;
+pub mod market;
 pub mod openapi;
 pub mod pagination;
 pub mod reports;
@@ -84,7 +85,43 @@ fn routes(cfg: &mut ServiceConfig) {
         .service(rounds::commit_round)
         .service(rounds::verify_round)
         .service(ledger::get_ledger)
-        .service(audit::list_audit);
+        .service(audit::list_audit)
+        .configure(market_routes);
+}
+
+fn market_routes(cfg: &mut ServiceConfig) {
+    use market::{billing, books, catalogue, request_actions, requests, subscriptions};
+    cfg.service(catalogue::create_service)
+        .service(catalogue::list_services)
+        .service(catalogue::get_service)
+        .service(catalogue::set_plan)
+        .service(catalogue::get_queue)
+        .service(catalogue::list_service_subscriptions)
+        .service(subscriptions::create_subscription)
+        .service(subscriptions::list_subscriptions)
+        .service(subscriptions::get_subscription)
+        .service(subscriptions::cancel_subscription)
+        .service(requests::create_request)
+        .service(requests::list_requests)
+        .service(requests::get_request)
+        .service(request_actions::quote_request)
+        .service(request_actions::decline_request)
+        .service(request_actions::accept_request)
+        .service(request_actions::raise_request)
+        .service(request_actions::withdraw_request)
+        .service(request_actions::cancel_request)
+        .service(request_actions::deliver_request)
+        .service(billing::create_billing_run)
+        .service(billing::list_billing_runs)
+        .service(billing::get_billing_run)
+        .service(billing::preview_billing_run)
+        .service(billing::commit_billing_run)
+        .service(billing::delete_billing_run)
+        .service(books::get_account)
+        .service(books::set_account)
+        .service(books::get_statement)
+        .service(books::get_settings)
+        .service(books::set_settings);
 }
 
 /// JSON bodies above this size are refused with 413 before they are parsed.

@@ -9,7 +9,10 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::domain::{AccountKind, BetStatus, Role, RoundStatus, Stage, TeamKind, TokenKind};
+use crate::domain::{
+    AccountKind, BetStatus, BillingRunStatus, EntryKind, RequestStatus, Role, RoundStatus, Stage,
+    TeamKind, TokenKind,
+};
 use crate::engine::{BetResult, Decision, Direction, Outcome, Policy};
 
 /// A string schema whose only values are `words`.
@@ -67,7 +70,19 @@ domain_words!(
 domain_words!(TokenKind, "An API token, or a session behind a web sign-in");
 domain_words!(
     AccountKind,
-    "The portfolio's account, which funds rounds, or a team's"
+    "The portfolio's account, which funds rounds; a team's; or a team's hold account"
+);
+domain_words!(
+    EntryKind,
+    "What moved money: a grant, a subscription charge, a hold, its release, a payment"
+);
+domain_words!(
+    RequestStatus,
+    "A request's life: open, quoted, accepted, then delivered, declined, withdrawn or cancelled"
+);
+domain_words!(
+    BillingRunStatus,
+    "A billing run's life: a draft, then committed once"
 );
 
 words!(

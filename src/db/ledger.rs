@@ -1,15 +1,17 @@
 //! The double-entry ledger: accounts, and entries that move money from one account to
 //! another. Balances are derived from the entries, so the sum over accounts is zero by
-//! construction; nothing is ever updated or deleted.
+//! construction; nothing is ever updated or deleted. Every movement out of a team's account
+//! first takes that account's lock ([`Account::lock`]), so no two writers can both spend the
+//! same money.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{Array, BigInt};
 
 use super::DbConnection;
 use super::schema::{accounts, ledger_entries};
-use crate::domain::AccountKind;
+use crate::domain::{AccountKind, EntryKind};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
@@ -18,6 +20,8 @@ pub struct Account {
     pub kind: AccountKind,
     pub team_id: Option<i64>,
     pub name: String,
+    /// How far below zero the account may go (a team account; 0 unless the committee set it).
+    pub overdraft_limit: i64,
     pub created_at: NaiveDateTime,
 }
 
@@ -31,6 +35,64 @@ pub struct NewEntry {
     pub bet_id: Option<i64>,
     pub memo: String,
     pub created_at: NaiveDateTime,
+    pub kind: EntryKind,
+    pub billing_run_id: Option<i64>,
+    pub subscription_id: Option<i64>,
+    pub request_id: Option<i64>,
+    pub service_id: Option<i64>,
+}
+
+impl NewEntry {
+    /// A round's grant to a bet's team.
+    pub fn grant(from: i64, to: i64, amount: i64, round_id: i64, bet_id: i64) -> Self {
+        Self {
+            from_account: from,
+            to_account: to,
+            amount,
+            round_id: Some(round_id),
+            bet_id: Some(bet_id),
+            memo: String::new(),
+            created_at: NaiveDateTime::default(),
+            kind: EntryKind::Grant,
+            billing_run_id: None,
+            subscription_id: None,
+            request_id: None,
+            service_id: None,
+        }
+    }
+
+    /// Money that moves for the market: a charge, a hold, a release or a payment.
+    pub fn market(kind: EntryKind, from: i64, to: i64, amount: i64, service_id: i64) -> Self {
+        Self {
+            from_account: from,
+            to_account: to,
+            amount,
+            round_id: None,
+            bet_id: None,
+            memo: String::new(),
+            created_at: NaiveDateTime::default(),
+            kind,
+            billing_run_id: None,
+            subscription_id: None,
+            request_id: None,
+            service_id: Some(service_id),
+        }
+    }
+
+    pub fn memo(mut self, memo: String) -> Self {
+        self.memo = memo;
+        self
+    }
+
+    pub fn at(mut self, at: NaiveDateTime) -> Self {
+        self.created_at = at;
+        self
+    }
+
+    pub fn bet(mut self, bet_id: Option<i64>) -> Self {
+        self.bet_id = bet_id;
+        self
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -44,15 +106,20 @@ pub struct Entry {
     pub bet_id: Option<i64>,
     pub memo: String,
     pub created_at: NaiveDateTime,
+    pub kind: EntryKind,
+    pub billing_run_id: Option<i64>,
+    pub subscription_id: Option<i64>,
+    pub request_id: Option<i64>,
+    pub service_id: Option<i64>,
 }
 
 /// Filters of the entry listing.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct EntryFilter {
     pub round_id: Option<i64>,
     pub bet_id: Option<i64>,
-    /// Entries from or to this account.
-    pub account_id: Option<i64>,
+    /// Entries from or to one of these accounts; `None` for every account.
+    pub accounts: Option<Vec<i64>>,
 }
 
 impl Account {
@@ -70,12 +137,79 @@ impl Account {
             .first(conn)
     }
 
+    /// The team's own account (not its hold account).
     pub fn of_team(conn: &mut DbConnection, team_id: i64) -> QueryResult<Option<Account>> {
+        Self::of_team_kind(conn, team_id, AccountKind::Team)
+    }
+
+    /// The account where the money of the team's accepted requests waits for delivery.
+    pub fn hold_of_team(conn: &mut DbConnection, team_id: i64) -> QueryResult<Option<Account>> {
+        Self::of_team_kind(conn, team_id, AccountKind::Hold)
+    }
+
+    fn of_team_kind(
+        conn: &mut DbConnection,
+        team_id: i64,
+        kind: AccountKind,
+    ) -> QueryResult<Option<Account>> {
         accounts::table
             .filter(accounts::team_id.eq(team_id))
+            .filter(accounts::kind.eq(kind))
             .select(Account::as_select())
             .first(conn)
             .optional()
+    }
+
+    /// Holds these accounts' locks until the transaction ends: on PostgreSQL their rows, taken
+    /// in ascending id so that two writers that lock several never wait on each other in a
+    /// circle; on SQLite the write transaction already is the only writer.
+    pub fn lock(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<()> {
+        if let DbConnection::Postgresql(pg) = conn {
+            let mut ids = ids.to_vec();
+            ids.sort_unstable();
+            ids.dedup();
+            diesel::sql_query("SELECT id FROM accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+                .bind::<Array<BigInt>, _>(ids)
+                .execute(pg)?;
+        }
+        Ok(())
+    }
+
+    pub fn set_overdraft_limit(conn: &mut DbConnection, id: i64, limit: i64) -> QueryResult<()> {
+        diesel::update(accounts::table.find(id))
+            .set(accounts::overdraft_limit.eq(limit))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// One account's balance, read fresh: called after [`Account::lock`], it sees every
+    /// movement committed before the lock was granted.
+    pub fn balance(conn: &mut DbConnection, id: i64) -> QueryResult<i64> {
+        Self::balance_before(conn, id, None)
+    }
+
+    /// One account's balance from the entries made before `before` (all, if none).
+    pub fn balance_before(
+        conn: &mut DbConnection,
+        id: i64,
+        before: Option<NaiveDateTime>,
+    ) -> QueryResult<i64> {
+        let total = || sql::<diesel::sql_types::Nullable<BigInt>>("CAST(SUM(amount) AS BIGINT)");
+        let mut incoming = ledger_entries::table
+            .filter(ledger_entries::to_account.eq(id))
+            .select(total())
+            .into_boxed();
+        let mut outgoing = ledger_entries::table
+            .filter(ledger_entries::from_account.eq(id))
+            .select(total())
+            .into_boxed();
+        if let Some(before) = before {
+            incoming = incoming.filter(ledger_entries::created_at.lt(before));
+            outgoing = outgoing.filter(ledger_entries::created_at.lt(before));
+        }
+        let incoming: Option<i64> = incoming.get_result(conn)?;
+        let outgoing: Option<i64> = outgoing.get_result(conn)?;
+        Ok(incoming.unwrap_or(0) - outgoing.unwrap_or(0))
     }
 
     /// Every account's balance: what came in minus what went out.
@@ -135,11 +269,11 @@ impl Entry {
             if let Some(bet) = filter.bet_id {
                 q = q.filter(ledger_entries::bet_id.eq(bet));
             }
-            if let Some(account) = filter.account_id {
+            if let Some(accounts) = &filter.accounts {
                 q = q.filter(
                     ledger_entries::from_account
-                        .eq(account)
-                        .or(ledger_entries::to_account.eq(account)),
+                        .eq_any(accounts.clone())
+                        .or(ledger_entries::to_account.eq_any(accounts.clone())),
                 );
             }
             q

@@ -65,6 +65,7 @@ pub mod arenas;
 pub mod audit;
 pub mod bets;
 pub mod ledger;
+pub mod market;
 pub mod names;
 pub mod overview;
 pub mod portfolio;

@@ -1,11 +1,11 @@
-//! The names of teams, arenas and users, as the look-alike check reads them, and the lock that
+//! The names of teams, arenas, users and services, as the look-alike check reads them, and the lock that
 //! makes that check and the insert after it one step on PostgreSQL (SQLite has one writer).
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{arenas, teams, users};
+use super::schema::{arenas, services, teams, users};
 
 /// The kinds of thing whose names are unique, each by its look-alike key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +13,7 @@ pub enum NameKind {
     Team,
     Arena,
     User,
+    Service,
 }
 
 impl NameKind {
@@ -22,6 +23,7 @@ impl NameKind {
             NameKind::Team => "team",
             NameKind::Arena => "arena",
             NameKind::User => "user",
+            NameKind::Service => "service",
         }
     }
 
@@ -32,6 +34,7 @@ impl NameKind {
             NameKind::Team => 1,
             NameKind::Arena => 2,
             NameKind::User => 3,
+            NameKind::Service => 4,
         }
     }
 }
@@ -42,6 +45,7 @@ pub fn all(conn: &mut DbConnection, kind: NameKind) -> QueryResult<Vec<String>> 
         NameKind::Team => teams::table.select(teams::name).load(conn),
         NameKind::Arena => arenas::table.select(arenas::name).load(conn),
         NameKind::User => users::table.select(users::name).load(conn),
+        NameKind::Service => services::table.select(services::name).load(conn),
     }
 }
 

@@ -13,6 +13,8 @@ pub struct Portfolio {
     pub name: String,
     pub currency: String,
     pub created_at: NaiveDateTime,
+    /// The length of a billing period in months (see `domain::PeriodLength`).
+    pub billing_period_months: i32,
 }
 
 impl Portfolio {
@@ -46,5 +48,12 @@ impl Portfolio {
             ))
             .returning(portfolio::all_columns)
             .get_result(conn)
+    }
+
+    pub fn set_billing_period_months(conn: &mut DbConnection, months: i32) -> QueryResult<()> {
+        diesel::update(portfolio::table)
+            .set(portfolio::billing_period_months.eq(months))
+            .execute(conn)?;
+        Ok(())
     }
 }

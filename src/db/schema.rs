@@ -7,6 +7,7 @@ diesel::table! {
         name -> Text,
         currency -> Text,
         created_at -> Timestamp,
+        billing_period_months -> Integer,
     }
 }
 
@@ -169,6 +170,7 @@ diesel::table! {
         kind -> Text,
         team_id -> Nullable<BigInt>,
         name -> Text,
+        overdraft_limit -> BigInt,
         created_at -> Timestamp,
     }
 }
@@ -183,6 +185,11 @@ diesel::table! {
         bet_id -> Nullable<BigInt>,
         memo -> Text,
         created_at -> Timestamp,
+        kind -> Text,
+        billing_run_id -> Nullable<BigInt>,
+        subscription_id -> Nullable<BigInt>,
+        request_id -> Nullable<BigInt>,
+        service_id -> Nullable<BigInt>,
     }
 }
 
@@ -198,6 +205,121 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    services (id) {
+        id -> BigInt,
+        name -> Text,
+        provider_team_id -> BigInt,
+        description -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_plans (id) {
+        id -> BigInt,
+        service_id -> BigInt,
+        effective_from -> Timestamp,
+        price -> BigInt,
+        quantity_unit -> Nullable<Text>,
+        capacity -> Nullable<BigInt>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_types (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        name -> Text,
+        unit -> Text,
+        unit_price -> BigInt,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> BigInt,
+        service_id -> BigInt,
+        team_id -> BigInt,
+        bet_id -> Nullable<BigInt>,
+        quantity -> BigInt,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        cancelled_by -> Nullable<BigInt>,
+        cancelled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    requests (id) {
+        id -> BigInt,
+        service_id -> BigInt,
+        team_id -> BigInt,
+        request_type_id -> BigInt,
+        quantity -> BigInt,
+        purpose -> Text,
+        bet_id -> Nullable<BigInt>,
+        max_total -> BigInt,
+        status -> Text,
+        quote_total -> Nullable<BigInt>,
+        quote_expires_at -> Nullable<Timestamp>,
+        quoted_at -> Nullable<Timestamp>,
+        offer -> Nullable<BigInt>,
+        accepted_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<BigInt>,
+        close_reason -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    billing_runs (id) {
+        id -> BigInt,
+        period_start -> Timestamp,
+        period_end -> Timestamp,
+        status -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        preview -> Nullable<Text>,
+        previewed_at -> Nullable<Timestamp>,
+        committed_by -> Nullable<BigInt>,
+        committed_at -> Nullable<Timestamp>,
+        charged -> Nullable<BigInt>,
+        unpaid -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    unpaid_charges (billing_run_id, subscription_id) {
+        billing_run_id -> BigInt,
+        subscription_id -> BigInt,
+        service_id -> BigInt,
+        team_id -> BigInt,
+        provider_team_id -> BigInt,
+        bet_id -> Nullable<BigInt>,
+        amount -> BigInt,
+        shortfall -> BigInt,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> BigInt,
+        key -> Text,
+        operation -> Text,
+        request_digest -> Text,
+        object_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> teams (team_id));
 diesel::joinable!(tokens -> users (user_id));
 diesel::joinable!(bets -> arenas (arena_id));
@@ -208,6 +330,13 @@ diesel::joinable!(round_pins -> rounds (round_id));
 diesel::joinable!(round_results -> rounds (round_id));
 diesel::joinable!(round_results -> bets (bet_id));
 diesel::joinable!(accounts -> teams (team_id));
+diesel::joinable!(services -> teams (provider_team_id));
+diesel::joinable!(service_plans -> services (service_id));
+diesel::joinable!(request_types -> service_plans (plan_id));
+diesel::joinable!(subscriptions -> services (service_id));
+diesel::joinable!(requests -> services (service_id));
+diesel::joinable!(requests -> request_types (request_type_id));
+diesel::joinable!(unpaid_charges -> billing_runs (billing_run_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     portfolio,
@@ -224,6 +353,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     ledger_entries,
     audit_log,
+    services,
+    service_plans,
+    request_types,
+    subscriptions,
+    requests,
+    billing_runs,
+    unpaid_charges,
+    idempotency_keys,
 );
 
 diesel::joinable!(round_results -> teams (team_id));

@@ -27,20 +27,22 @@ pub struct NewTeam<'a> {
 }
 
 impl Team {
-    /// Inserts the team and opens its ledger account.
+    /// Inserts the team and opens its two ledger accounts: its own, and its hold account.
     pub fn create(conn: &mut DbConnection, form: &NewTeam<'_>) -> QueryResult<Team> {
         let team: Team = diesel::insert_into(teams::table)
             .values(form)
             .returning(teams::all_columns)
             .get_result(conn)?;
-        diesel::insert_into(accounts::table)
-            .values((
-                accounts::kind.eq(AccountKind::Team),
-                accounts::team_id.eq(team.id),
-                accounts::name.eq(format!("team:{}", team.name)),
-                accounts::created_at.eq(form.created_at),
-            ))
-            .execute(conn)?;
+        for (kind, prefix) in [(AccountKind::Team, "team"), (AccountKind::Hold, "hold")] {
+            diesel::insert_into(accounts::table)
+                .values((
+                    accounts::kind.eq(kind),
+                    accounts::team_id.eq(team.id),
+                    accounts::name.eq(format!("{prefix}:{}", team.name)),
+                    accounts::created_at.eq(form.created_at),
+                ))
+                .execute(conn)?;
+        }
         Ok(team)
     }
 

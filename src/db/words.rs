@@ -14,7 +14,10 @@ use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
 
 use super::connection::MultiBackend;
-use crate::domain::{AccountKind, BetStatus, Role, RoundStatus, Stage, TeamKind, TokenKind};
+use crate::domain::{
+    AccountKind, BetStatus, BillingRunStatus, EntryKind, RequestStatus, Role, RoundStatus, Stage,
+    TeamKind, TokenKind,
+};
 use crate::engine::{Decision, Direction, Outcome};
 
 fn parse<T: std::str::FromStr<Err = String>>(text: &str) -> deserialize::Result<T> {
@@ -86,6 +89,9 @@ macro_rules! queryable_word {
 
 read_as_text!(
     AccountKind,
+    BillingRunStatus,
+    EntryKind,
+    RequestStatus,
     BetStatus,
     Role,
     RoundStatus,
@@ -95,6 +101,9 @@ read_as_text!(
 );
 write_as_text!(
     AccountKind,
+    BillingRunStatus,
+    EntryKind,
+    RequestStatus,
     BetStatus,
     Role,
     RoundStatus,

@@ -42,6 +42,19 @@ impl Actor {
     pub fn can_oversee(&self) -> bool {
         matches!(self.role, Role::Committee | Role::Exec)
     }
+
+    /// In the market a team acts for itself: only its members and partners subscribe, file,
+    /// quote, accept and deliver for it. The committee sets the rules but spends no team's
+    /// money; execs change nothing.
+    pub fn acts_for(&self, team_id: i64) -> bool {
+        matches!(self.role, Role::Member | Role::Partner) && self.team_id == Some(team_id)
+    }
+
+    /// A team's books (its statement and account) are read by the team itself, the committee
+    /// and execs; not by other teams.
+    pub fn reads_books_of(&self, team_id: i64) -> bool {
+        self.can_oversee() || self.team_id == Some(team_id)
+    }
 }
 
 #[cfg(test)]
@@ -64,6 +77,20 @@ mod tests {
         assert!(!actor(Role::Member, Some(7)).can_write_team(8));
         assert!(actor(Role::Partner, Some(7)).can_write_team(7));
         assert!(!actor(Role::Exec, None).can_write_team(7));
+    }
+
+    #[test]
+    fn in_the_market_only_a_team_acts_for_itself_and_reads_its_books() {
+        assert!(actor(Role::Member, Some(7)).acts_for(7));
+        assert!(actor(Role::Partner, Some(7)).acts_for(7));
+        assert!(!actor(Role::Member, Some(7)).acts_for(8));
+        assert!(!actor(Role::Committee, None).acts_for(7));
+        assert!(!actor(Role::Exec, None).acts_for(7));
+        assert!(actor(Role::Exec, None).reads_books_of(7));
+        assert!(actor(Role::Committee, None).reads_books_of(7));
+        assert!(actor(Role::Member, Some(7)).reads_books_of(7));
+        assert!(!actor(Role::Member, Some(8)).reads_books_of(7));
+        assert!(!actor(Role::Partner, Some(8)).reads_books_of(7));
     }
 
     #[test]

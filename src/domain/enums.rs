@@ -79,14 +79,48 @@ word_enum! {
 }
 
 word_enum! {
-    /// The ledger's accounts: the portfolio's, which funds rounds, and one per team.
-    AccountKind { Portfolio => "portfolio", Team => "team" }
+    /// The ledger's accounts: the portfolio's, which funds rounds; each team's; and each team's
+    /// hold account, where the money of the requests it accepted waits for delivery.
+    AccountKind { Portfolio => "portfolio", Team => "team", Hold => "hold" }
+}
+
+word_enum! {
+    /// What moved money: a round's grant, a billing run's subscription charge, a request's hold
+    /// (and its raise), the release of a hold, the payment of a delivered request.
+    EntryKind {
+        Grant => "grant", Charge => "charge", Hold => "hold", Release => "release",
+        Payment => "payment"
+    }
+}
+
+word_enum! {
+    /// A request's life: open, quoted, accepted (money held), then delivered (paid), or
+    /// declined, withdrawn or cancelled (money released).
+    RequestStatus {
+        Open => "open", Quoted => "quoted", Accepted => "accepted", Delivered => "delivered",
+        Declined => "declined", Withdrawn => "withdrawn", Cancelled => "cancelled"
+    }
+}
+
+word_enum! {
+    /// A billing run's life: a draft, previewed as often as wanted, then committed once.
+    BillingRunStatus { Draft => "draft", Committed => "committed" }
 }
 
 impl Role {
     /// Members and partners belong to exactly one team; committee and execs to none.
     pub fn needs_team(self) -> bool {
         matches!(self, Role::Member | Role::Partner)
+    }
+}
+
+impl RequestStatus {
+    /// Delivered, declined, withdrawn and cancelled requests change no more.
+    pub fn is_final(self) -> bool {
+        !matches!(
+            self,
+            RequestStatus::Open | RequestStatus::Quoted | RequestStatus::Accepted
+        )
     }
 }
 

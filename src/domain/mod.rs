@@ -6,6 +6,7 @@ pub mod approx;
 mod enums;
 mod idempotency;
 mod money;
+mod period;
 mod text;
 pub mod threshold;
 pub mod time;
@@ -13,9 +14,13 @@ mod token;
 
 pub use crate::engine::Direction;
 pub use actor::Actor;
-pub use enums::{AccountKind, BetStatus, Role, RoundStatus, Stage, TeamKind, TokenKind};
+pub use enums::{
+    AccountKind, BetStatus, BillingRunStatus, EntryKind, RequestStatus, Role, RoundStatus, Stage,
+    TeamKind, TokenKind,
+};
 pub use idempotency::IdempotencyKey;
-pub use money::{Currency, Money};
+pub use money::{Currency, MAX_MINOR_UNITS, Money};
+pub use period::{BillingPeriod, PeriodLength};
 pub use text::{
     Description, Filter, Name, Reason, SourceNote, Title, Unit, is_slug, lookalike_key, slugify,
 };

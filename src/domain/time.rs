@@ -18,6 +18,39 @@ pub fn now() -> DateTime<Utc> {
     to_micros(Utc::now())
 }
 
+/// The clock the market reads: the system's, or one a test moves forward, so that billing
+/// periods can pass within a test. Offsets are whole microseconds, as everything stored is.
+#[derive(Debug, Clone, Default)]
+pub struct Clock(Option<std::sync::Arc<std::sync::atomic::AtomicI64>>);
+
+impl Clock {
+    pub fn system() -> Self {
+        Self(None)
+    }
+
+    /// A clock that reads the system's plus an offset that [`Clock::advance`] moves.
+    pub fn adjustable() -> Self {
+        Self(Some(std::sync::Arc::new(
+            std::sync::atomic::AtomicI64::new(0),
+        )))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        let offset = self
+            .0
+            .as_ref()
+            .map_or(0, |o| o.load(std::sync::atomic::Ordering::SeqCst));
+        now() + TimeDelta::microseconds(offset)
+    }
+
+    /// Moves an adjustable clock forward (the system clock does not move).
+    pub fn advance(&self, by: TimeDelta) {
+        if let (Some(offset), Some(micros)) = (&self.0, by.num_microseconds()) {
+            offset.fetch_add(micros, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
 /// The earliest instant horserace accepts anywhere: nothing it measures predates it.
 pub fn earliest() -> DateTime<Utc> {
     DateTime::<Utc>::UNIX_EPOCH

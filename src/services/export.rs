@@ -208,11 +208,12 @@ pub fn ledger_rows(
         .collect();
     let mut filter = EntryFilter::default();
     if !actor.reads_all_teams() {
-        filter.account_id = Some(
+        filter.accounts = Some(
             accounts
                 .values()
-                .find(|a| a.team_id.is_some() && a.team_id == actor.team_id)
-                .map_or(-1, |a| a.id),
+                .filter(|a| a.team_id.is_some() && a.team_id == actor.team_id)
+                .map(|a| a.id)
+                .collect(),
         );
     }
     let (entries, _) = Entry::page(conn, filter, 0, i64::MAX)?;

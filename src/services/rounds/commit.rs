@@ -17,7 +17,7 @@ use crate::db::ledger::{Account, Entry, NewEntry};
 use crate::db::rounds::{CommitForm, NewRoundResult, Round, RoundListing, RoundResultRow};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::time::CLOCK_SKEW;
-use crate::domain::{Actor, RoundStatus};
+use crate::domain::{AccountKind, Actor, RoundStatus};
 use crate::engine::{Decision, RoundOutcome};
 use crate::error::AppError;
 use crate::services::audit;
@@ -211,6 +211,7 @@ fn pay_out(
     let portfolio = Account::portfolio(conn)?;
     let team_accounts: std::collections::BTreeMap<i64, i64> = Account::list(conn)?
         .into_iter()
+        .filter(|a| a.kind == AccountKind::Team)
         .filter_map(|a| Some((a.team_id?, a.id)))
         .collect();
     let mut entries = Vec::new();
@@ -219,20 +220,22 @@ fn pay_out(
         let account = *team_accounts
             .get(&team)
             .ok_or_else(|| AppError::internal(&format!("team {team} has no account")))?;
-        entries.push(NewEntry {
-            from_account: portfolio.id,
-            to_account: account,
-            amount: line.result.grant,
-            round_id: Some(round_id),
-            bet_id: Some(line.result.bet_id),
-            memo: format!(
+        entries.push(
+            NewEntry::grant(
+                portfolio.id,
+                account,
+                line.result.grant,
+                round_id,
+                line.result.bet_id,
+            )
+            .memo(format!(
                 "round {round_id}: {} for bet {} ({})",
                 line.result.decision.as_str(),
                 line.result.bet_id,
                 line.bet.title
-            ),
-            created_at: now.naive_utc(),
-        });
+            ))
+            .at(now.naive_utc()),
+        );
     }
     Entry::insert_many(conn, &entries)?;
     Ok(())

@@ -11,7 +11,7 @@ use crate::db::bets::{Bet, BetFilter};
 use crate::db::ledger::Account;
 use crate::db::teams::Team;
 use crate::db::users::User;
-use crate::domain::{Actor, BetStatus, Currency};
+use crate::domain::{AccountKind, Actor, BetStatus, Currency};
 use crate::error::AppError;
 use crate::services::rounds::projection::Projection;
 use crate::startup::AppState;
@@ -73,7 +73,7 @@ pub async fn list_page(
             active: bets.iter().filter(|b| b.team_id == t.id).count(),
             balance: accounts
                 .iter()
-                .find(|a| a.team_id == Some(t.id))
+                .find(|a| a.team_id == Some(t.id) && a.kind == AccountKind::Team)
                 .map_or(c.format_amount(0), |a| {
                     c.format_amount(balances.get(&a.id).copied().unwrap_or(0))
                 }),

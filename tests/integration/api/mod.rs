@@ -8,6 +8,7 @@ mod auth;
 mod bad_input;
 mod bets;
 mod health;
+pub(crate) mod market;
 mod operations;
 mod pages;
 mod reports;

@@ -21,6 +21,9 @@ pub struct TestApp {
     /// The same client as `api`'s, for requests built by hand.
     pub client: reqwest::Client,
     pub admin: String,
+    /// The clock the server's market reads: a test moves it forward to let billing periods
+    /// pass (`clock.advance(..)`).
+    pub clock: horserace::domain::time::Clock,
     /// Held so the database lives as long as the test.
     _database: FreshDatabase,
 }
@@ -46,7 +49,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     settings.bind = "127.0.0.1:0".into();
     settings.bootstrap_token = Some(ApiToken::parse("token", ADMIN_TOKEN).unwrap());
     settings.workers = Some(2);
+    settings.clock = horserace::domain::time::Clock::adjustable();
     configure(&mut settings);
+    let clock = settings.clock.clone();
     let app = Application::build(settings)
         .await
         .expect("the server starts");
@@ -59,6 +64,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         client: api.http.clone(),
         api,
         admin: ADMIN_TOKEN.to_owned(),
+        clock,
         _database: database,
     }
 }

@@ -2,11 +2,15 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use horserace::db::DbConnection;
 
 /// Everything stored, reduced to what a refused request must leave unchanged: the row count
-/// of every table, and the status of every bet, round and token.
+/// of every table, the status of every bet, round and token, and the state of the market's
+/// objects that a transition changes without adding a row (a request's status and amounts, a
+/// subscription's end, a billing run's status, a plan replaced, an overdraft limit, the
+/// billing period).
 pub fn fingerprint(conn: &mut DbConnection) -> BTreeMap<String, String> {
     use horserace::db::schema::*;
     let mut print = BTreeMap::new();
@@ -33,6 +37,14 @@ pub fn fingerprint(conn: &mut DbConnection) -> BTreeMap<String, String> {
     count!(accounts);
     count!(ledger_entries);
     count!(audit_log);
+    count!(services);
+    count!(service_plans);
+    count!(request_types);
+    count!(subscriptions);
+    count!(requests);
+    count!(billing_runs);
+    count!(unpaid_charges);
+    count!(idempotency_keys);
     let bets: Vec<(i64, String)> = bets::table
         .select((bets::id, bets::status))
         .order(bets::id)
@@ -62,7 +74,60 @@ pub fn fingerprint(conn: &mut DbConnection) -> BTreeMap<String, String> {
         .get_result(conn)
         .expect("revoked tokens");
     print.insert("revoked tokens".into(), revoked.to_string());
+    market(conn, &mut print);
     print
+}
+
+/// The market's state beyond its row counts.
+fn market(conn: &mut DbConnection, print: &mut BTreeMap<String, String>) {
+    use horserace::db::schema::*;
+    type RequestState = (i64, String, Option<i64>, i64, Option<i64>);
+    let requests: Vec<RequestState> = requests::table
+        .select((
+            requests::id,
+            requests::status,
+            requests::offer,
+            requests::max_total,
+            requests::quote_total,
+        ))
+        .order(requests::id)
+        .load(conn)
+        .expect("request states");
+    print.insert("request states".into(), format!("{requests:?}"));
+    let subscriptions: Vec<(i64, Option<NaiveDateTime>)> = subscriptions::table
+        .select((subscriptions::id, subscriptions::ends_at))
+        .order(subscriptions::id)
+        .load(conn)
+        .expect("subscription ends");
+    print.insert("subscription ends".into(), format!("{subscriptions:?}"));
+    let runs: Vec<(i64, String, Option<NaiveDateTime>)> = billing_runs::table
+        .select((
+            billing_runs::id,
+            billing_runs::status,
+            billing_runs::previewed_at,
+        ))
+        .order(billing_runs::id)
+        .load(conn)
+        .expect("billing run statuses");
+    print.insert("billing run statuses".into(), format!("{runs:?}"));
+    // A plan set for a period not begun replaces the pending one: the count stays, the id not.
+    let plans: Vec<(i64, i64)> = service_plans::table
+        .select((service_plans::id, service_plans::price))
+        .order(service_plans::id)
+        .load(conn)
+        .expect("plans");
+    print.insert("plans".into(), format!("{plans:?}"));
+    let limits: Vec<(i64, i64)> = accounts::table
+        .select((accounts::id, accounts::overdraft_limit))
+        .order(accounts::id)
+        .load(conn)
+        .expect("overdraft limits");
+    print.insert("overdraft limits".into(), format!("{limits:?}"));
+    let months: Vec<i32> = portfolio::table
+        .select(portfolio::billing_period_months)
+        .load(conn)
+        .expect("billing period");
+    print.insert("billing period months".into(), format!("{months:?}"));
 }
 
 /// The lines of two fingerprints that differ, for a failure message.

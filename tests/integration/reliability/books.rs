@@ -41,6 +41,7 @@ fn accounts(conn: &mut DbConnection) -> (i64, BTreeMap<i64, i64>) {
         .id;
     let teams = all
         .iter()
+        .filter(|a| a.kind == horserace::domain::AccountKind::Team)
         .filter_map(|a| Some((a.team_id?, a.id)))
         .collect();
     (portfolio, teams)

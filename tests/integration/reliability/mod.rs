@@ -15,3 +15,4 @@ mod books;
 mod crash_commit;
 mod crash_reports;
 mod idempotency;
+mod market_races;

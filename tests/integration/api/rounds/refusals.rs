@@ -176,7 +176,8 @@ async fn only_the_committee_runs_rounds_and_partners_see_only_their_lines() {
         3
     );
     let ledger = app.get("/api/v1/ledger", &w.partner).await.expect(200);
-    assert_eq!(ledger.body["accounts"].as_array().unwrap().len(), 1);
+    // Its own account and its hold account.
+    assert_eq!(ledger.body["accounts"].as_array().unwrap().len(), 2);
     assert_eq!(ledger.body["entries"]["total"], 1);
     app.get(&format!("/api/v1/rounds/{r}/verification"), &w.member_a)
         .await

@@ -9,10 +9,10 @@ use super::world::Ctx;
 use crate::harness::at;
 
 /// A request's path and body (a JSON value, or a string sent as CSV).
-type Fixture = (String, Option<Value>);
+pub(super) type Fixture = (String, Option<Value>);
 
 /// A request with no body.
-fn p(path: String) -> Fixture {
+pub(super) fn p(path: String) -> Fixture {
     (path, None)
 }
 
@@ -29,6 +29,9 @@ impl Ctx {
             return fixture;
         }
         if let Some(fixture) = self.round_fixture(route, owner).await {
+            return fixture;
+        }
+        if let Some(fixture) = self.market_fixture(route, owner).await {
             return fixture;
         }
         let (method, path) = (route.method, route.path);

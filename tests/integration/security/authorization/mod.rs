@@ -14,6 +14,8 @@ use reqwest::Method;
 use crate::harness::{Api, fingerprint, fingerprint_diff, is_envelope, spawn_unlimited};
 
 mod fixtures;
+mod market;
+mod market_fixtures;
 mod routes;
 mod rules;
 mod send;

@@ -133,4 +133,63 @@ pub(super) const ROUTES: &[Route] = &[
         Rule::Oversight,
         200,
     ),
+    // The internal market. A team acts for itself (`TeamAct`): the object is the owner's, as
+    // provider (plans, quotes, declines, deliveries) or as subscriber and requester.
+    route("POST", "/api/v1/services", Rule::Committee, 201),
+    route("GET", "/api/v1/services", Rule::SignedIn, 200),
+    route("GET", "/api/v1/services/{id}", Rule::SignedIn, 200),
+    route("GET", "/api/v1/services/{id}/queue", Rule::SignedIn, 200),
+    // After the first plan, each one is set for the next period and replaces a pending one.
+    route("PUT", "/api/v1/services/{id}/plan", Rule::TeamAct, 200),
+    route(
+        "GET",
+        "/api/v1/services/{id}/subscriptions",
+        Rule::TeamRead,
+        200,
+    ),
+    // One live subscription per team, service and bet: each success needs its own service.
+    one_shot("POST", "/api/v1/subscriptions", Rule::TeamAct, 201),
+    route("GET", "/api/v1/subscriptions", Rule::SignedIn, 200),
+    route("GET", "/api/v1/subscriptions/{id}", Rule::TeamRead, 200),
+    one_shot(
+        "POST",
+        "/api/v1/subscriptions/{id}/cancel",
+        Rule::TeamAct,
+        200,
+    ),
+    route("POST", "/api/v1/requests", Rule::TeamAct, 201),
+    route("GET", "/api/v1/requests", Rule::SignedIn, 200),
+    route("GET", "/api/v1/requests/{id}", Rule::TeamRead, 200),
+    // A quoted request may be quoted again.
+    route("POST", "/api/v1/requests/{id}/quote", Rule::TeamAct, 200),
+    one_shot("POST", "/api/v1/requests/{id}/decline", Rule::TeamAct, 200),
+    one_shot("POST", "/api/v1/requests/{id}/deliver", Rule::TeamAct, 200),
+    one_shot("POST", "/api/v1/requests/{id}/accept", Rule::TeamAct, 200),
+    // A raise must be above the current maximum: the same amount twice is refused.
+    one_shot("POST", "/api/v1/requests/{id}/raise", Rule::TeamAct, 200),
+    one_shot("POST", "/api/v1/requests/{id}/withdraw", Rule::TeamAct, 200),
+    // Either party or the committee (with a reason) cancels: the requester's side is tested.
+    one_shot("POST", "/api/v1/requests/{id}/cancel", Rule::TeamWrite, 200),
+    // One run per period: each success needs a period of its own.
+    one_shot("POST", "/api/v1/billing-runs", Rule::Committee, 201),
+    route("GET", "/api/v1/billing-runs", Rule::Oversight, 200),
+    route("GET", "/api/v1/billing-runs/{id}", Rule::Oversight, 200),
+    route(
+        "POST",
+        "/api/v1/billing-runs/{id}/preview",
+        Rule::Committee,
+        200,
+    ),
+    one_shot(
+        "POST",
+        "/api/v1/billing-runs/{id}/commit",
+        Rule::Committee,
+        200,
+    ),
+    one_shot("DELETE", "/api/v1/billing-runs/{id}", Rule::Committee, 204),
+    route("GET", "/api/v1/teams/{id}/account", Rule::Books, 200),
+    route("PUT", "/api/v1/teams/{id}/account", Rule::Committee, 200),
+    route("GET", "/api/v1/teams/{id}/statement", Rule::Books, 200),
+    route("GET", "/api/v1/market/settings", Rule::SignedIn, 200),
+    route("PUT", "/api/v1/market/settings", Rule::Committee, 200),
 ];

@@ -96,6 +96,12 @@ pub(super) enum Rule {
     /// A CSV import: the committee and the rows' own team store; execs are refused outright
     /// (403); another team's member or partner sees every row refused (422, nothing stored).
     Import,
+    /// The market's rule: a team acts for itself, so only its own members and partners may;
+    /// the committee, execs and another team's member 403, another team's partner 404.
+    TeamAct,
+    /// A team's books (account, statement): the committee, execs and the team itself; another
+    /// team's member 403, another team's partner 404.
+    Books,
 }
 
 pub(super) fn expected(rule: Rule, relation: Relation, success: u16) -> u16 {
@@ -122,5 +128,11 @@ pub(super) fn expected(rule: Rule, relation: Relation, success: u16) -> u16 {
         (Rule::Import, Committee | OwnMember | OwnPartner) => success,
         (Rule::Import, Exec) => 403,
         (Rule::Import, OtherMember | OtherPartner) => 422,
+        (Rule::TeamAct, OwnMember | OwnPartner) => success,
+        (Rule::TeamAct, OtherPartner) => 404,
+        (Rule::TeamAct, Committee | Exec | OtherMember) => 403,
+        (Rule::Books, Committee | Exec | OwnMember | OwnPartner) => success,
+        (Rule::Books, OtherPartner) => 404,
+        (Rule::Books, OtherMember) => 403,
     }
 }

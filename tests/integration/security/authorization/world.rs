@@ -7,6 +7,7 @@ use horserace::db::DbConnection;
 use serde_json::json;
 
 use super::expire_token;
+use super::market::Market;
 use super::rules::{Owner, Who};
 use crate::harness::{Api, at, connect, spawn_unlimited};
 
@@ -27,6 +28,7 @@ pub(super) struct Ctx {
     pub(super) committed_round: i64,
     pub(super) counter: u64,
     pub(super) next_as_of: DateTime<Utc>,
+    pub(super) market: Market,
 }
 
 impl Ctx {
@@ -225,6 +227,7 @@ pub(super) async fn build() -> (crate::harness::TestApp, Ctx) {
         committed_round: 0,
         counter: 0,
         next_as_of: Utc.with_ymd_and_hms(2001, 1, 1, 0, 0, 0).unwrap(),
+        market: Market::default(),
     };
     ctx.bet_a = ctx.fresh_bet(Owner::InternalTeam, true).await;
     ctx.bet_p = ctx.fresh_bet(Owner::ExternalTeam, true).await;
@@ -236,5 +239,6 @@ pub(super) async fn build() -> (crate::harness::TestApp, Ctx) {
         .await
         .expect(200);
     ctx.committed_round = round;
+    ctx.build_market().await;
     (app, ctx)
 }

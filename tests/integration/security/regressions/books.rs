@@ -34,14 +34,15 @@ async fn a_partner_reads_the_same_sum_of_balances_as_the_committee() {
     funded_round(&app, &w).await;
     let committee = app.get("/api/v1/ledger", &app.admin).await.expect(200);
     let partner = app.get("/api/v1/ledger", &w.partner).await.expect(200);
-    // The partner sees its own account only, and it holds money: the sum of what it is shown
-    // is not the sum of the books.
+    // The partner sees its own two accounts only (its own and its hold account), and they hold
+    // money: the sum of what it is shown is not the sum of the books.
     let shown = partner.body["accounts"]
         .as_array()
         .cloned()
         .unwrap_or_default();
-    assert_eq!(shown.len(), 1, "{}", partner.body);
+    assert_eq!(shown.len(), 2, "{}", partner.body);
     assert_ne!(shown[0]["balance"], 0, "{}", partner.body);
+    assert_eq!(shown[1]["kind"], "hold", "{}", partner.body);
     assert_eq!(committee.body["sum_of_balances"], 0, "{}", committee.body);
     assert_eq!(partner.body["sum_of_balances"], 0, "{}", partner.body);
     let member = app.get("/api/v1/ledger", &w.member_a).await.expect(200);

@@ -1,0 +1,26 @@
+-- Back to the portfolio without a market. Market entries and hold accounts go with it.
+DROP INDEX ledger_request;
+DROP INDEX ledger_billing_run;
+DROP INDEX ledger_to_at;
+DROP INDEX ledger_from_at;
+DELETE FROM ledger_entries WHERE kind <> 'grant';
+ALTER TABLE ledger_entries DROP COLUMN service_id;
+ALTER TABLE ledger_entries DROP COLUMN request_id;
+ALTER TABLE ledger_entries DROP COLUMN subscription_id;
+ALTER TABLE ledger_entries DROP COLUMN billing_run_id;
+ALTER TABLE ledger_entries DROP COLUMN kind;
+DROP TABLE idempotency_keys;
+DROP TABLE unpaid_charges;
+DROP TABLE billing_runs;
+DROP TABLE requests;
+DROP TABLE subscriptions;
+DROP TABLE request_types;
+DROP TABLE service_plans;
+DROP TABLE services;
+ALTER TABLE portfolio DROP COLUMN billing_period_months;
+DELETE FROM accounts WHERE kind = 'hold';
+ALTER TABLE accounts DROP COLUMN overdraft_limit;
+ALTER TABLE accounts DROP CONSTRAINT accounts_team_id_kind_key;
+ALTER TABLE accounts ADD CONSTRAINT accounts_team_id_key UNIQUE (team_id);
+ALTER TABLE accounts DROP CONSTRAINT accounts_kind_check;
+ALTER TABLE accounts ADD CONSTRAINT accounts_kind_check CHECK (kind IN ('portfolio', 'team'));

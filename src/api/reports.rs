@@ -163,19 +163,6 @@ async fn store_one(
     Ok(single_response(written.stored))
 }
 
-/// Two requests with one new idempotency key can race past the lookup on PostgreSQL; the
-/// unique index stops the second, and a second attempt then finds the first and replays it.
-fn retry_on_unique<T>(mut attempt: impl FnMut() -> Result<T, AppError>) -> Result<T, AppError> {
-    let mut result = attempt();
-    for _ in 0..2 {
-        match &result {
-            Err(e) if e.detail().code == "conflict" => result = attempt(),
-            _ => break,
-        }
-    }
-    result
-}
-
 /// Report a value for a bet (its team or the committee).
 #[utoipa::path(
     tag = "reports",
@@ -274,7 +261,7 @@ pub async fn create_batch(
         .collect();
     let actor = caller.0;
     let stored = db::run(&state.pool, move |conn| {
-        retry_on_unique(|| service::store(conn, &actor, &drafts, now))
+        crate::services::retry::on_duplicate(|| service::store(conn, &actor, &drafts, now))
     })
     .await?;
     let replayed = stored.iter().filter(|s| s.replayed).count();

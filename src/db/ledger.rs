@@ -113,6 +113,9 @@ pub struct Entry {
     pub service_id: Option<i64>,
 }
 
+/// Every team's own account (not its hold account), by team.
+pub type TeamAccounts = std::collections::BTreeMap<i64, Account>;
+
 /// Filters of the entry listing.
 #[derive(Debug, Default, Clone)]
 pub struct EntryFilter {
@@ -135,6 +138,15 @@ impl Account {
             .filter(accounts::kind.eq(AccountKind::Portfolio))
             .select(Account::as_select())
             .first(conn)
+    }
+
+    /// Every team's own account, by team id: where grants and charges are paid to and from.
+    pub fn team_accounts(conn: &mut DbConnection) -> QueryResult<TeamAccounts> {
+        Ok(Self::list(conn)?
+            .into_iter()
+            .filter(|a| a.kind == AccountKind::Team)
+            .filter_map(|a| Some((a.team_id?, a)))
+            .collect())
     }
 
     /// The team's own account (not its hold account).

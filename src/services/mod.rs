@@ -12,6 +12,7 @@ pub mod market;
 pub mod names;
 pub mod report_writer;
 pub mod reports;
+pub mod retry;
 pub mod rounds;
 pub mod users;
 pub mod write_limit;

@@ -42,18 +42,3 @@ pub fn keyed(
     }
     response.json(body)
 }
-
-/// Two first attempts with one new key can race on PostgreSQL: the key's primary key stops the
-/// second, and trying again finds the first and replays it.
-pub fn retry_on_duplicate<T>(
-    mut attempt: impl FnMut() -> Result<T, AppError>,
-) -> Result<T, AppError> {
-    let mut result = attempt();
-    for _ in 0..2 {
-        match &result {
-            Err(e) if e.detail().code == "conflict" => result = attempt(),
-            _ => break,
-        }
-    }
-    result
-}

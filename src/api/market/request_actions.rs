@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::requests::view_of;
 use super::views::RequestView;
-use super::{idempotency_key, keyed, retry_on_duplicate};
+use super::{idempotency_key, keyed};
 use crate::api::auth::Caller;
 use crate::api::error::ErrorBody;
 use crate::api::text_schema::ReasonText;
@@ -180,9 +180,7 @@ pub async fn accept_request(
     let now = state.clock.now();
     answer(
         &state,
-        Box::new(move |conn| {
-            retry_on_duplicate(|| requests::accept(conn, &actor, id, key.as_ref(), &currency, now))
-        }),
+        Box::new(move |conn| requests::accept(conn, &actor, id, key.as_ref(), &currency, now)),
     )
     .await
 }
@@ -222,9 +220,7 @@ pub async fn raise_request(
     answer(
         &state,
         Box::new(move |conn| {
-            retry_on_duplicate(|| {
-                requests::raise(conn, &actor, id, amount, key.as_ref(), &currency, now)
-            })
+            requests::raise(conn, &actor, id, amount, key.as_ref(), &currency, now)
         }),
     )
     .await
@@ -328,9 +324,7 @@ pub async fn deliver_request(
     let now = state.clock.now();
     answer(
         &state,
-        Box::new(move |conn| {
-            retry_on_duplicate(|| requests::deliver(conn, &actor, id, key.as_ref(), now))
-        }),
+        Box::new(move |conn| requests::deliver(conn, &actor, id, key.as_ref(), now)),
     )
     .await
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::views::{Lookup, RequestView, request_view};
-use super::{idempotency_key, keyed, retry_on_duplicate};
+use super::{idempotency_key, keyed};
 use crate::api::auth::Caller;
 use crate::api::error::ErrorBody;
 use crate::api::text_schema::{NameText, ReasonText};
@@ -104,8 +104,7 @@ pub async fn create_request(
     let now = state.clock.now();
     let actor = caller.0.clone();
     let (view, replayed) = db::run(&state.pool, move |conn| {
-        let (r, replayed) =
-            retry_on_duplicate(|| requests::file(conn, &actor, &draft, key.as_ref(), now))?;
+        let (r, replayed) = requests::file(conn, &actor, &draft, key.as_ref(), now)?;
         Ok::<_, AppError>((view_of(conn, &r, now)?, replayed))
     })
     .await?;

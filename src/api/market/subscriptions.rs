@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::views::{Lookup, SubscriptionView, subscription_view};
-use super::{idempotency_key, keyed, retry_on_duplicate};
+use super::{idempotency_key, keyed};
 use crate::api::auth::Caller;
 use crate::api::error::ErrorBody;
 use crate::db;
@@ -72,9 +72,7 @@ pub async fn create_subscription(
     let now = state.clock.now();
     let actor = caller.0.clone();
     let (view, replayed) = db::run(&state.pool, move |conn| {
-        let (s, replayed) = retry_on_duplicate(|| {
-            subscriptions::subscribe(conn, &actor, &draft, key.as_ref(), now)
-        })?;
+        let (s, replayed) = subscriptions::subscribe(conn, &actor, &draft, key.as_ref(), now)?;
         Ok::<_, AppError>((subscription_view(&s, &Lookup::load(conn)?, now), replayed))
     })
     .await?;

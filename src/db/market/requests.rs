@@ -3,7 +3,6 @@
 //! request never both act on what they read before the other wrote.
 
 use chrono::NaiveDateTime;
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
@@ -96,9 +95,9 @@ impl Request {
     /// writer), then reads it as it stands.
     pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Request>> {
         if let DbConnection::Postgresql(pg) = conn {
-            pg.batch_execute(&format!(
-                "SELECT id FROM requests WHERE id = {id} FOR UPDATE"
-            ))?;
+            diesel::sql_query("SELECT id FROM requests WHERE id = $1 FOR UPDATE")
+                .bind::<diesel::sql_types::BigInt, _>(id)
+                .execute(pg)?;
         }
         Self::find(conn, id)
     }

@@ -40,6 +40,16 @@ pub fn accounts_of(conn: &mut DbConnection, team_id: i64) -> Result<(Account, Ac
 
 pub fn team_account(conn: &mut DbConnection, team_id: i64) -> Result<TeamAccount, AppError> {
     let (own, hold) = accounts_of(conn, team_id)?;
+    money_of(conn, team_id, &own, &hold)
+}
+
+/// The money on a team's two accounts, read fresh.
+fn money_of(
+    conn: &mut DbConnection,
+    team_id: i64,
+    own: &Account,
+    hold: &Account,
+) -> Result<TeamAccount, AppError> {
     let balance = Account::balance(conn, own.id)?;
     Ok(TeamAccount {
         team_id,
@@ -60,9 +70,10 @@ pub fn lock_and_check(
     amount: i64,
     currency: &Currency,
 ) -> Result<TeamAccount, AppError> {
-    let (own, _) = accounts_of(conn, team_id)?;
+    let (own, hold) = accounts_of(conn, team_id)?;
     Account::lock(conn, &[own.id])?;
-    let account = team_account(conn, team_id)?;
+    // Read after the lock: every movement committed before it was granted is counted.
+    let account = money_of(conn, team_id, &own, &hold)?;
     if amount > account.available {
         return Err(shortfall(&account, amount, currency));
     }

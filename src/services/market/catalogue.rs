@@ -86,10 +86,8 @@ pub fn register(
         ));
     }
     write_transaction(conn, |conn| {
-        Team::find(conn, provider_team_id)?.ok_or_else(|| {
-            AppError::invalid("provider_team_id", "no team has this id")
-                .with_field("provider_team_id")
-        })?;
+        Team::find(conn, provider_team_id)?
+            .ok_or_else(|| AppError::invalid("provider_team_id", "no team has this id"))?;
         names::ensure_new(conn, NameKind::Service, name)?;
         let service = Service::create(
             conn,

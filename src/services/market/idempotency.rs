@@ -6,10 +6,11 @@
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::db::DbConnection;
 use crate::db::market::idempotency::StoredKey;
+use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, IdempotencyKey};
 use crate::error::AppError;
+use crate::services::retry;
 
 /// One write as a client sent it: the operation ("request.accept 12") and its content.
 pub struct Keyed<'a> {
@@ -43,13 +44,27 @@ impl Keyed<'_> {
         hex::encode(Sha256::digest(text.as_bytes()))
     }
 
-    /// Runs `write` unless this key was used before. Call inside the write's transaction.
-    pub fn run(
+    /// Runs `write` in a write transaction unless this key was used before, storing the key
+    /// in that same transaction; a first attempt that lost a race on the key is run again and
+    /// replays the winner.
+    pub fn write(
         &self,
         conn: &mut DbConnection,
         actor: &Actor,
         now: DateTime<Utc>,
-        write: impl FnOnce(&mut DbConnection) -> Result<i64, AppError>,
+        mut write: impl FnMut(&mut DbConnection) -> Result<i64, AppError>,
+    ) -> Result<Written, AppError> {
+        retry::on_duplicate(|| {
+            write_transaction(conn, |conn| self.run(conn, actor, now, &mut write))
+        })
+    }
+
+    fn run(
+        &self,
+        conn: &mut DbConnection,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        write: &mut impl FnMut(&mut DbConnection) -> Result<i64, AppError>,
     ) -> Result<Written, AppError> {
         let Some(key) = self.key else {
             return write(conn).map(Written::New);

@@ -17,6 +17,7 @@ pub mod subscriptions;
 use chrono::{DateTime, Utc};
 
 use crate::db::DbConnection;
+use crate::db::bets::Bet;
 use crate::db::portfolio::Portfolio;
 use crate::domain::{Actor, BillingPeriod, PeriodLength, Role};
 use crate::error::AppError;
@@ -77,5 +78,22 @@ pub(crate) fn require_books(actor: &Actor, team_id: i64) -> Result<(), AppError>
         Err(AppError::forbidden(
             "a team's books are read by the team, the committee and executives",
         ))
+    }
+}
+
+/// Checks that a bet named in a market write is one of the team's own.
+pub(crate) fn check_bet(
+    conn: &mut DbConnection,
+    bet_id: Option<i64>,
+    team_id: i64,
+) -> Result<(), AppError> {
+    let Some(id) = bet_id else { return Ok(()) };
+    match Bet::find(conn, id)? {
+        Some(bet) if bet.team_id == team_id => Ok(()),
+        Some(_) => Err(AppError::invalid(
+            "bet_id",
+            "the bet belongs to another team: tie a cost only to one of the team's own bets",
+        )),
+        None => Err(AppError::invalid("bet_id", "no bet has this id")),
     }
 }

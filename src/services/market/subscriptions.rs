@@ -7,8 +7,7 @@ use serde_json::json;
 
 use super::catalogue::{self, plan_at};
 use super::idempotency::Keyed;
-use super::{current_period, require_acts_for};
-use crate::db::bets::Bet;
+use super::{check_bet, current_period, require_acts_for};
 use crate::db::market::plans::Plan;
 use crate::db::market::subscriptions::{NewSubscription, Subscription, SubscriptionFilter};
 use crate::db::{DbConnection, write_transaction};
@@ -26,23 +25,6 @@ pub struct SubscriptionDraft {
     pub team_id: i64,
     pub bet_id: Option<i64>,
     pub quantity: i64,
-}
-
-/// Checks that a bet named in a market write is one of the team's own.
-pub(crate) fn check_bet(
-    conn: &mut DbConnection,
-    bet_id: Option<i64>,
-    team_id: i64,
-) -> Result<(), AppError> {
-    let Some(id) = bet_id else { return Ok(()) };
-    match Bet::find(conn, id)? {
-        Some(bet) if bet.team_id == team_id => Ok(()),
-        Some(_) => Err(AppError::invalid(
-            "bet_id",
-            "the bet belongs to another team: tie a cost only to one of the team's own bets",
-        )),
-        None => Err(AppError::invalid("bet_id", "no bet has this id")),
-    }
 }
 
 pub fn subscribe(
@@ -69,9 +51,7 @@ pub fn subscribe(
             draft.quantity
         ]),
     };
-    let written = write_transaction(conn, |conn| {
-        keyed.run(conn, actor, now, |conn| create(conn, actor, draft, now))
-    })?;
+    let written = keyed.write(conn, actor, now, |conn| create(conn, actor, draft, now))?;
     let subscription = Subscription::find(conn, written.id())?
         .ok_or_else(|| AppError::not_found("subscription"))?;
     Ok((subscription, written.replayed()))

@@ -17,7 +17,7 @@ use crate::db::ledger::{Account, Entry, NewEntry};
 use crate::db::rounds::{CommitForm, NewRoundResult, Round, RoundListing, RoundResultRow};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::time::CLOCK_SKEW;
-use crate::domain::{AccountKind, Actor, RoundStatus};
+use crate::domain::{Actor, RoundStatus};
 use crate::engine::{Decision, RoundOutcome};
 use crate::error::AppError;
 use crate::services::audit;
@@ -209,16 +209,13 @@ fn pay_out(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let portfolio = Account::portfolio(conn)?;
-    let team_accounts: std::collections::BTreeMap<i64, i64> = Account::list(conn)?
-        .into_iter()
-        .filter(|a| a.kind == AccountKind::Team)
-        .filter_map(|a| Some((a.team_id?, a.id)))
-        .collect();
+    let team_accounts = Account::team_accounts(conn)?;
     let mut entries = Vec::new();
     for line in evaluation.results.iter().filter(|l| l.result.grant > 0) {
         let team = line.bet.team_id;
-        let account = *team_accounts
+        let account = team_accounts
             .get(&team)
+            .map(|a| a.id)
             .ok_or_else(|| AppError::internal(&format!("team {team} has no account")))?;
         entries.push(
             NewEntry::grant(

@@ -6,12 +6,11 @@ use serde_json::json;
 
 use super::super::catalogue::{self, MAX_UNITS, plan_at};
 use super::super::idempotency::Keyed;
-use super::super::require_acts_for;
-use super::super::subscriptions::check_bet;
+use super::super::{check_bet, require_acts_for};
 use super::found;
+use crate::db::DbConnection;
 use crate::db::market::plans::Plan;
 use crate::db::market::requests::{NewRequest, Request};
-use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, IdempotencyKey, Money, Name, Reason, RequestStatus};
 use crate::error::AppError;
 use crate::services::audit;
@@ -55,9 +54,7 @@ pub fn file(
             draft.max_total.minor_units()
         ]),
     };
-    let written = write_transaction(conn, |conn| {
-        keyed.run(conn, actor, now, |conn| create(conn, actor, draft, now))
-    })?;
+    let written = keyed.write(conn, actor, now, |conn| create(conn, actor, draft, now))?;
     Ok((found(conn, written.id())?, written.replayed()))
 }
 

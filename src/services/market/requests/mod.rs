@@ -117,25 +117,35 @@ pub(crate) fn apply(
     Ok(())
 }
 
-/// Moves request money through the ledger: `from` -> `to` team accounts of the given kinds.
+/// Where a request's money moves.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Movement {
+    /// From the requester's account to its hold account (acceptance, raise).
+    Hold,
+    /// Back from the hold account (cancellation).
+    Release,
+    /// From the hold account to this provider team's account (delivery).
+    PayTo(i64),
+}
+
+/// Moves request money through the ledger, one entry naming the request (none for 0).
 pub(crate) fn move_money(
     conn: &mut DbConnection,
     request: &Request,
-    kind: EntryKind,
+    movement: Movement,
     amount: i64,
-    to_team: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     if amount == 0 {
         return Ok(());
     }
     let (own, hold) = accounts_of(conn, request.team_id)?;
-    let (from, to, memo) = match kind {
-        EntryKind::Hold => (own.id, hold.id, "held for"),
-        EntryKind::Release => (hold.id, own.id, "released from"),
-        EntryKind::Payment => (hold.id, accounts_of(conn, to_team)?.0.id, "paid for"),
-        EntryKind::Grant | EntryKind::Charge => {
-            return Err(AppError::internal(&"a request moves no grant or charge"));
+    let (kind, from, to, memo) = match movement {
+        Movement::Hold => (EntryKind::Hold, own.id, hold.id, "held for"),
+        Movement::Release => (EntryKind::Release, hold.id, own.id, "released from"),
+        Movement::PayTo(team) => {
+            let provider = accounts_of(conn, team)?.0.id;
+            (EntryKind::Payment, hold.id, provider, "paid for")
         }
     };
     let mut entry = NewEntry::market(kind, from, to, amount, request.service_id)
@@ -189,7 +199,7 @@ pub fn cancel(
         )?;
         if status == RequestStatus::Accepted {
             let held = locked.request.offer.unwrap_or(0);
-            move_money(conn, &locked.request, EntryKind::Release, held, 0, now)?;
+            move_money(conn, &locked.request, Movement::Release, held, now)?;
         }
         found(conn, id)
     })

@@ -7,10 +7,10 @@ use serde_json::json;
 use super::super::idempotency::Keyed;
 use super::super::queue::queue_of;
 use super::super::{DEFAULT_QUOTE_DAYS, require_acts_for};
-use super::{Locked, apply, closing, found, lock, move_money, require_status};
+use super::{Locked, Movement, apply, closing, found, lock, move_money, require_status};
 use crate::db::market::requests::{Request, Transition};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{Actor, EntryKind, IdempotencyKey, Money, Reason, RequestStatus};
+use crate::domain::{Actor, IdempotencyKey, Money, Reason, RequestStatus};
 use crate::error::AppError;
 
 /// A provider's quote: the total for the whole quantity, and until when it stands.
@@ -108,8 +108,7 @@ pub fn deliver(
         operation: format!("request.deliver {id}"),
         content: json!(id),
     };
-    let written = write_transaction(conn, |conn| {
-        keyed.run(conn, actor, now, |conn| {
+    let written = keyed.write(conn, actor, now, |conn| {
             let locked = lock_as_provider(conn, actor, id)?;
             require_status(&locked, now, &[RequestStatus::Accepted], "delivered")?;
             let queue = queue_of(conn, locked.service.id, now)?;
@@ -130,13 +129,11 @@ pub fn deliver(
             move_money(
                 conn,
                 &locked.request,
-                EntryKind::Payment,
+                Movement::PayTo(locked.service.provider_team_id),
                 paid,
-                locked.service.provider_team_id,
                 now,
             )?;
             Ok(id)
-        })
-    })?;
+        })?;
     Ok((found(conn, written.id())?, written.replayed()))
 }

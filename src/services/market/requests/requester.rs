@@ -7,10 +7,10 @@ use serde_json::json;
 use super::super::accounts::lock_and_check;
 use super::super::idempotency::Keyed;
 use super::super::require_acts_for;
-use super::{Locked, apply, closing, found, lock, move_money, require_status};
+use super::{Locked, Movement, apply, closing, found, lock, move_money, require_status};
 use crate::db::market::requests::{Request, Transition};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{Actor, Currency, EntryKind, IdempotencyKey, Money, RequestStatus};
+use crate::domain::{Actor, Currency, IdempotencyKey, Money, RequestStatus};
 use crate::error::AppError;
 
 fn lock_as_requester(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<Locked, AppError> {
@@ -41,8 +41,7 @@ pub fn accept(
         operation: format!("request.accept {id}"),
         content: json!(id),
     };
-    let written = write_transaction(conn, |conn| {
-        keyed.run(conn, actor, now, |conn| {
+    let written = keyed.write(conn, actor, now, |conn| {
             let locked = lock_as_requester(conn, actor, id)?;
             let r = &locked.request;
             if r.status == RequestStatus::Quoted
@@ -76,10 +75,9 @@ pub fn accept(
                 ..Transition::default()
             };
             apply(conn, actor, &locked, &change, "request.accept", now)?;
-            move_money(conn, r, EntryKind::Hold, total, 0, now)?;
+            move_money(conn, r, Movement::Hold, total, now)?;
             Ok(id)
-        })
-    })?;
+        })?;
     Ok((found(conn, written.id())?, written.replayed()))
 }
 
@@ -100,58 +98,56 @@ pub fn raise(
         operation: format!("request.raise {id}"),
         content: json!(amount),
     };
-    let written = write_transaction(conn, |conn| {
-        keyed.run(conn, actor, now, |conn| {
-            let locked = lock_as_requester(conn, actor, id)?;
-            let status = require_status(
-                &locked,
-                now,
-                &[
-                    RequestStatus::Open,
-                    RequestStatus::Quoted,
-                    RequestStatus::Accepted,
-                ],
-                "raised",
-            )?;
-            let r = &locked.request;
-            let current = if status == RequestStatus::Accepted {
-                r.offer.unwrap_or(0)
-            } else {
-                r.max_total
-            };
-            if amount <= current {
-                return Err(AppError::invalid(
-                    "amount",
-                    format!(
-                        "must be above the current {} of {}",
-                        if status == RequestStatus::Accepted {
-                            "offer"
-                        } else {
-                            "maximum"
-                        },
-                        currency.format_amount(current)
-                    ),
-                ));
+    let written = keyed.write(conn, actor, now, |conn| {
+        let locked = lock_as_requester(conn, actor, id)?;
+        let status = require_status(
+            &locked,
+            now,
+            &[
+                RequestStatus::Open,
+                RequestStatus::Quoted,
+                RequestStatus::Accepted,
+            ],
+            "raised",
+        )?;
+        let r = &locked.request;
+        let current = if status == RequestStatus::Accepted {
+            r.offer.unwrap_or(0)
+        } else {
+            r.max_total
+        };
+        if amount <= current {
+            return Err(AppError::invalid(
+                "amount",
+                format!(
+                    "must be above the current {} of {}",
+                    if status == RequestStatus::Accepted {
+                        "offer"
+                    } else {
+                        "maximum"
+                    },
+                    currency.format_amount(current)
+                ),
+            ));
+        }
+        let change = if status == RequestStatus::Accepted {
+            lock_and_check(conn, r.team_id, amount - current, currency)?;
+            Transition {
+                offer: Some(amount),
+                max_total: Some(amount.max(r.max_total)),
+                ..Transition::default()
             }
-            let change = if status == RequestStatus::Accepted {
-                lock_and_check(conn, r.team_id, amount - current, currency)?;
-                Transition {
-                    offer: Some(amount),
-                    max_total: Some(amount.max(r.max_total)),
-                    ..Transition::default()
-                }
-            } else {
-                Transition {
-                    max_total: Some(amount),
-                    ..Transition::default()
-                }
-            };
-            apply(conn, actor, &locked, &change, "request.raise", now)?;
-            if status == RequestStatus::Accepted {
-                move_money(conn, r, EntryKind::Hold, amount - current, 0, now)?;
+        } else {
+            Transition {
+                max_total: Some(amount),
+                ..Transition::default()
             }
-            Ok(id)
-        })
+        };
+        apply(conn, actor, &locked, &change, "request.raise", now)?;
+        if status == RequestStatus::Accepted {
+            move_money(conn, r, Movement::Hold, amount - current, now)?;
+        }
+        Ok(id)
     })?;
     Ok((found(conn, written.id())?, written.replayed()))
 }

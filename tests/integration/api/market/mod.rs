@@ -108,6 +108,23 @@ pub fn next_period(app: &TestApp) -> String {
     format!("{:04}-{:02}", start.year(), start.month())
 }
 
+/// A transition of a request: `POST /requests/{id}/{action}`.
+pub async fn act(app: &TestApp, request: i64, action: &str, token: &str, body: Value) -> Reply {
+    app.post(&format!("/api/v1/requests/{request}/{action}"), token, body)
+        .await
+}
+
+/// The reply is the refusal `status` with the error code `code`.
+#[track_caller]
+pub fn refused(reply: &Reply, status: u16, code: &str) {
+    assert_eq!(
+        (reply.status.as_u16(), reply.code()),
+        (status, code),
+        "{}",
+        reply.body
+    );
+}
+
 pub async fn account(app: &TestApp, team: i64) -> Value {
     app.get(&format!("/api/v1/teams/{team}/account"), &app.admin)
         .await
@@ -135,12 +152,8 @@ pub async fn quoted(
         .await
         .expect(201)
         .id();
-    app.post(
-        &format!("/api/v1/requests/{id}/quote"),
-        &m.plat,
-        json!({"total": total}),
-    )
-    .await
-    .expect(200);
+    act(app, id, "quote", &m.plat, json!({"total": total}))
+        .await
+        .expect(200);
     id
 }

@@ -13,6 +13,7 @@ mod bodies;
 mod csv;
 mod generated;
 mod json;
+mod market_bodies;
 mod paths;
 
 /// No single hostile request may take longer than this.

@@ -1,5 +1,6 @@
-//! The command line: `serve`, `migrate`, `round`, `engine run`. `main.rs` only calls [`run`].
+//! The command line: `serve`, `migrate`, `round`, `market`, `engine run`. `main.rs` only calls [`run`].
 
+mod market;
 mod round;
 mod table;
 mod transfer;
@@ -78,6 +79,19 @@ pub enum Command {
         acting_as: String,
         #[command(subcommand)]
         command: round::RoundCommand,
+    },
+    /// The internal market: services, subscriptions, requests, billing runs, statements.
+    Market {
+        /// The user the commands act as.
+        #[arg(
+            long = "as",
+            env = "HORSERACE_ACTOR",
+            default_value = "admin",
+            global = true
+        )]
+        acting_as: String,
+        #[command(subcommand)]
+        command: market::MarketCommand,
     },
     /// Import reports from a CSV file (a progress bar shows how far it is).
     Import {
@@ -217,6 +231,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(e) => Err(e),
             }
         }
+        Command::Market { acting_as, command } => market::run(&database_url, &acting_as, command),
         Command::Import { acting_as, command } => {
             match transfer::import(&database_url, &acting_as, command) {
                 Ok(true) => Ok(()),

@@ -267,15 +267,15 @@ impl<'a> Session<'a> {
     }
 }
 
-fn api(e: AppError) -> anyhow::Error {
+pub(super) fn api(e: AppError) -> anyhow::Error {
     anyhow::anyhow!("{}", e.detail().message)
 }
 
-fn date(t: DateTime<Utc>) -> String {
+pub(super) fn date(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-fn actor(conn: &mut DbConnection, name: &str) -> anyhow::Result<Actor> {
+pub(super) fn actor(conn: &mut DbConnection, name: &str) -> anyhow::Result<Actor> {
     let user = User::find_by_name(conn, name)?.ok_or_else(|| {
         anyhow::anyhow!("no user named {name:?}; pass --as with an existing user")
     })?;
@@ -287,7 +287,7 @@ fn actor(conn: &mut DbConnection, name: &str) -> anyhow::Result<Actor> {
     })
 }
 
-fn portfolio_currency(conn: &mut DbConnection) -> anyhow::Result<String> {
+pub(super) fn portfolio_currency(conn: &mut DbConnection) -> anyhow::Result<String> {
     crate::db::portfolio::Portfolio::get(conn)?
         .map(|p| p.currency)
         .ok_or_else(|| anyhow::anyhow!("the database has no portfolio yet: start the server once"))

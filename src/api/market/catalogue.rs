@@ -16,8 +16,6 @@ use crate::api::error::ErrorBody;
 use crate::api::text_schema::{DescriptionText, NameText, UnitText};
 use crate::db;
 use crate::db::DbConnection;
-use crate::db::market::plans::Plan;
-use crate::db::market::services::Service;
 use crate::db::market::subscriptions::{Subscription, SubscriptionFilter};
 use crate::domain::{Actor, BillingPeriod, Description, Money, Name, Unit};
 use crate::error::AppError;
@@ -117,32 +115,18 @@ pub fn service_views(
     now: DateTime<Utc>,
 ) -> Result<Vec<(ServiceView, Vec<PlanView>)>, AppError> {
     let lookup = Lookup::load(conn)?;
-    let services: Vec<&Service> = lookup
-        .services
-        .values()
-        .filter(|s| only.is_none_or(|id| s.id == id))
-        .collect();
-    let ids: Vec<i64> = services.iter().map(|s| s.id).collect();
-    let plans = Plan::of_services(conn, &ids)?;
-    let subscriptions = Subscription::list(conn, &SubscriptionFilter::default())?;
-    let mut views = Vec::with_capacity(services.len());
-    for service in services {
-        let own: Vec<_> = plans
-            .iter()
-            .filter(|p| p.plan.service_id == service.id)
-            .cloned()
-            .collect();
-        let subscribers = subscriptions
-            .iter()
-            .filter(|s| s.service_id == service.id)
-            .filter(|s| s.ends_at.is_none_or(|e| e > now.naive_utc()))
-            .count();
-        let queue = queue_of(conn, service.id, now)?;
-        let view = service_view(service, &own, subscribers, &queue, &lookup, now);
-        let history = own.iter().map(|p| plan_view(p, lookup.length)).collect();
-        views.push((view, history));
-    }
-    Ok(views)
+    Ok(catalogue::listings(conn, only, now)?
+        .iter()
+        .map(|l| {
+            let view = service_view(&l.service, &l.plans, l.subscribers, &l.queue, &lookup, now);
+            let history = l
+                .plans
+                .iter()
+                .map(|p| plan_view(p, lookup.length))
+                .collect();
+            (view, history)
+        })
+        .collect())
 }
 
 /// Register a service and its provider team (committee).

@@ -6,9 +6,11 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::queue::{Queue, queue_of};
 use super::{current_period, require_acts_for};
 use crate::db::market::plans::{NewPlan, NewRequestType, Plan, PlanWithTypes};
 use crate::db::market::services::{NewService, Service};
+use crate::db::market::subscriptions::{Subscription, SubscriptionFilter};
 use crate::db::names::NameKind;
 use crate::db::teams::Team;
 use crate::db::{DbConnection, write_transaction};
@@ -109,6 +111,49 @@ pub fn register(
         )?;
         Ok(service)
     })
+}
+
+/// A service as the catalogue shows it: its plans (oldest first), its live subscriptions
+/// (billed this period or starting later) and this period's queue.
+pub struct Listing {
+    pub service: Service,
+    pub plans: Vec<PlanWithTypes>,
+    pub subscribers: usize,
+    pub queue: Queue,
+}
+
+/// Every service's listing, or the one asked for.
+pub fn listings(
+    conn: &mut DbConnection,
+    only: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Listing>, AppError> {
+    let services: Vec<Service> = Service::list(conn, None)?
+        .into_iter()
+        .filter(|s| only.is_none_or(|id| s.id == id))
+        .collect();
+    let ids: Vec<i64> = services.iter().map(|s| s.id).collect();
+    let mut plans = Plan::of_services(conn, &ids)?;
+    let subscriptions = Subscription::list(conn, &SubscriptionFilter::default())?;
+    let mut listings = Vec::with_capacity(services.len());
+    for service in services {
+        let (own, rest) = plans
+            .into_iter()
+            .partition(|p| p.plan.service_id == service.id);
+        plans = rest;
+        let subscribers = subscriptions
+            .iter()
+            .filter(|s| s.service_id == service.id)
+            .filter(|s| s.ends_at.is_none_or(|e| e > now.naive_utc()))
+            .count();
+        listings.push(Listing {
+            queue: queue_of(conn, service.id, now)?,
+            service,
+            plans: own,
+            subscribers,
+        });
+    }
+    Ok(listings)
 }
 
 /// A service, or 404.

@@ -6,6 +6,7 @@
 //! cargo test --test integration -- api::market
 //! ```
 
+mod cli;
 mod flow;
 mod refusals;
 

@@ -72,7 +72,7 @@ pub async fn openapi_json(doc: web::Data<utoipa::openapi::OpenApi>) -> HttpRespo
 
 /// Documents the errors that come from the shared machinery rather than the handler: the
 /// extractors (400, 413, 415), token auth and roles (401, 403), the write limit (429), path ids
-/// that name nothing (404), range checks on queries and bodies (422), and a database too busy
+/// that name nothing (404), range checks on queries, headers and bodies (422), and a database too busy
 /// to answer in time (503). A status the handler documents itself keeps its own description.
 fn add_shared_errors(operation: &mut Operation, read_only: bool) {
     let params = operation.parameters.as_deref().unwrap_or_default();
@@ -82,6 +82,9 @@ fn add_shared_errors(operation: &mut Operation, read_only: bool) {
     let has_query = params
         .iter()
         .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+    let has_header = params
+        .iter()
+        .any(|p| matches!(p.parameter_in, ParameterIn::Header));
     let has_body = operation.request_body.is_some();
     let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
 
@@ -109,7 +112,7 @@ fn add_shared_errors(operation: &mut Operation, read_only: bool) {
         shared.push(("413", "The body is larger than the server accepts"));
         shared.push(("415", "The body is not of the documented content type"));
     }
-    if has_body || has_query {
+    if has_body || has_query || has_header {
         shared.push(("422", "A value is out of range or breaks a rule"));
     }
     shared.push(("503", "The database is too busy to answer in time; retry"));

@@ -1,9 +1,11 @@
 //! `horserace demo`: a living portfolio in one command. Builds six months of history (4
 //! arenas, 12 teams, 30 bets, weekly reports with noise, trends, corrections and outliers, and
-//! four committed rounds with kills, seeds, pins and a waived kill) through the same services
-//! the API uses, from a fixed seed, so the demo is the same every time.
+//! four committed rounds with kills, seeds, pins and a waived kill, and an internal market with
+//! two billed periods) through the same services the API uses, from a fixed seed, so the demo
+//! is the same every time.
 
 mod cast;
+mod market;
 mod portfolio;
 mod rng;
 
@@ -86,6 +88,16 @@ pub fn build(
         &round_at,
         now,
     )?;
+
+    let specs: Vec<&BetSpec> = portfolio::bets().collect();
+    let bet_of = |team: usize| {
+        specs
+            .iter()
+            .zip(&bet_ids)
+            .find(|(spec, _)| spec.team == team)
+            .map(|(_, id)| *id)
+    };
+    market::build(conn, &admin, &teams, &bet_of, (currency, now))?;
 
     let pick = |t: usize| {
         teams

@@ -22,7 +22,9 @@ use crate::startup::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreateBillingRun {
     /// The period to bill, named by the month it starts in (`2026-11`).
-    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}$")]
+    #[schema(
+        pattern = r"^(19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-(0[1-9]|1[0-2])$"
+    )]
     pub period: String,
 }
 

@@ -30,9 +30,12 @@ pub struct SetAccount {
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct StatementQuery {
-    /// Start (inclusive): an instant or a date (midnight UTC). Default: the current period's.
+    /// Start (inclusive): an instant, or a date (midnight UTC). Default: the current period's.
+    #[param(value_type = Option<chrono::DateTime<chrono::Utc>>)]
     pub from: Option<String>,
-    /// End (exclusive). Default: the end of the current period. At most ten years after `from`.
+    /// End (exclusive), after `from` and at most ten years after it. Default: the end of the
+    /// current period.
+    #[param(value_type = Option<chrono::DateTime<chrono::Utc>>)]
     pub to: Option<String>,
 }
 

@@ -71,7 +71,9 @@ pub struct SetPlan {
     /// The period it takes effect in, `2026-12`: by default the next one (the current one
     /// for a service's first plan). A plan never changes a period that has begun.
     #[serde(default)]
-    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}$")]
+    #[schema(
+        pattern = r"^(19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-(0[1-9]|1[0-2])$"
+    )]
     pub effective_from: Option<String>,
 }
 

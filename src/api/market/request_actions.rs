@@ -12,7 +12,7 @@ use super::views::RequestView;
 use super::{idempotency_key, keyed};
 use crate::api::auth::Caller;
 use crate::api::error::ErrorBody;
-use crate::api::text_schema::ReasonText;
+use crate::api::text_schema::{IdempotencyKeyText, ReasonText};
 use crate::db;
 use crate::db::DbConnection;
 use crate::db::market::requests::Request;
@@ -155,7 +155,7 @@ pub async fn decline_request(
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Request id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Names this write: a retry answers with the request and moves no money again"),
+        ("Idempotency-Key" = Option<IdempotencyKeyText>, Header, description = "Names this write: a retry answers with the request and moves no money again"),
     ),
     responses(
         (status = 200, body = RequestView,
@@ -191,7 +191,7 @@ pub async fn accept_request(
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Request id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Names this write: a retry answers with the request and moves no money again"),
+        ("Idempotency-Key" = Option<IdempotencyKeyText>, Header, description = "Names this write: a retry answers with the request and moves no money again"),
     ),
     responses(
         (status = 200, body = RequestView,
@@ -300,7 +300,7 @@ pub async fn cancel_request(
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Request id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Names this write: a retry answers with the request and pays nothing again"),
+        ("Idempotency-Key" = Option<IdempotencyKeyText>, Header, description = "Names this write: a retry answers with the request and pays nothing again"),
     ),
     responses(
         (status = 200, body = RequestView,

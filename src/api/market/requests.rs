@@ -10,7 +10,7 @@ use super::views::{Lookup, RequestView, request_view};
 use super::{idempotency_key, keyed};
 use crate::api::auth::Caller;
 use crate::api::error::ErrorBody;
-use crate::api::text_schema::{NameText, ReasonText};
+use crate::api::text_schema::{IdempotencyKeyText, NameText, ReasonText};
 use crate::db;
 use crate::db::DbConnection;
 use crate::db::market::plans::RequestType;
@@ -73,7 +73,7 @@ pub fn view_of(
 #[utoipa::path(
     tag = "market",
     security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Names this write: a retry with the same key and body answers with the first attempt's request and writes nothing")),
+    params(("Idempotency-Key" = Option<IdempotencyKeyText>, Header, description = "Names this write: a retry with the same key and body answers with the first attempt's request and writes nothing")),
     responses(
         (status = 201, body = RequestView,
             headers(("Idempotent-Replayed" = String, description = "`true` when this answers an earlier request with the same idempotency key"))),

@@ -9,6 +9,7 @@ use super::views::{Lookup, SubscriptionView, subscription_view};
 use super::{idempotency_key, keyed};
 use crate::api::auth::Caller;
 use crate::api::error::ErrorBody;
+use crate::api::text_schema::IdempotencyKeyText;
 use crate::db;
 use crate::db::market::subscriptions::{Subscription, SubscriptionFilter};
 use crate::error::AppError;
@@ -44,7 +45,7 @@ pub struct SubscriptionQuery {
 #[utoipa::path(
     tag = "market",
     security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Names this write: a retry with the same key and body answers with the first attempt's subscription and writes nothing")),
+    params(("Idempotency-Key" = Option<IdempotencyKeyText>, Header, description = "Names this write: a retry with the same key and body answers with the first attempt's subscription and writes nothing")),
     responses(
         (status = 201, body = SubscriptionView,
             headers(("Idempotent-Replayed" = String, description = "`true` when this answers an earlier request with the same idempotency key"))),

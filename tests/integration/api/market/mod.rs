@@ -7,6 +7,7 @@
 //! ```
 
 mod cli;
+mod demo;
 mod flow;
 mod refusals;
 

@@ -12,6 +12,7 @@
 
 mod bank;
 mod books;
+mod crash_billing;
 mod crash_commit;
 mod crash_reports;
 mod idempotency;

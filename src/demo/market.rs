@@ -102,11 +102,13 @@ pub(super) fn build(
     };
     r.every_state(conn, admin)?;
     r.at_the_limit(conn, admin)?;
-    // The two periods before this one, billed now; Northwind cannot pay.
+    // The two periods before this one, each billed on its second day (subscriptions are paid
+    // in advance), so the statements show each charge in its period; Northwind cannot pay.
     for period in [current.previous().previous(), current.previous()] {
-        let run = billing::create(conn, admin, period, now)?;
-        billing::preview(conn, admin, run.id, now)?;
-        billing::commit(conn, admin, run.id, now)?;
+        let at = (period.start() + TimeDelta::days(1)).min(now);
+        let run = billing::create(conn, admin, period, at)?;
+        billing::preview(conn, admin, run.id, at)?;
+        billing::commit(conn, admin, run.id, at)?;
     }
     Ok(())
 }

@@ -74,7 +74,10 @@ pub fn build(
             &round_at,
             now,
         )?;
-        run_round(conn, &admin, &chair, &bet_ids, r, budget, as_of, now)?;
+        // Each round is opened and committed just after its as-of, as a committee would, so the
+        // ledger dates its grants in their own billing period.
+        let committed = (as_of + TimeDelta::hours(1)).min(now);
+        run_round(conn, &admin, &chair, &bet_ids, r, budget, as_of, committed)?;
         period_start = as_of;
     }
     // The weeks since the last round: the evidence of the next one.

@@ -60,6 +60,30 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "round-deleted" => "Draft round deleted.",
         "pin-set" => "Pin saved. Preview again to see its effect.",
         "pin-removed" => "Pin removed.",
+        "market-replayed" => "That was already done; nothing changed.",
+        "service-registered" => "Service registered. Its provider's members set its plan next.",
+        "plan-set" => "Plan saved. It is billed from the period it takes effect in.",
+        "subscribed" => "Subscribed. Billing starts with the next period.",
+        "subscription-cancelled" => {
+            "Subscription cancelled: it is billed to the end of this period."
+        }
+        "request-filed" => "Request filed. The provider quotes it next.",
+        "request-quoted" => "Quote sent. The requester may accept it until it expires.",
+        "request-declined" => "Request declined.",
+        "request-accepted" => "Quote accepted. The total is held until delivery.",
+        "request-raised" => "Raised. An accepted request's hold grew by the difference.",
+        "request-withdrawn" => "Request withdrawn.",
+        "request-cancelled" => "Request cancelled. What was held went back to the requester.",
+        "request-delivered" => "Delivered. The held offer was paid to the provider.",
+        "limit-set" => "Overdraft limit set.",
+        "billing-created" => {
+            "Billing run opened and previewed. Nothing moves until it is committed."
+        }
+        "billing-previewed" => "Preview updated from the balances as they stand now.",
+        "billing-committed" => {
+            "Billing committed. The charges are paid; the unpaid ones are on the statements."
+        }
+        "billing-deleted" => "Draft billing run deleted.",
         _ => return None,
     })
 }

@@ -6,8 +6,10 @@
 //! the committee registers services, sets limits and bills; execs read.
 
 pub mod accounts;
+pub mod bet_costs;
 pub mod billing;
 pub mod catalogue;
+pub mod glance;
 pub mod idempotency;
 pub mod queue;
 pub mod requests;

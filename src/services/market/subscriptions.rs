@@ -3,7 +3,9 @@
 //! once if it has not started), so every period is billed whole or not at all.
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use serde_json::json;
+use utoipa::ToSchema;
 
 use super::catalogue::{self, plan_at};
 use super::idempotency::Keyed;
@@ -17,6 +19,39 @@ use crate::services::audit;
 
 /// The most units (seats) one subscription takes.
 pub const MAX_QUANTITY: i64 = 1_000_000;
+
+/// Where a subscription stands at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionState {
+    /// Starts at a later period.
+    Scheduled,
+    Active,
+    /// Cancelled: billed until `ends_at`.
+    Ending,
+    Ended,
+}
+
+impl SubscriptionState {
+    pub fn of(s: &Subscription, now: DateTime<Utc>) -> Self {
+        let n = now.naive_utc();
+        match s.ends_at {
+            Some(end) if end <= n => Self::Ended,
+            _ if s.starts_at > n => Self::Scheduled,
+            Some(_) => Self::Ending,
+            None => Self::Active,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::Active => "active",
+            Self::Ending => "ending",
+            Self::Ended => "ended",
+        }
+    }
+}
 
 /// A subscription as a team asks for it, parsed.
 #[derive(Debug, Clone)]

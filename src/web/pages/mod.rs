@@ -4,6 +4,7 @@ pub mod arenas;
 pub mod audit;
 pub mod bet;
 pub mod login;
+pub mod market;
 pub mod portfolio;
 pub mod reporting;
 pub mod rounds;

@@ -1,6 +1,7 @@
 //! `GET /`: the portfolio, for executives: where the latest round's money went (by arena and by
 //! team), money per bet over all rounds, the biggest moves, kills and seeds, concentration, stale
-//! bets, and the totals from the ledger.
+//! bets, and the totals from the ledger; for the committee and executives also the market at a
+//! glance (`market::glance`).
 
 use std::collections::BTreeMap;
 
@@ -15,12 +16,15 @@ use crate::domain::BetStatus;
 use crate::domain::approx;
 use crate::domain::{Currency, Role};
 use crate::engine::Decision;
+use crate::error::AppError;
+use crate::services::market::glance::Glance;
 use crate::startup::AppState;
 use crate::web::charts::{self, Bar, Bars, Series, StackedBars};
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
 use crate::web::format;
 use crate::web::forms::NoticeQuery;
+use crate::web::pages::market::glance::{self, MarketGlance};
 use crate::web::session::Viewer;
 use crate::web::view::{Change, Chip, change, chip};
 use crate::web::{html_page, see_other};
@@ -74,6 +78,7 @@ struct PortfolioPage {
     killed_bets: i64,
     stale: Vec<NameRow>,
     stale_total: usize,
+    market: Option<MarketGlance>,
 }
 
 struct Loaded {
@@ -84,6 +89,7 @@ struct Loaded {
     stale: Vec<(i64, String, i64)>,
     statuses: Vec<(BetStatus, i64)>,
     team_names: BTreeMap<i64, String>,
+    market: Option<Glance>,
 }
 
 #[get("/")]
@@ -98,6 +104,7 @@ pub async fn portfolio(
     let chrome = Chrome::load(&state, &viewer, "portfolio", query.notice.as_deref()).await?;
     let now = crate::domain::time::now();
     let funding_totals = state.funding_totals.clone();
+    let (actor, market_now) = (viewer.actor.clone(), state.clock.now());
     let loaded = db::run(&state.pool, move |conn| {
         let rounds = overview::committed_rounds(conn)?;
         let lines = match rounds.last() {
@@ -107,7 +114,8 @@ pub async fn portfolio(
         let totals = funding_totals.most_funded(conn, &rounds, NAMED_BETS)?;
         let top = overview::named_totals(conn, totals)?;
         let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
-        Ok::<_, db::DbError>(Loaded {
+        Ok::<_, AppError>(Loaded {
+            market: glance::load(conn, &actor, market_now)?,
             top_grants: overview::grants_of_bets(conn, &ids)?,
             top,
             stale: overview::stale_bets(conn, (now - TimeDelta::days(14)).naive_utc())?,
@@ -145,6 +153,7 @@ pub async fn portfolio(
         active_bets: count(BetStatus::Active),
         killed_bets: count(BetStatus::Killed),
         stale_total: loaded.stale.len(),
+        market: loaded.market.as_ref().map(|g| glance::view(g, c)),
         stale: loaded
             .stale
             .iter()

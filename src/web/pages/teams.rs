@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 
+use super::market::team_books::{self, TeamMarket};
 use super::standings::Standings;
 use crate::db;
 use crate::db::bets::{Bet, BetFilter};
@@ -125,6 +126,7 @@ struct TeamPage {
     max_members: i32,
     can_report: bool,
     form_key: String,
+    market: TeamMarket,
 }
 
 /// What the team page reads.
@@ -134,6 +136,7 @@ struct Loaded {
     bets: Vec<Bet>,
     balance: i64,
     standings: Standings,
+    market: team_books::Loaded,
 }
 
 #[get("/teams/{id}")]
@@ -147,17 +150,25 @@ pub async fn show_page(
     if !viewer.can_read_team(id) {
         return Err(WebError::not_found("team"));
     }
-    let loaded = load(&state, id).await?;
+    let now = state.clock.now();
+    let loaded = load(&state, &viewer, id, now).await?;
     let chrome = Chrome::load(&state, &viewer, "teams", query.notice.as_deref()).await?;
     html_page(
         StatusCode::OK,
-        &build(chrome, loaded, &state.currency, &viewer),
+        &build(chrome, loaded, (&state.currency, now), &viewer),
     )
 }
 
-/// Reads the team, its bets and where they stand, its people and its balance in one call.
-async fn load(state: &AppState, id: i64) -> Result<Loaded, WebError> {
+/// Reads the team, its bets and where they stand, its people, its balance and its market in
+/// one call.
+async fn load(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    market_now: chrono::DateTime<chrono::Utc>,
+) -> Result<Loaded, WebError> {
     let now = crate::domain::time::now();
+    let actor = actor.clone();
     let loaded = db::run(&state.pool, move |conn| {
         let team = Team::find(conn, id)?.ok_or_else(|| AppError::not_found("team"))?;
         let bets = Bet::page(
@@ -180,6 +191,7 @@ async fn load(state: &AppState, id: i64) -> Result<Loaded, WebError> {
         Ok::<_, AppError>(Loaded {
             members: User::list(conn, Some(id))?,
             standings: Standings::read(conn, &bets, now)?,
+            market: team_books::load(conn, &actor, id, market_now)?,
             team,
             bets,
             balance,
@@ -190,15 +202,22 @@ async fn load(state: &AppState, id: i64) -> Result<Loaded, WebError> {
 }
 
 /// The page from what was read; `actor` decides which bets offer the report form.
-fn build(chrome: Chrome, loaded: Loaded, c: &Currency, actor: &Actor) -> TeamPage {
+fn build(
+    chrome: Chrome,
+    loaded: Loaded,
+    (c, now): (&Currency, chrono::DateTime<chrono::Utc>),
+    actor: &Actor,
+) -> TeamPage {
     let standings = &loaded.standings;
     let bets: Vec<BetRow> = loaded
         .bets
         .iter()
         .map(|b| bet_row(b, standings, c, actor))
         .collect();
+    let market = team_books::build(&loaded.market, &loaded.team.name, actor, c, now);
     TeamPage {
         chrome,
+        market,
         id: loaded.team.id,
         name: loaded.team.name,
         kind: loaded.team.kind.to_string(),

@@ -11,18 +11,7 @@ use crate::db::market::requests::Request;
 use crate::db::market::subscriptions::Subscription;
 use crate::domain::RequestStatus;
 use crate::services::market::requests::status_at;
-
-/// Where a subscription stands now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SubscriptionState {
-    /// Starts at a later period.
-    Scheduled,
-    Active,
-    /// Cancelled: billed until `ends_at`.
-    Ending,
-    Ended,
-}
+pub use crate::services::market::subscriptions::SubscriptionState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubscriptionView {
@@ -48,13 +37,7 @@ pub fn subscription_view(
     lookup: &Lookup,
     now: DateTime<Utc>,
 ) -> SubscriptionView {
-    let n = now.naive_utc();
-    let state = match s.ends_at {
-        Some(end) if end <= n => SubscriptionState::Ended,
-        _ if s.starts_at > n => SubscriptionState::Scheduled,
-        Some(_) => SubscriptionState::Ending,
-        None => SubscriptionState::Active,
-    };
+    let state = SubscriptionState::of(s, now);
     SubscriptionView {
         id: s.id,
         service_id: s.service_id,

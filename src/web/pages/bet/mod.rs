@@ -27,6 +27,7 @@ use crate::domain::{Actor, BetStatus, Currency};
 use crate::engine::Direction;
 use crate::error::AppError;
 use crate::services::bets::visible_bet;
+use crate::services::market::bet_costs::BetCosts;
 use crate::services::rounds::projection::{Projection, project};
 use crate::startup::AppState;
 use crate::web::chrome::Chrome;
@@ -34,6 +35,7 @@ use crate::web::error::WebError;
 use crate::web::format;
 use crate::web::forms::form_key;
 use crate::web::html_page;
+use crate::web::pages::market::bet_cost::{self, BetCostView};
 use crate::web::session::Viewer;
 use crate::web::view::{Chip, chip};
 
@@ -79,6 +81,7 @@ struct BetPage {
     pages: u32,
     can_report: bool,
     form_key: String,
+    cost: Option<BetCostView>,
 }
 
 struct Loaded {
@@ -90,6 +93,7 @@ struct Loaded {
     table: (Vec<ReportWithCorrection>, i64),
     grants: Vec<(RoundResultRow, NaiveDateTime)>,
     projection: Option<Projection>,
+    costs: Option<BetCosts>,
 }
 
 #[get("/bets/{id}")]
@@ -140,6 +144,7 @@ async fn load(
                 i64::from(TABLE_REPORTS),
             )?,
             grants: RoundResultRow::for_bet(conn, id)?,
+            costs: bet_cost::load(conn, &actor, &bet)?,
             projection,
             bet,
             team,
@@ -194,6 +199,7 @@ fn build(
         pages: pages(loaded.table.1),
         can_report: actor.can_write_team(bet.team_id) && !bet.status.is_closed(),
         form_key: form_key(),
+        cost: loaded.costs.map(|costs| bet_cost::view(costs, total, c)),
         chrome,
     }
 }

@@ -8,7 +8,7 @@
 
 mod cli;
 mod demo;
-mod flow;
+pub(crate) mod flow;
 mod refusals;
 
 use chrono::{DateTime, Datelike, TimeDelta, TimeZone, Utc};

@@ -7,6 +7,7 @@ use serde_json::json;
 
 mod forms;
 mod funding;
+mod market;
 mod roles;
 mod sign_in;
 

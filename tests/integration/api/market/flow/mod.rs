@@ -164,7 +164,7 @@ async fn bill(app: &TestApp, period: &str) -> Value {
 
 /// opening + in - out = closing for the whole range and for each billing period, the periods
 /// chain, and the closing balances are the accounts' balances.
-async fn statements_reconcile(app: &TestApp, team: i64, first: &str, second: &str) {
+pub(crate) async fn statements_reconcile(app: &TestApp, team: i64, first: &str, second: &str) {
     let whole = app
         .get(
             &format!("/api/v1/teams/{team}/statement?from=2020-01-01&to=2029-01-01"),

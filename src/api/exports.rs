@@ -1,7 +1,8 @@
 //! The exports a committee takes to a spreadsheet: a round's results, the portfolio, the ledger
 //! and the audit log, each as CSV or JSON as the path's extension asks (`results.csv`,
 //! `portfolio.json`). `services::export` builds the rows; this module only picks the format, so
-//! both formats always carry the same rows.
+//! both formats always carry the same rows. The market's exports ([`super::market::exports`])
+//! answer through the same [`export`].
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
@@ -47,7 +48,7 @@ impl ExportFormat {
 /// Reads the rows on the pool, then answers them in the path's format. The format is checked
 /// after the rows, so a missing round or a draft that was never previewed is reported as such
 /// whatever the extension.
-async fn export<T, F>(
+pub(crate) async fn export<T, F>(
     state: &AppState,
     format: &str,
     name: &str,

@@ -90,7 +90,7 @@ fn routes(cfg: &mut ServiceConfig) {
 }
 
 fn market_routes(cfg: &mut ServiceConfig) {
-    use market::{billing, books, catalogue, request_actions, requests, subscriptions};
+    use market::{billing, books, catalogue, exports, request_actions, requests, subscriptions};
     cfg.service(catalogue::create_service)
         .service(catalogue::list_services)
         .service(catalogue::get_service)
@@ -121,7 +121,12 @@ fn market_routes(cfg: &mut ServiceConfig) {
         .service(books::set_account)
         .service(books::get_statement)
         .service(books::get_settings)
-        .service(books::set_settings);
+        .service(books::set_settings)
+        .service(exports::export_services)
+        .service(exports::export_subscriptions)
+        .service(exports::export_requests)
+        .service(exports::export_billing_run_charges)
+        .service(exports::export_team_statement);
 }
 
 /// JSON bodies above this size are refused with 413 before they are parsed.

@@ -1,11 +1,13 @@
 //! The internal market's routes: the catalogue of services and their plans, subscriptions,
 //! requests and their transitions, queues, billing runs, and each team's account and
-//! statement. Handlers parse, call `services::market`, and answer with the views of
-//! [`views`]; who may do what is decided in the services, where the objects are read.
+//! statement, and their exports as CSV or JSON ([`exports`]). Handlers parse, call
+//! `services::market`, and answer with the views of [`views`]; who may do what is decided in
+//! the services, where the objects are read.
 
 pub mod billing;
 pub mod books;
 pub mod catalogue;
+pub mod exports;
 pub mod request_actions;
 pub mod requests;
 pub mod subscriptions;

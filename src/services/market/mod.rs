@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod bet_costs;
 pub mod billing;
 pub mod catalogue;
+pub mod export;
 pub mod glance;
 pub mod idempotency;
 pub mod queue;

@@ -48,21 +48,29 @@ pub async fn chromedriver() -> (Driver, u16) {
 }
 
 pub async fn browser(port: u16) -> Client {
+    browser_at(port, 1280).await
+}
+
+/// A session whose viewport is `width` CSS pixels wide: below 500 (the narrowest window
+/// Chromium draws) a phone is emulated.
+pub async fn browser_at(port: u16, width: u32) -> Client {
     let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         std::path::Path::new(&binary).exists(),
         "no Chromium at {binary} (apt-get install chromium, or set CHROMIUM)"
     );
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": binary,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--disable-dev-shm-usage", "--window-size=1280,900"]
-        }),
-    );
+    let mut options = json!({
+        "binary": binary,
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", format!("--window-size={},900", width.max(500))]
+    });
+    if width < 500 {
+        options["mobileEmulation"] =
+            json!({"deviceMetrics": {"width": width, "height": 844, "pixelRatio": 1}});
+    }
+    caps.insert("goog:chromeOptions".into(), options);
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
@@ -120,4 +128,31 @@ pub async fn sign_out(c: &Client) {
 
 pub async fn source(c: &Client) -> String {
     c.source().await.unwrap()
+}
+
+/// A screenshot of what the viewport shows, without resizing the window (a phone session
+/// keeps its emulated width).
+pub async fn shot_as_is(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+/// Fails when the page is wider than its viewport: the reader would scroll sideways.
+pub async fn fits_the_viewport(c: &Client, what: &str) {
+    let widths = c
+        .execute(
+            // clientWidth, not innerWidth: a phone zooms out to show a page that is too wide,
+            // and its innerWidth grows with the page.
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (page, viewport) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
+    assert!(
+        page <= viewport,
+        "{what}: the page is {page} px wide in a {viewport} px viewport"
+    );
 }

@@ -25,7 +25,7 @@ async fn a_new_user_does_everything_in_a_real_browser() {
 
 /// The demo portfolio on a fresh file, served by the real server: the directory holding the
 /// file, the server's address, and the demo's people.
-async fn serve_the_demo() -> (tempfile::TempDir, String, DemoPeople) {
+pub(super) async fn serve_the_demo() -> (tempfile::TempDir, String, DemoPeople) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.db");
     let url = DatabaseUrl::parse(path.to_str().unwrap()).unwrap();

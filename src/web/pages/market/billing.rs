@@ -203,7 +203,7 @@ pub async fn run_page(
                 amount: c.format_amount(ch.amount),
                 paid: chip(if ch.paid { "paid" } else { "unpaid" }),
                 shortfall: if ch.paid {
-                    String::new()
+                    format::MISSING.to_owned()
                 } else {
                     c.format_amount(ch.shortfall)
                 },

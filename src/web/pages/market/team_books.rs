@@ -23,7 +23,7 @@ use crate::error::AppError;
 use crate::services::market::accounts::{TeamAccount, team_account};
 use crate::services::market::current_period;
 use crate::services::market::queue::{Queue, queue_of};
-use crate::services::market::statement::{Statement, statement};
+use crate::services::market::statement::{Flows, Statement, statement};
 use crate::web::charts::{Series, StackedBars, stacked_bars};
 
 /// How many billing periods the statement shows, the current one included.
@@ -57,6 +57,9 @@ pub struct UnpaidRow {
 
 pub struct StatementView {
     pub chart: String,
+    /// The market's flows alone, when there are any: beside the grants they are often too
+    /// small to see.
+    pub market_chart: Option<String>,
     pub periods: Vec<PeriodRow>,
     pub unpaid: Vec<UnpaidRow>,
     pub reconciles: bool,
@@ -247,6 +250,7 @@ fn statement_view(
     let label = |id: i64| names.teams.get(&id).cloned().unwrap_or_default();
     StatementView {
         chart: statement_chart(s, team, c),
+        market_chart: market_chart(s, team, c),
         periods,
         unpaid: s
             .unpaid
@@ -269,38 +273,51 @@ fn statement_view(
     }
 }
 
+/// One series per kind of flow over the statement's periods; costs are negative (drawn below
+/// the axis). Series that never move are left out.
+fn flow_series(s: &Statement, with_grants: bool) -> (Vec<String>, Vec<Series>) {
+    let categories = s.periods.iter().map(|p| p.period.clone()).collect();
+    let series_of = |name: &str, f: fn(&Flows) -> i64| Series {
+        name: name.to_owned(),
+        values: s.periods.iter().map(|p| f(&p.flows)).collect(),
+        ended_after: None,
+    };
+    let mut all = Vec::new();
+    if with_grants {
+        all.push(series_of("Grants", |f| f.grants));
+    }
+    all.extend([
+        series_of("Subscription revenue", |f| f.subscription_revenue),
+        series_of("Request revenue", |f| f.request_revenue),
+        series_of("Subscriptions paid", |f| -f.subscription_costs),
+        series_of("Requests paid", |f| -f.request_costs),
+    ]);
+    let moving = all
+        .into_iter()
+        .filter(|s| s.values.iter().any(|v| *v != 0))
+        .collect();
+    (categories, moving)
+}
+
+fn signed(c: &Currency, amount: i64) -> String {
+    if amount >= 0 {
+        format!("+{}", c.format(amount))
+    } else {
+        c.format(amount)
+    }
+}
+
 /// Money in above the axis (grants, subscription and request revenue), money out below it
 /// (subscription and request costs), one column per period; holds move nothing and are left
 /// out. The title states the net.
 fn statement_chart(s: &Statement, team: &str, c: &Currency) -> String {
-    let categories: Vec<String> = s.periods.iter().map(|p| p.period.clone()).collect();
-    let series_of =
-        |name: &str, f: &dyn Fn(&crate::services::market::statement::Flows) -> i64| Series {
-            name: name.to_owned(),
-            values: s.periods.iter().map(|p| f(&p.flows)).collect(),
-            ended_after: None,
-        };
-    let series: Vec<Series> = [
-        series_of("Grants", &|f| f.grants),
-        series_of("Subscription revenue", &|f| f.subscription_revenue),
-        series_of("Request revenue", &|f| f.request_revenue),
-        series_of("Subscriptions paid", &|f| -f.subscription_costs),
-        series_of("Requests paid", &|f| -f.request_costs),
-    ]
-    .into_iter()
-    .filter(|s| s.values.iter().any(|v| *v != 0))
-    .collect();
-    let net = s.flows.total_in - s.flows.total_out;
+    let (categories, series) = flow_series(s, true);
     let title = format!(
         "{team} took in {} and paid out {} over {} periods: {} net",
         c.format(s.flows.total_in),
         c.format(s.flows.total_out),
         s.periods.len(),
-        if net >= 0 {
-            format!("+{}", c.format(net))
-        } else {
-            c.format(net)
-        }
+        signed(c, s.flows.total_in - s.flows.total_out)
     );
     stacked_bars(&StackedBars {
         title: &title,
@@ -309,4 +326,28 @@ fn statement_chart(s: &Statement, team: &str, c: &Currency) -> String {
         currency: c.code(),
         exponent: c.exponent(),
     })
+}
+
+/// The same without the grants: what the team earned from its services and paid for others'.
+fn market_chart(s: &Statement, team: &str, c: &Currency) -> Option<String> {
+    let (categories, series) = flow_series(s, false);
+    if series.is_empty() {
+        return None;
+    }
+    let f = &s.flows;
+    let earned = f.subscription_revenue + f.request_revenue;
+    let paid = f.subscription_costs + f.request_costs;
+    let title = format!(
+        "In the market alone {team} earned {} and paid {}: {} net",
+        c.format(earned),
+        c.format(paid),
+        signed(c, earned - paid)
+    );
+    Some(stacked_bars(&StackedBars {
+        title: &title,
+        categories: &categories,
+        series: &series,
+        currency: c.code(),
+        exponent: c.exponent(),
+    }))
 }

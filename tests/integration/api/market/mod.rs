@@ -8,6 +8,7 @@
 
 mod cli;
 mod demo;
+mod exports;
 pub(crate) mod flow;
 mod refusals;
 

@@ -29,7 +29,7 @@ pub(super) struct Market {
     pub(super) subscription_p: i64,
     pub(super) request_a: i64,
     pub(super) request_p: i64,
-    /// A draft run, to read.
+    /// A draft run, previewed, to read (and export its charges).
     pub(super) billing_run: i64,
     /// Months since 2001-01 of the next billing run's period: no two runs may overlap.
     pub(super) next_month: i64,
@@ -71,6 +71,14 @@ impl Ctx {
         self.market.request_a = self.request_to_s(Owner::InternalTeam).await;
         self.market.request_p = self.request_to_s(Owner::ExternalTeam).await;
         self.market.billing_run = self.new_billing_run().await;
+        self.api
+            .post(
+                &format!("/api/v1/billing-runs/{}/preview", self.market.billing_run),
+                &self.admin(),
+                json!({}),
+            )
+            .await
+            .expect(200);
     }
 
     /// The token of the owner's own member or partner: the one who acts for the owner's team.

@@ -51,6 +51,32 @@ impl Ctx {
             }
             ("GET", "/api/v1/teams/{id}/account") => p(format!("/api/v1/teams/{team}/account")),
             ("GET", "/api/v1/teams/{id}/statement") => p(format!("/api/v1/teams/{team}/statement")),
+            _ => return self.market_export_fixture(route, owner),
+        };
+        Some(fixture)
+    }
+
+    /// The market's exports, in one format or the other, on the objects the reads use.
+    fn market_export_fixture(&self, route: &Route, owner: Owner) -> Option<Fixture> {
+        let team = self.team(owner);
+        let fixture = match (route.method, route.path) {
+            ("GET", "/api/v1/exports/services.{format}") => {
+                p("/api/v1/exports/services.csv".into())
+            }
+            ("GET", "/api/v1/exports/subscriptions.{format}") => {
+                p(format!("/api/v1/exports/subscriptions.json?team_id={team}"))
+            }
+            ("GET", "/api/v1/exports/requests.{format}") => {
+                p(format!("/api/v1/exports/requests.csv?team_id={team}"))
+            }
+            // The world's run is previewed, so that it has charges to export.
+            ("GET", "/api/v1/billing-runs/{id}/charges.{format}") => p(format!(
+                "/api/v1/billing-runs/{}/charges.json",
+                self.market.billing_run
+            )),
+            ("GET", "/api/v1/teams/{id}/statement.{format}") => {
+                p(format!("/api/v1/teams/{team}/statement.csv"))
+            }
             _ => return None,
         };
         Some(fixture)

@@ -192,4 +192,35 @@ pub(super) const ROUTES: &[Route] = &[
     route("GET", "/api/v1/teams/{id}/statement", Rule::Books, 200),
     route("GET", "/api/v1/market/settings", Rule::SignedIn, 200),
     route("PUT", "/api/v1/market/settings", Rule::Committee, 200),
+    // The market's exports let through whom the JSON route they mirror lets through.
+    route(
+        "GET",
+        "/api/v1/exports/services.{format}",
+        Rule::SignedIn,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/exports/subscriptions.{format}",
+        Rule::SignedIn,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/exports/requests.{format}",
+        Rule::SignedIn,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/billing-runs/{id}/charges.{format}",
+        Rule::Oversight,
+        200,
+    ),
+    route(
+        "GET",
+        "/api/v1/teams/{id}/statement.{format}",
+        Rule::Books,
+        200,
+    ),
 ];

@@ -3,13 +3,17 @@
 //! team's statement. Each command acts as the `--as` user and is allowed exactly what the API
 //! allows that user.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
 use super::round::{actor, api, date, portfolio_currency};
 use super::table::{Align, Table};
 use crate::db::market::requests::{Request, RequestFilter};
+use crate::db::market::services::Service;
 use crate::db::market::subscriptions::{Subscription, SubscriptionFilter};
+use crate::db::teams::Team;
 use crate::db::{DatabaseUrl, DbConnection};
 use crate::domain::{Actor, BillingPeriod, Currency, RequestStatus, time};
 use crate::services::market::billing::{self, Billing};
@@ -73,6 +77,9 @@ struct Session<'a> {
     actor: Actor,
     currency: Currency,
     now: DateTime<Utc>,
+    /// Team and service names by id, read once: the tables show names, as the pages do.
+    teams: BTreeMap<i64, String>,
+    services: BTreeMap<i64, String>,
 }
 
 pub fn run(url: &DatabaseUrl, acting_as: &str, command: MarketCommand) -> anyhow::Result<()> {
@@ -81,11 +88,21 @@ pub fn run(url: &DatabaseUrl, acting_as: &str, command: MarketCommand) -> anyhow
     let actor = actor(&mut conn, acting_as)?;
     let currency = Currency::parse("currency", &portfolio_currency(&mut conn)?)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let teams = Team::list(&mut conn, None)?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    let services = Service::list(&mut conn, None)?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
     let mut s = Session {
         conn: &mut conn,
         actor,
         currency,
         now: time::now(),
+        teams,
+        services,
     };
     match command {
         MarketCommand::Services => s.services(),
@@ -107,6 +124,20 @@ impl Session<'_> {
         self.currency.format_amount(minor_units)
     }
 
+    fn team(&self, id: i64) -> String {
+        self.teams
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn service(&self, id: i64) -> String {
+        self.services
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
     /// A partner sees only what its own team takes, files or provides.
     fn party(&self) -> Option<i64> {
         (!self.actor.reads_all_teams()).then_some(self.actor.team_id.unwrap_or(-1))
@@ -116,7 +147,7 @@ impl Session<'_> {
         let mut table = Table::new(&[
             ("service", Align::Right),
             ("name", Align::Left),
-            ("provider", Align::Right),
+            ("provider", Align::Left),
             ("price", Align::Right),
             ("per", Align::Left),
             ("subscribers", Align::Right),
@@ -130,7 +161,7 @@ impl Session<'_> {
             table.row(vec![
                 l.service.id.to_string(),
                 l.service.name.clone(),
-                l.service.provider_team_id.to_string(),
+                self.team(l.service.provider_team_id),
                 plan.map_or("no plan".into(), |p| self.money(p.price)),
                 plan.and_then(|p| p.quantity_unit.clone())
                     .unwrap_or_else(|| "period".into()),
@@ -152,8 +183,8 @@ impl Session<'_> {
         };
         let mut table = Table::new(&[
             ("subscription", Align::Right),
-            ("service", Align::Right),
-            ("team", Align::Right),
+            ("service", Align::Left),
+            ("team", Align::Left),
             ("bet", Align::Right),
             ("quantity", Align::Right),
             ("starts", Align::Left),
@@ -162,8 +193,8 @@ impl Session<'_> {
         for s in Subscription::list(self.conn, &filter)? {
             table.row(vec![
                 s.id.to_string(),
-                s.service_id.to_string(),
-                s.team_id.to_string(),
+                self.service(s.service_id),
+                self.team(s.team_id),
                 s.bet_id.map_or(String::new(), |b| b.to_string()),
                 s.quantity.to_string(),
                 date(s.starts_at.and_utc()),
@@ -188,8 +219,8 @@ impl Session<'_> {
         };
         let mut table = Table::new(&[
             ("request", Align::Right),
-            ("service", Align::Right),
-            ("team", Align::Right),
+            ("service", Align::Left),
+            ("team", Align::Left),
             ("quantity", Align::Right),
             ("status", Align::Left),
             ("maximum", Align::Right),
@@ -203,8 +234,8 @@ impl Session<'_> {
             }
             table.row(vec![
                 r.id.to_string(),
-                r.service_id.to_string(),
-                r.team_id.to_string(),
+                self.service(r.service_id),
+                self.team(r.team_id),
                 r.quantity.to_string(),
                 now_status.to_string(),
                 self.money(r.max_total),
@@ -275,9 +306,9 @@ impl Session<'_> {
     fn print_billing(&self, billing: &Billing) {
         let mut table = Table::new(&[
             ("subscription", Align::Right),
-            ("service", Align::Right),
-            ("team", Align::Right),
-            ("provider", Align::Right),
+            ("service", Align::Left),
+            ("team", Align::Left),
+            ("provider", Align::Left),
             ("units", Align::Right),
             ("amount", Align::Right),
             ("", Align::Left),
@@ -285,9 +316,9 @@ impl Session<'_> {
         for c in &billing.charges {
             table.row(vec![
                 c.subscription_id.to_string(),
-                c.service_id.to_string(),
-                c.team_id.to_string(),
-                c.provider_team_id.to_string(),
+                self.service(c.service_id),
+                self.team(c.team_id),
+                self.team(c.provider_team_id),
                 c.units.to_string(),
                 self.money(c.amount),
                 if c.paid {
@@ -331,7 +362,8 @@ impl Session<'_> {
             table.row(vec![label.into(), self.money(amount)]);
         }
         println!(
-            "Team {team}, {} to {} ({})\n{}",
+            "{}, {} to {} ({})\n{}",
+            self.team(team),
             date(from),
             date(to),
             self.currency.code(),
@@ -342,9 +374,9 @@ impl Session<'_> {
         }
         for u in &s.unpaid {
             println!(
-                "unpaid: subscription {} to service {}, {} (billing run {})",
+                "unpaid: subscription {} to {}, {} (billing run {})",
                 u.subscription_id,
-                u.service_id,
+                self.service(u.service_id),
                 self.money(u.amount),
                 u.billing_run_id
             );

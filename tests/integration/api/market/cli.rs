@@ -24,7 +24,10 @@ async fn the_terminal_shows_the_market_bills_and_prints_a_statement_that_reconci
     let (ok, out, err) = cli(db, &["market", "services"]);
     assert!(ok, "{err}");
     assert!(
-        out.contains("Payments platform") && out.contains("200.00") && out.contains("seat"),
+        out.contains("Payments platform")
+            && out.contains("200.00")
+            && out.contains("seat")
+            && out.contains("Platform"),
         "{out}"
     );
     let (ok, out, _) = cli(db, &["market", "requests", "--status", "quoted"]);
@@ -36,6 +39,11 @@ async fn the_terminal_shows_the_market_bills_and_prints_a_statement_that_reconci
     assert!(
         ok && out.lines().count() == 3,
         "a header, its rule and team B's one subscription:\n{out}"
+    );
+    // The tables name teams and services, as the pages do.
+    assert!(
+        out.contains("Pod B") && out.contains("Design system"),
+        "{out}"
     );
 
     // Billing is the committee's; a period is billed once.

@@ -7,7 +7,7 @@
 use fantoccini::{Client, Locator};
 
 use super::browser::{
-    browser_at, chromedriver, fits_the_viewport, shot_as_is, sign_in, sign_out, source,
+    browser_at, chromedriver, fits_the_viewport, shot, shot_as_is, sign_in, sign_out, source,
 };
 use super::journey::serve_the_demo;
 
@@ -51,11 +51,18 @@ async fn the_market_pages_read_well_on_a_phone_and_a_laptop_and_take_an_order() 
                 let html = source(&c).await;
                 assert!(!html.contains("Status 5"), "{role} {page}: {html}");
                 fits_the_viewport(&c, &format!("{role} at {width} px on {page}")).await;
-                let name = format!(
-                    "market-{role}-{width}-{}",
-                    page.trim_matches('/').replace('/', "-")
-                );
-                shot_as_is(&c, &name).await;
+                let slug = match page.trim_matches('/') {
+                    "" => "portfolio".to_owned(),
+                    path => path.replace('/', "-"),
+                };
+                let name = format!("market-{role}-{width}-{slug}");
+                if width < 500 {
+                    shot_as_is(&c, &name).await;
+                } else {
+                    // Full length; the width was checked above, before the resize.
+                    shot(&c, &name).await;
+                    c.set_window_size(width, 900).await.unwrap();
+                }
             }
             sign_out(&c).await;
         }

@@ -274,7 +274,8 @@ fn statement_view(
 }
 
 /// One series per kind of flow over the statement's periods; costs are negative (drawn below
-/// the axis). Series that never move are left out.
+/// the axis). Always the same series in the same order, grants last, so each keeps its colour
+/// in both charts.
 fn flow_series(s: &Statement, with_grants: bool) -> (Vec<String>, Vec<Series>) {
     let categories = s.periods.iter().map(|p| p.period.clone()).collect();
     let series_of = |name: &str, f: fn(&Flows) -> i64| Series {
@@ -282,21 +283,22 @@ fn flow_series(s: &Statement, with_grants: bool) -> (Vec<String>, Vec<Series>) {
         values: s.periods.iter().map(|p| f(&p.flows)).collect(),
         ended_after: None,
     };
-    let mut all = Vec::new();
-    if with_grants {
-        all.push(series_of("Grants", |f| f.grants));
-    }
-    all.extend([
+    let mut all = vec![
         series_of("Subscription revenue", |f| f.subscription_revenue),
         series_of("Request revenue", |f| f.request_revenue),
         series_of("Subscriptions paid", |f| -f.subscription_costs),
         series_of("Requests paid", |f| -f.request_costs),
-    ]);
-    let moving = all
-        .into_iter()
-        .filter(|s| s.values.iter().any(|v| *v != 0))
-        .collect();
-    (categories, moving)
+    ];
+    if with_grants {
+        all.push(series_of("Grants", |f| f.grants));
+    }
+    (categories, all)
+}
+
+/// Whether anything moved in the market over the statement.
+fn market_moved(s: &Statement) -> bool {
+    let f = &s.flows;
+    f.subscription_revenue + f.request_revenue + f.subscription_costs + f.request_costs != 0
 }
 
 fn signed(c: &Currency, amount: i64) -> String {
@@ -330,10 +332,10 @@ fn statement_chart(s: &Statement, team: &str, c: &Currency) -> String {
 
 /// The same without the grants: what the team earned from its services and paid for others'.
 fn market_chart(s: &Statement, team: &str, c: &Currency) -> Option<String> {
-    let (categories, series) = flow_series(s, false);
-    if series.is_empty() {
+    if !market_moved(s) {
         return None;
     }
+    let (categories, series) = flow_series(s, false);
     let f = &s.flows;
     let earned = f.subscription_revenue + f.request_revenue;
     let paid = f.subscription_costs + f.request_costs;

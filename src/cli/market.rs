@@ -3,21 +3,18 @@
 //! team's statement. Each command acts as the `--as` user and is allowed exactly what the API
 //! allows that user.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
 use super::round::{actor, api, date, portfolio_currency};
 use super::table::{Align, Table};
 use crate::db::market::requests::{Request, RequestFilter};
-use crate::db::market::services::Service;
 use crate::db::market::subscriptions::{Subscription, SubscriptionFilter};
-use crate::db::teams::Team;
 use crate::db::{DatabaseUrl, DbConnection};
 use crate::domain::{Actor, BillingPeriod, Currency, RequestStatus, time};
 use crate::services::market::billing::{self, Billing};
 use crate::services::market::catalogue::{self, plan_at};
+use crate::services::market::names::{Names, party};
 use crate::services::market::requests::status_at;
 use crate::services::market::{period_length, statement};
 
@@ -77,9 +74,8 @@ struct Session<'a> {
     actor: Actor,
     currency: Currency,
     now: DateTime<Utc>,
-    /// Team and service names by id, read once: the tables show names, as the pages do.
-    teams: BTreeMap<i64, String>,
-    services: BTreeMap<i64, String>,
+    /// Team and service names, read once: the tables show names, as the pages do.
+    names: Names,
 }
 
 pub fn run(url: &DatabaseUrl, acting_as: &str, command: MarketCommand) -> anyhow::Result<()> {
@@ -88,21 +84,13 @@ pub fn run(url: &DatabaseUrl, acting_as: &str, command: MarketCommand) -> anyhow
     let actor = actor(&mut conn, acting_as)?;
     let currency = Currency::parse("currency", &portfolio_currency(&mut conn)?)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let teams = Team::list(&mut conn, None)?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
-    let services = Service::list(&mut conn, None)?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
+    let names = Names::load(&mut conn).map_err(api)?;
     let mut s = Session {
         conn: &mut conn,
         actor,
         currency,
         now: time::now(),
-        teams,
-        services,
+        names,
     };
     match command {
         MarketCommand::Services => s.services(),
@@ -125,22 +113,16 @@ impl Session<'_> {
     }
 
     fn team(&self, id: i64) -> String {
-        self.teams
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+        self.names.team(id)
     }
 
     fn service(&self, id: i64) -> String {
-        self.services
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+        self.names.service(id)
     }
 
     /// A partner sees only what its own team takes, files or provides.
     fn party(&self) -> Option<i64> {
-        (!self.actor.reads_all_teams()).then_some(self.actor.team_id.unwrap_or(-1))
+        party(&self.actor)
     }
 
     fn services(&mut self) -> anyhow::Result<()> {

@@ -3,7 +3,6 @@
 //! `GET /market/settings`, `PUT /market/settings` (the billing period; committee).
 
 use actix_web::{get, put, web};
-use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -15,8 +14,9 @@ use crate::domain::time::parse_text;
 use crate::domain::{Money, PeriodLength};
 use crate::error::AppError;
 use crate::services::market::accounts::{self, TeamAccount};
+use crate::services::market::export::statement_range;
+use crate::services::market::require_books;
 use crate::services::market::statement::{self, Statement};
-use crate::services::market::{current_period, require_books};
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -118,18 +118,7 @@ pub async fn get_statement(
     let now = state.clock.now();
     let actor = caller.0.clone();
     let statement = db::run(&state.pool, move |conn| {
-        let current = current_period(conn, now)?;
-        let from = from.unwrap_or_else(|| current.start());
-        let to = to.unwrap_or_else(|| current.end());
-        if from < crate::domain::time::earliest() {
-            return Err(AppError::invalid("from", "must be in 1970 or later"));
-        }
-        if to - from > TimeDelta::days(3_660) {
-            return Err(AppError::invalid(
-                "to",
-                "a statement covers at most ten years",
-            ));
-        }
+        let (from, to) = statement_range(conn, (from, to), now)?;
         statement::statement(conn, &actor, id, from, to)
     })
     .await?;

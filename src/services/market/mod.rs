@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod export;
 pub mod glance;
 pub mod idempotency;
+pub mod names;
 pub mod queue;
 pub mod requests;
 pub mod statement;

@@ -14,44 +14,29 @@ pub use orders::{
     RequestView, SubscriptionState, SubscriptionView, request_view, subscription_view,
 };
 
-use std::collections::BTreeMap;
-
 use crate::db::DbConnection;
-use crate::db::market::services::Service;
-use crate::db::teams::Team;
 use crate::domain::PeriodLength;
 use crate::error::AppError;
+use crate::services::market::names::Names;
 
-/// The names market views show, read once per answer.
+/// The names market views show, read once per answer, and the portfolio's period length.
 pub struct Lookup {
-    pub services: BTreeMap<i64, Service>,
-    pub teams: BTreeMap<i64, String>,
+    pub names: Names,
     pub length: PeriodLength,
 }
 
 impl Lookup {
     pub fn load(conn: &mut DbConnection) -> Result<Self, AppError> {
         Ok(Self {
-            services: Service::list(conn, None)?
-                .into_iter()
-                .map(|s| (s.id, s))
-                .collect(),
-            teams: Team::list(conn, None)?
-                .into_iter()
-                .map(|t| (t.id, t.name))
-                .collect(),
+            names: Names::load(conn)?,
             length: crate::services::market::period_length(conn)?,
         })
     }
+}
 
-    fn team(&self, id: i64) -> String {
-        self.teams.get(&id).cloned().unwrap_or_default()
-    }
-
-    fn service(&self, id: i64) -> String {
-        self.services
-            .get(&id)
-            .map(|s| s.name.clone())
-            .unwrap_or_default()
+impl std::ops::Deref for Lookup {
+    type Target = Names;
+    fn deref(&self) -> &Names {
+        &self.names
     }
 }

@@ -8,39 +8,26 @@ use chrono::{DateTime, Utc};
 
 use crate::db::market::plans::RequestType;
 use crate::db::market::requests::Request;
-use crate::db::market::services::Service;
 use crate::db::market::subscriptions::Subscription;
 use crate::domain::{Actor, Currency, RequestStatus};
+use crate::services::market::names::Names as MarketNames;
 use crate::services::market::queue::Queue;
 use crate::services::market::requests::status_at;
 use crate::services::market::subscriptions::SubscriptionState;
 use crate::web::format;
 use crate::web::view::{Chip, chip};
 
-/// Names the rows show, read once per page.
+/// Names the rows show, read once per page: the market's, and the bets' and request types'.
 pub struct Names {
-    pub teams: BTreeMap<i64, String>,
-    pub services: BTreeMap<i64, Service>,
+    pub market: MarketNames,
     pub bets: BTreeMap<i64, String>,
     pub types: BTreeMap<i64, RequestType>,
 }
 
-impl Names {
-    fn team(&self, id: i64) -> String {
-        self.teams.get(&id).cloned().unwrap_or_default()
-    }
-
-    fn service(&self, id: i64) -> String {
-        self.services
-            .get(&id)
-            .map(|s| s.name.clone())
-            .unwrap_or_default()
-    }
-
-    fn provider(&self, service_id: i64) -> i64 {
-        self.services
-            .get(&service_id)
-            .map_or(0, |s| s.provider_team_id)
+impl std::ops::Deref for Names {
+    type Target = MarketNames;
+    fn deref(&self) -> &MarketNames {
+        &self.market
     }
 }
 

@@ -15,13 +15,12 @@ use crate::db::bets::{Bet, BetFilter};
 use crate::db::market::billing::BillingRun;
 use crate::db::market::plans::RequestType;
 use crate::db::market::requests::{Request, RequestFilter};
-use crate::db::market::services::Service;
 use crate::db::market::subscriptions::{Subscription, SubscriptionFilter};
-use crate::db::teams::Team;
 use crate::domain::{Actor, BillingPeriod, Currency, RequestStatus};
 use crate::error::AppError;
 use crate::services::market::accounts::{TeamAccount, team_account};
 use crate::services::market::current_period;
+use crate::services::market::names::Names as MarketNames;
 use crate::services::market::queue::{Queue, queue_of};
 use crate::services::market::statement::{Flows, Statement, statement};
 use crate::web::charts::{Series, StackedBars, stacked_bars};
@@ -141,14 +140,7 @@ pub fn load(
     type_ids.sort_unstable();
     type_ids.dedup();
     let names = Names {
-        teams: Team::list(conn, None)?
-            .into_iter()
-            .map(|t| (t.id, t.name))
-            .collect(),
-        services: Service::list(conn, None)?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect(),
+        market: MarketNames::load(conn)?,
         bets: Bet::page(conn, &BetFilter::default(), 0, i64::MAX)?
             .0
             .into_iter()
@@ -247,7 +239,6 @@ fn statement_view(
             }
         })
         .collect();
-    let label = |id: i64| names.teams.get(&id).cloned().unwrap_or_default();
     StatementView {
         chart: statement_chart(s, team, c),
         market_chart: market_chart(s, team, c),
@@ -256,14 +247,10 @@ fn statement_view(
             .unpaid
             .iter()
             .map(|u| UnpaidRow {
-                service: names
-                    .services
-                    .get(&u.service_id)
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default(),
+                service: names.service(u.service_id),
                 period: runs.get(&u.billing_run_id).cloned().unwrap_or_default(),
-                owed_by: label(u.team_id),
-                owed_to: label(u.provider_team_id),
+                owed_by: names.team(u.team_id),
+                owed_to: names.team(u.provider_team_id),
                 amount: c.format_amount(u.amount),
                 shortfall: c.format_amount(u.shortfall),
             })

@@ -1,5 +1,12 @@
 //! The bank's checks, shared by the crash and simulation tests: a round is committed whole or
-//! not at all, and the books always balance.
+//! not at all, and the books always balance, rounds and market together. The market's part
+//! (billing runs, requests and their holds, overdraft limits) is in [`market`], the teams'
+//! statements in [`statements`].
+
+mod market;
+mod statements;
+
+pub use market::billing_run_is_committed_whole_or_not_at_all;
 
 use std::collections::BTreeMap;
 
@@ -7,7 +14,7 @@ use diesel::prelude::*;
 use horserace::db::DbConnection;
 use horserace::db::ledger::{Account, Entry};
 use horserace::db::rounds::{Round, RoundResultRow};
-use horserace::db::schema::{audit_log, bets, rounds};
+use horserace::db::schema::{audit_log, bets, ledger_entries, rounds};
 use serde_json::Value;
 
 use crate::harness::{Api, exact_f64, whole_i64};
@@ -198,10 +205,12 @@ fn the_commit_is_written_whole(
     assert!(round.engine_input.is_some() && round.report_ids.is_some() && round.preview.is_some());
 }
 
-/// The whole bank: the ledger sums to zero; each committed round's grants plus reserve equal
-/// its budget, no grant is negative and none above the cap unless pinned; the ledger pays each
-/// grant once to the right team; every account's balance is what the rounds granted; and the
-/// server's own verification passes for every committed round.
+/// The whole bank: the ledger sums to zero over every account (portfolio, team and hold
+/// accounts) and each balance is what the entries say; every entry comes from exactly one
+/// committed round, committed billing run or request; the rounds hold ([`check_rounds`]), the
+/// market holds ([`market::check_market`]), every account's balance is what the rounds granted
+/// and the market moved, worked out from the rounds' results, the runs' charges and the
+/// requests' offers rather than from the entries; and every team's statement reconciles.
 pub async fn check_books(api: &Api, admin: &str, conn: &mut DbConnection) {
     let ledger = api
         .get("/api/v1/ledger?per_page=1", admin)
@@ -215,7 +224,85 @@ pub async fn check_books(api: &Api, admin: &str, conn: &mut DbConnection) {
         .map(|a| (a["id"].as_i64().unwrap(), a["balance"].as_i64().unwrap()))
         .collect();
     assert_eq!(balances.values().sum::<i64>(), 0);
+    let entries = all_entries(conn);
+    let mut summed: BTreeMap<i64, i64> = balances.keys().map(|a| (*a, 0)).collect();
+    for e in &entries {
+        *summed.entry(e.to_account).or_default() += e.amount;
+        *summed.entry(e.from_account).or_default() -= e.amount;
+    }
+    assert_eq!(summed, balances, "the balances are the sums of the entries");
+    for e in &entries {
+        entry_has_one_origin(e);
+    }
 
+    let mut expected: BTreeMap<i64, i64> = BTreeMap::new();
+    let round_entries = check_rounds(api, admin, conn, &mut expected).await;
+    let market_entries = market::check_market(conn, &entries, &balances, &mut expected);
+    assert_eq!(
+        ledger.body["entries"]["total"].as_u64(),
+        Some((round_entries + market_entries) as u64),
+        "every ledger entry belongs to a committed round, a committed billing run or a request"
+    );
+    assert_eq!(entries.len(), round_entries + market_entries);
+    for (account, balance) in &balances {
+        assert_eq!(
+            expected.get(account).copied().unwrap_or(0),
+            *balance,
+            "account {account}'s balance is what the rounds granted and the market moved"
+        );
+    }
+    statements::check_statements(api, admin, conn, &entries, &balances).await;
+}
+
+/// Every ledger entry, in id order.
+fn all_entries(conn: &mut DbConnection) -> Vec<Entry> {
+    ledger_entries::table
+        .select(Entry::as_select())
+        .order(ledger_entries::id)
+        .load(conn)
+        .expect("ledger entries")
+}
+
+/// An entry names what moved it, and only that: a grant its round and bet, a charge its
+/// billing run and subscription, a hold, release or payment its request.
+fn entry_has_one_origin(e: &Entry) {
+    use horserace::domain::EntryKind;
+    let origin = (
+        e.round_id.is_some(),
+        e.billing_run_id.is_some(),
+        e.request_id.is_some(),
+    );
+    let expected = match e.kind {
+        EntryKind::Grant => (true, false, false),
+        EntryKind::Charge => (false, true, false),
+        EntryKind::Hold | EntryKind::Release | EntryKind::Payment => (false, false, true),
+    };
+    assert_eq!(
+        origin, expected,
+        "entry {} has the wrong origin: {e:?}",
+        e.id
+    );
+    assert!(e.amount > 0, "entry {} moves {}", e.id, e.amount);
+    assert_ne!(e.from_account, e.to_account, "entry {} goes nowhere", e.id);
+    if e.kind == EntryKind::Charge {
+        assert!(
+            e.subscription_id.is_some(),
+            "charge {} names no subscription",
+            e.id
+        );
+    }
+}
+
+/// The rounds: each committed round's grants plus reserve equal its budget, no grant is
+/// negative and none above the cap unless pinned, the ledger pays each grant once, and the
+/// server's own verification passes. Adds the grants to `expected` (balances by account);
+/// returns the number of the rounds' entries.
+async fn check_rounds(
+    api: &Api,
+    admin: &str,
+    conn: &mut DbConnection,
+    expected: &mut BTreeMap<i64, i64>,
+) -> usize {
     let (portfolio, team_accounts) = accounts(conn);
     let committed: Vec<Round> = rounds::table
         .filter(rounds::status.eq("committed"))
@@ -223,7 +310,6 @@ pub async fn check_books(api: &Api, admin: &str, conn: &mut DbConnection) {
         .select(Round::as_select())
         .load(conn)
         .expect("committed rounds");
-    let mut expected: BTreeMap<i64, i64> = BTreeMap::new();
     let mut entries_total = 0;
     for round in &committed {
         let id = round.id;
@@ -277,16 +363,5 @@ pub async fn check_books(api: &Api, admin: &str, conn: &mut DbConnection) {
             verdict.body
         );
     }
-    assert_eq!(
-        ledger.body["entries"]["total"].as_u64(),
-        Some(entries_total as u64),
-        "every ledger entry belongs to a committed round"
-    );
-    for (account, balance) in &balances {
-        assert_eq!(
-            expected.get(account).copied().unwrap_or(0),
-            *balance,
-            "account {account}'s balance is what the rounds granted"
-        );
-    }
+    entries_total
 }

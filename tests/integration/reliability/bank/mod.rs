@@ -1,8 +1,14 @@
 //! Bank check: a seeded random simulation of a portfolio's life through the API of a child
-//! server process that is now and then killed (between requests, during a commit, or during a
-//! batch of reports) and restarted. After every commit the books must balance: the ledger sums
-//! to zero, each round's grants plus reserve equal its budget, no grant is negative or above the
-//! cap unless pinned, each grant is paid once, and the server verifies every committed round.
+//! server process that is now and then killed (between requests, during a round's or a billing
+//! run's commit, during a batch of reports, a delivery or an acceptance) and restarted. Money
+//! moves through rounds and through the internal market: subscriptions billed period by period,
+//! requests quoted, accepted (held), raised, delivered (paid) or closed (released), with
+//! overdraft limits that leave some charges unpaid and refuse some acceptances. After every
+//! commit and crash the books must balance (`reliability::books::check_books`): the ledger sums
+//! to zero over every account, each round's grants plus reserve equal its budget, each grant and
+//! each paid charge is posted once, each hold account holds its team's accepted offers, no team
+//! is overdrawn beyond its limit, every team's statement reconciles, and the server verifies
+//! every committed round. The market's clock is explained in [`market`].
 //!
 //! The seed is printed; `HORSERACE_SIM_SEED=<seed>` replays a run (the moments the server is
 //! killed depend on timing, so a replay makes the same requests but may kill elsewhere).
@@ -11,9 +17,15 @@ use crate::harness::{Rng, SeedGuard, Server, connect, seed_from_env, spawn_unlim
 use crate::reliability::books::check_books;
 
 mod bets;
+mod billing;
+mod market;
+mod requests;
 mod rounds;
+mod settlement;
+mod setup;
 mod sim;
 
+use market::Market;
 use sim::{Sim, Writer};
 
 const STEPS: usize = 800;
@@ -69,10 +81,13 @@ async fn the_books_balance_through_a_random_portfolio_life() {
         committed: 0,
         crashes: 0,
         keys: 0,
+        // Enough periods to bill one every few dozen steps (at most ten years: a statement's).
+        market: Market::new(&app, (steps / 32).clamp(24, 110)),
     };
     for _ in 0..6 {
         sim.create_bet().await;
     }
+    sim.open_market(&app).await;
     for n in 0..steps {
         sim.step(n).await;
     }
@@ -80,11 +95,27 @@ async fn the_books_balance_through_a_random_portfolio_life() {
     while !sim.drafts.is_empty() {
         sim.commit(false).await;
     }
+    // And the market's last draft billed, and at least two periods however few the steps.
+    let left = |m: &Market| m.next_period.start() <= m.last_period.start();
+    while left(&sim.market) && (sim.market.run.is_some() || sim.market.billed < 2) {
+        sim.bill(false).await;
+    }
     check_books(&sim.api(), &sim.admin, &mut sim.conn).await;
+    let m = &sim.market;
+    let mut statuses = std::collections::BTreeMap::<&str, usize>::new();
+    for r in &m.requests {
+        *statuses.entry(r.status.as_str()).or_default() += 1;
+    }
+    println!("requests by status: {statuses:?}");
     println!(
-        "{steps} steps: {} bets, {} rounds committed, {} crashes",
+        "{steps} steps: {} bets, {} rounds committed, {} billing runs committed, {} subscriptions, {} requests ({} delivered, {} refused for funds), {} crashes",
         sim.bets.len(),
         sim.committed,
+        m.billed,
+        m.subscriptions.len(),
+        m.requests.len(),
+        m.delivered,
+        m.refused_for_funds,
         sim.crashes
     );
     assert!(

@@ -1,4 +1,6 @@
-//! The simulation's state, its helpers, and the dice that choose each step.
+//! The simulation's state, its helpers, and the dice that choose each step (the market's
+//! steps are in [`super::market`], [`super::requests`], [`super::billing`] and
+//! [`super::settlement`]).
 
 use std::collections::BTreeMap;
 
@@ -9,6 +11,8 @@ use serde_json::{Value, json};
 use crate::harness::Reply;
 use crate::harness::{Api, Rng, Server, at, days_ago};
 use crate::reliability::books::{bet_statuses, check_books};
+
+use super::market::Market;
 
 #[derive(Debug, Clone)]
 pub(super) struct Writer {
@@ -53,6 +57,7 @@ pub(super) struct Sim {
     pub(super) committed: usize,
     pub(super) crashes: usize,
     pub(super) keys: u64,
+    pub(super) market: Market,
 }
 
 impl Sim {
@@ -110,24 +115,7 @@ impl Sim {
     }
 
     pub(super) async fn step(&mut self, n: usize) {
-        // Weights: mostly reports; rounds often enough for a dozen commits per run.
-        let roll = self.rng.below(100);
-        let name = match roll {
-            0..=7 => "create bet",
-            8..=13 => "activate",
-            14..=37 => "report",
-            38..=42 => "correct",
-            43..=44 => "close",
-            45..=52 => "create round",
-            53..=59 => "pin",
-            60..=62 => "unpin",
-            63..=68 => "preview",
-            69..=70 => "delete draft",
-            71..=91 => "commit",
-            92..=94 => "crash during commit",
-            95..=96 => "crash during reports",
-            _ => "crash",
-        };
+        let name = self.roll();
         println!("step {n}: {name}");
         match name {
             "create bet" => self.create_bet().await,
@@ -143,10 +131,69 @@ impl Sim {
             "commit" => self.commit(false).await,
             "crash during commit" => self.commit(true).await,
             "crash during reports" => self.report_through_a_crash().await,
-            _ => {
+            "crash" => {
                 self.restart();
                 check_books(&self.api(), &self.admin, &mut self.conn).await;
             }
+            _ => self.market_step(name).await,
+        }
+    }
+
+    /// Weights, out of 150: the first 100 as before the market (mostly reports; rounds often
+    /// enough for a dozen commits per run), the last 50 the market's (mostly requests moving
+    /// along; a billing run every few dozen steps, so a run bills a dozen periods or more).
+    fn roll(&mut self) -> &'static str {
+        match self.rng.below(150) {
+            0..=7 => "create bet",
+            8..=13 => "activate",
+            14..=37 => "report",
+            38..=42 => "correct",
+            43..=44 => "close",
+            45..=52 => "create round",
+            53..=59 => "pin",
+            60..=62 => "unpin",
+            63..=68 => "preview",
+            69..=70 => "delete draft",
+            71..=91 => "commit",
+            92..=94 => "crash during commit",
+            95..=96 => "crash during reports",
+            97..=99 => "crash",
+            100..=103 => "subscribe",
+            104..=105 => "cancel subscription",
+            106..=113 => "file request",
+            114..=120 => "quote",
+            121..=127 => "accept",
+            128..=129 => "raise",
+            130 => "withdraw",
+            131 => "decline",
+            132..=133 => "cancel request",
+            134..=139 => "deliver",
+            140..=142 => "billing run",
+            143..=144 => "crash during billing commit",
+            145..=146 => "crash during delivery",
+            147..=148 => "crash during acceptance",
+            _ => "overdraft limit",
+        }
+    }
+
+    async fn market_step(&mut self, name: &str) {
+        match name {
+            "subscribe" => self.subscribe().await,
+            "cancel subscription" => self.cancel_subscription().await,
+            "file request" => self.file_request().await,
+            "quote" => self.quote().await,
+            "accept" => self.accept().await,
+            "raise" => self.raise().await,
+            "withdraw" => self.withdraw().await,
+            "decline" => self.decline().await,
+            "cancel request" => self.cancel_request().await,
+            "deliver" => self.deliver().await,
+            "billing run" => self.bill(false).await,
+            "crash during billing commit" => self.bill(true).await,
+            "crash during delivery" => self.deliver_through_a_crash().await,
+            "crash during acceptance" => self.accept_through_a_crash().await,
+            "overdraft limit" => self.set_overdraft().await,
+            other => unreachable!("no step {other}"),
         }
     }
 }

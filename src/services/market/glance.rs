@@ -10,7 +10,6 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
-use super::accounts::team_account;
 use super::catalogue::listings;
 use super::current_period;
 use crate::db::DbConnection;
@@ -18,7 +17,7 @@ use crate::db::ledger::Account;
 use crate::db::market::services::Service;
 use crate::db::schema::ledger_entries;
 use crate::db::teams::Team;
-use crate::domain::{Actor, BillingPeriod, EntryKind};
+use crate::domain::{AccountKind, Actor, BillingPeriod, EntryKind};
 use crate::error::AppError;
 
 /// What one team paid another in a period, for subscriptions and delivered requests together.
@@ -99,8 +98,9 @@ pub fn glance(
     for _ in 0..earlier {
         first = first.previous();
     }
-    let owners: BTreeMap<i64, i64> = Account::list(conn)?
-        .into_iter()
+    let accounts = Account::list(conn)?;
+    let owners: BTreeMap<i64, i64> = accounts
+        .iter()
         .filter_map(|a| Some((a.id, a.team_id?)))
         .collect();
     let mut periods = Vec::with_capacity(earlier + 1);
@@ -130,17 +130,20 @@ pub fn glance(
             .then(a.service.id.cmp(&b.service.id))
     });
     let teams = Team::list(conn, None)?;
+    // Every balance in one grouped read: a portfolio page must not read the ledger per team.
+    let balances = Account::balances(conn)?;
     let mut limits = Vec::new();
-    for team in &teams {
-        let account = team_account(conn, team.id)?;
-        let close = account.available.saturating_mul(10) <= account.overdraft_limit;
-        if account.balance < 0 || (account.overdraft_limit > 0 && close) {
+    for (team_id, own, hold) in team_account_pairs(&accounts) {
+        let balance = balances.get(&own.id).copied().unwrap_or(0);
+        let available = balance + own.overdraft_limit;
+        let close = available.saturating_mul(10) <= own.overdraft_limit;
+        if balance < 0 || (own.overdraft_limit > 0 && close) {
             limits.push(LimitStanding {
-                team_id: team.id,
-                balance: account.balance,
-                on_hold: account.on_hold,
-                overdraft_limit: account.overdraft_limit,
-                available: account.available,
+                team_id,
+                balance,
+                on_hold: hold.map_or(0, |h| balances.get(&h.id).copied().unwrap_or(0)),
+                overdraft_limit: own.overdraft_limit,
+                available,
             });
         }
     }
@@ -151,6 +154,23 @@ pub fn glance(
         limits,
         team_names: teams.into_iter().map(|t| (t.id, t.name)).collect(),
     })
+}
+
+/// Each team's own account and its hold account.
+fn team_account_pairs(accounts: &[Account]) -> Vec<(i64, &Account, Option<&Account>)> {
+    let holds: BTreeMap<i64, &Account> = accounts
+        .iter()
+        .filter(|a| a.kind == AccountKind::Hold)
+        .filter_map(|a| Some((a.team_id?, a)))
+        .collect();
+    accounts
+        .iter()
+        .filter(|a| a.kind == AccountKind::Team)
+        .filter_map(|own| {
+            let team = own.team_id?;
+            Some((team, own, holds.get(&team).copied()))
+        })
+        .collect()
 }
 
 /// Team-to-team payments in a period: charges (subscriber to provider) and payments (the

@@ -5,7 +5,8 @@
 //! cargo bench --bench suite                                   # SQLite, writes BENCHMARKS.md
 //! cargo bench --bench suite -- --postgres postgres://postgres@127.0.0.1:5432   # and PostgreSQL
 //! cargo bench --bench suite -- --quick                        # a small run that only checks it works
-//! cargo bench --bench suite -- --only single                  # one path (round, ingest, single, page, import)
+//! cargo bench --bench suite -- --only single                  # one path (round, ingest, single, page,
+//!                                                             # import, billing, statement)
 //!                                                             # into target/BENCHMARKS-only.md
 //! ```
 
@@ -19,6 +20,8 @@
 mod data;
 #[path = "suite/load.rs"]
 mod load;
+#[path = "suite/market.rs"]
+mod market;
 #[path = "suite/measure.rs"]
 mod measure;
 #[path = "suite/paths/mod.rs"]
@@ -39,6 +42,10 @@ pub struct Scale {
     pub load_seconds: u64,
     pub import_rows: usize,
     pub page_requests: usize,
+    /// Active subscriptions a billing run charges.
+    pub subscriptions: usize,
+    /// Market entries in the year a team statement covers.
+    pub market_entries: usize,
 }
 
 const FULL: Scale = Scale {
@@ -50,6 +57,8 @@ const FULL: Scale = Scale {
     load_seconds: 3,
     import_rows: 1_000_000,
     page_requests: 200,
+    subscriptions: 10_000,
+    market_entries: 100_000,
 };
 const QUICK: Scale = Scale {
     bets: 500,
@@ -60,6 +69,8 @@ const QUICK: Scale = Scale {
     load_seconds: 1,
     import_rows: 20_000,
     page_requests: 10,
+    subscriptions: 1_000,
+    market_entries: 10_000,
 };
 
 /// One line of the table.

@@ -385,7 +385,7 @@ fn random_grant(rng: &mut Rng) -> i64 {
 /// portfolio with months of reports and rounds has long had them. Gather them right after
 /// loading, as the paths would meet them, instead of measuring plans made for empty tables
 /// (a round's "which reports were corrected" read all 1,000,000 reports on such a plan).
-fn settle(conn: &mut DbConnection) {
+pub fn settle(conn: &mut DbConnection) {
     if let DbConnection::Postgresql(c) = conn {
         use diesel::connection::SimpleConnection;
         c.batch_execute("VACUUM ANALYZE").unwrap();

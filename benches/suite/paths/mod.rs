@@ -1,4 +1,4 @@
-//! The six pairs of the suite: each path users feel, beside its ceiling.
+//! The pairs of the suite: each path users feel, beside its ceiling.
 use horserace::config::Settings;
 use horserace::domain::{Actor, Role};
 use horserace::startup::Application;
@@ -6,15 +6,19 @@ use horserace::startup::Application;
 use crate::data::Database;
 use crate::{Line, Scale};
 
+mod billing;
 mod import;
 mod ingest;
 mod page;
 mod round;
+mod statement;
 
+use billing::billing_run;
 use import::import;
 use ingest::ingest;
 use page::portfolio_page;
 use round::round_and_engine;
+use statement::statement;
 
 fn admin() -> Actor {
     Actor {
@@ -62,6 +66,14 @@ pub async fn all(scale: Scale, postgres: Option<&str>, only: Option<&str>) -> Ve
     if wanted("import") {
         phase("CSV import");
         lines.push(import(scale, postgres).await);
+    }
+    if wanted("billing") {
+        phase("billing run");
+        lines.push(billing_run(scale, postgres));
+    }
+    if wanted("statement") {
+        phase("team statement");
+        lines.push(statement(scale, postgres).await);
     }
     phase("done");
     lines

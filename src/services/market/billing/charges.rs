@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::db::market::billing::Billable;
 use crate::db::market::plans::Plan;
 use crate::db::market::services::Service;
-use crate::db::market::subscriptions::Subscription;
 use crate::domain::{BillingPeriod, MAX_MINOR_UNITS};
 use crate::services::market::catalogue::MAX_UNITS;
 
@@ -54,14 +54,14 @@ pub struct Books {
 /// Charges the subscriptions in ascending id against the books; pure.
 pub fn charge_all(
     period: BillingPeriod,
-    subscriptions: &[Subscription],
+    subscriptions: &[Billable],
     plans: &BTreeMap<i64, Plan>,
     services: &BTreeMap<i64, Service>,
     books: &Books,
 ) -> Billing {
     let mut available = books.available.clone();
     let mut charges = Vec::with_capacity(subscriptions.len());
-    let mut order: Vec<&Subscription> = subscriptions.iter().collect();
+    let mut order: Vec<&Billable> = subscriptions.iter().collect();
     order.sort_by_key(|s| s.id);
     for s in order {
         let (Some(plan), Some(service)) = (plans.get(&s.service_id), services.get(&s.service_id))
@@ -122,19 +122,13 @@ mod tests {
     use super::*;
     use crate::domain::PeriodLength;
 
-    fn subscription(id: i64, service_id: i64, team_id: i64, quantity: i64) -> Subscription {
-        Subscription {
+    fn subscription(id: i64, service_id: i64, team_id: i64, quantity: i64) -> Billable {
+        Billable {
             id,
             service_id,
             team_id,
             bet_id: None,
             quantity,
-            starts_at: NaiveDateTime::default(),
-            ends_at: None,
-            created_by: 1,
-            created_at: NaiveDateTime::default(),
-            cancelled_by: None,
-            cancelled_at: None,
         }
     }
 
@@ -162,7 +156,7 @@ mod tests {
         }
     }
 
-    fn run(subscriptions: &[Subscription], available: &[(i64, i64)]) -> Billing {
+    fn run(subscriptions: &[Billable], available: &[(i64, i64)]) -> Billing {
         // Service 1 (team 10) costs 100 a seat; service 2 (team 20) a flat 500.
         let plans = BTreeMap::from([(1, plan(1, 100, true)), (2, plan(2, 500, false))]);
         let services = BTreeMap::from([(1, service(1, 10)), (2, service(2, 20))]);

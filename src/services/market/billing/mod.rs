@@ -14,10 +14,9 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::db::ledger::{Account, Entry, TeamAccounts};
-use crate::db::market::billing::{BillingRun, CommittedRun, NewBillingRun, UnpaidCharge};
+use crate::db::market::billing::{Billable, BillingRun, CommittedRun, NewBillingRun, UnpaidCharge};
 use crate::db::market::plans::Plan;
 use crate::db::market::services::Service;
-use crate::db::market::subscriptions::Subscription;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, BillingPeriod, BillingRunStatus};
 use crate::error::AppError;
@@ -34,7 +33,7 @@ fn period_of(run: &BillingRun) -> Result<BillingPeriod, AppError> {
 /// payers' accounts between reading these and reading the balances.
 struct Inputs {
     period: BillingPeriod,
-    subscriptions: Vec<Subscription>,
+    subscriptions: Vec<Billable>,
     plans: BTreeMap<i64, Plan>,
     services: BTreeMap<i64, Service>,
     accounts: TeamAccounts,
@@ -45,7 +44,7 @@ impl Inputs {
         let start = period.start().naive_utc();
         Ok(Self {
             period,
-            subscriptions: Subscription::billable(conn, start)?,
+            subscriptions: Billable::of_period(conn, start)?,
             plans: Plan::in_force(conn, start)?
                 .into_iter()
                 .map(|p| (p.service_id, p))

@@ -87,24 +87,6 @@ impl Subscription {
         query.load(conn)
     }
 
-    /// The subscriptions a billing run of the period starting at `start` charges: started at
-    /// or before it, not ended by then; in ascending id, the order they are charged in.
-    pub fn billable(
-        conn: &mut DbConnection,
-        start: NaiveDateTime,
-    ) -> QueryResult<Vec<Subscription>> {
-        subscriptions::table
-            .filter(subscriptions::starts_at.le(start))
-            .filter(
-                subscriptions::ends_at
-                    .is_null()
-                    .or(subscriptions::ends_at.gt(start)),
-            )
-            .select(Subscription::as_select())
-            .order(subscriptions::id)
-            .load(conn)
-    }
-
     /// Ends the subscription at `ends_at`, if it is not ended yet; false if it was.
     pub fn cancel(
         conn: &mut DbConnection,

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::orders::{Names, RequestRow, SubscriptionRow, request_row, subscription_row};
 use crate::db::DbConnection;
-use crate::db::bets::{Bet, BetFilter};
+use crate::db::bets::Bet;
 use crate::db::market::billing::BillingRun;
 use crate::db::market::plans::RequestType;
 use crate::db::market::requests::{Request, RequestFilter};
@@ -139,10 +139,17 @@ pub fn load(
     let mut type_ids: Vec<i64> = requests.iter().map(|r| r.request_type_id).collect();
     type_ids.sort_unstable();
     type_ids.dedup();
+    // Only the bets the rows name: a portfolio may hold thousands.
+    let mut bet_ids: Vec<i64> = subscriptions
+        .iter()
+        .filter_map(|s| s.bet_id)
+        .chain(requests.iter().filter_map(|r| r.bet_id))
+        .collect();
+    bet_ids.sort_unstable();
+    bet_ids.dedup();
     let names = Names {
         market: MarketNames::load(conn)?,
-        bets: Bet::page(conn, &BetFilter::default(), 0, i64::MAX)?
-            .0
+        bets: Bet::find_many(conn, &bet_ids)?
             .into_iter()
             .map(|b| (b.id, b.title))
             .collect(),

@@ -11,7 +11,7 @@ use horserace::db::ledger::{Account, Entry};
 use horserace::db::market::billing::{BillingRun, UnpaidCharge};
 use horserace::db::market::requests::Request;
 use horserace::db::market::services::Service;
-use horserace::db::market::subscriptions::Subscription;
+use horserace::db::market::subscriptions::{Subscription, SubscriptionFilter};
 use horserace::db::schema::{audit_log, billing_runs, ledger_entries, requests};
 use horserace::domain::{AccountKind, BillingRunStatus, EntryKind, RequestStatus};
 use serde_json::Value;
@@ -237,9 +237,12 @@ fn post_charges(
         .iter()
         .map(|c| c["subscription_id"].as_i64().unwrap())
         .collect();
-    let billable: Vec<i64> = Subscription::billable(conn, run.period_start)
-        .expect("billable subscriptions")
+    // Derived here from every subscription, not by the query the run itself uses.
+    let start = run.period_start;
+    let billable: Vec<i64> = Subscription::list(conn, &SubscriptionFilter::default())
+        .expect("subscriptions")
         .iter()
+        .filter(|s| s.starts_at <= start && s.ends_at.is_none_or(|e| e > start))
         .map(|s| s.id)
         .collect();
     assert_eq!(

@@ -1,4 +1,5 @@
-//! Writes sample charts to /tmp/charts/*.svg for a visual check:
+//! Writes sample charts to /tmp/charts/*.svg for a visual check, each big chart in both its
+//! layouts (`NAME-wide.svg`, `NAME-narrow.svg`):
 //! `cargo run --example render_charts && for f in /tmp/charts/*.svg; do rsvg-convert -w 900 "$f" -o "${f%.svg}.png"; done`
 
 use std::fs;
@@ -136,6 +137,7 @@ fn money_over_rounds(names: &[&str], killed: Option<(usize, usize)>) -> String {
                 name: (*name).into(),
                 values,
                 ended_after: ended,
+                key: i64::try_from(i).ok(),
             }
         })
         .collect();
@@ -203,11 +205,13 @@ fn stress() -> (String, String) {
             name: "A bet with a very long name about mobile messaging for small teams".into(),
             values: (0..24).map(|i| 1_000_000 + i * 50_000).collect(),
             ended_after: None,
+            key: Some(1),
         },
         Series {
             name: "Short".into(),
             values: (0..24).map(|i| if i < 10 { 700_000 } else { 0 }).collect(),
             ended_after: Some(9),
+            key: Some(2),
         },
     ];
     let stacked = stacked_bars(&StackedBars {
@@ -358,8 +362,19 @@ fn main() -> std::io::Result<()> {
             }),
         ),
     ];
-    for (name, svg) in samples {
-        fs::write(format!("/tmp/charts/{name}.svg"), svg)?;
+    for (name, html) in samples {
+        // A big chart is `<div class="chart-wide">SVG</div><div class="chart-narrow">SVG</div>`.
+        let layouts = html
+            .strip_prefix("<div class=\"chart-wide\">")
+            .and_then(|r| r.strip_suffix("</div>"))
+            .and_then(|r| r.split_once("</div><div class=\"chart-narrow\">"));
+        match layouts {
+            Some((wide, narrow)) => {
+                fs::write(format!("/tmp/charts/{name}-wide.svg"), wide)?;
+                fs::write(format!("/tmp/charts/{name}-narrow.svg"), narrow)?;
+            }
+            None => fs::write(format!("/tmp/charts/{name}.svg"), html)?,
+        }
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
@@ -84,6 +84,7 @@ impl Application {
         let openapi = web::Data::new(openapi);
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::web::error_frame::framed))
                 .wrap(from_fn(crate::metrics::observe))
                 .app_data(state.clone())
                 .app_data(routes.clone())
@@ -137,7 +138,11 @@ impl Application {
 
 /// A request no route took: the API's envelope for the API's paths, a page for the rest
 /// (people browsing get a page; programs get the envelope).
-async fn not_routed(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
+async fn not_routed(
+    req: HttpRequest,
+    table: web::Data<RouteTable>,
+) -> Result<HttpResponse, crate::web::error::WebError> {
+    // An error, not a rendered page, so that the pages' frame can put it in the top bar.
     api::fallback::not_routed(&req, &table)
-        .unwrap_or_else(|| crate::web::error::WebError::not_found("This page").error_response())
+        .ok_or_else(|| crate::web::error::WebError::not_found("This page"))
 }

@@ -51,6 +51,12 @@ impl Clock {
     }
 }
 
+/// An instant as the pages write it, for messages made below the web layer (errors the pages
+/// and the API both show): `"2026-06-30 14:05 UTC"`, never RFC 3339.
+pub fn display(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 /// The earliest instant horserace accepts anywhere: nothing it measures predates it.
 pub fn earliest() -> DateTime<Utc> {
     DateTime::<Utc>::UNIX_EPOCH

@@ -1,5 +1,6 @@
 //! Failures of the pages: a redirect to the sign-in page, or an error page in words. The same
-//! statuses as the API, rendered as HTML.
+//! statuses as the API, rendered as HTML; `error_frame` renders them again inside the top bar
+//! when the reader is signed in.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
@@ -16,7 +17,7 @@ pub enum WebError {
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "error_plain.html")]
 struct ErrorPage<'a> {
     status: u16,
     title: &'a str,
@@ -62,7 +63,7 @@ impl ResponseError for WebError {
                 super::see_other(format!("/login?next={}", urlencode(next)))
             }
             WebError::Page { status, message } => {
-                let title = status.canonical_reason().unwrap_or("Error");
+                let title = super::error_frame::title(*status);
                 let body = ErrorPage {
                     status: status.as_u16(),
                     title,

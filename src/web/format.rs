@@ -123,14 +123,26 @@ pub fn percent(p: f64) -> String {
     }
 }
 
-/// The UTC calendar date: `"2026-06-30"`.
+/// The UTC calendar date: `"2026-06-30"`, written with no-break hyphens (U+2011) so that a
+/// browser never breaks it across lines after a hyphen, in a narrow cell or in a sentence.
+/// For pages only: files and the API carry ISO 8601.
 pub fn date(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d").to_string()
+    t.format("%Y\u{2011}%m\u{2011}%d").to_string()
 }
 
-/// The UTC date and minute, marked as UTC: `"2026-06-30 14:05 UTC"`.
+/// The UTC date and minute, marked as UTC: `"2026-06-30 14:05 UTC"`, held together like
+/// [`date`], with no-break spaces too.
 pub fn datetime(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+    t.format("%Y\u{2011}%m\u{2011}%d\u{a0}%H:%M\u{a0}UTC")
+        .to_string()
+}
+
+/// A count and its noun, singular for one: `count(1, "bet", "bets")` -> `"1 bet"`,
+/// `count(1200, "bet", "bets")` -> `"1,200 bets"`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    let noun = if n == 1 { one } else { many };
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    format!("{} {noun}", group_thousands_i64(n))
 }
 
 /// An integer with thousands separators: `-1234567` -> `"-1,234,567"` (all of `i64`, `MIN` too).
@@ -156,6 +168,9 @@ fn decimal_exponent(v: f64) -> i32 {
         .and_then(|(_, e)| e.parse().ok())
         .unwrap_or(0)
 }
+
+mod beside;
+pub use beside::{Rule, percent_beside};
 
 #[cfg(test)]
 mod tests;

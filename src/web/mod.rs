@@ -6,6 +6,7 @@ mod assets;
 pub mod charts;
 mod chrome;
 pub mod error;
+pub mod error_frame;
 pub mod format;
 mod forms;
 mod pages;
@@ -65,9 +66,17 @@ pub fn mount(cfg: &mut web::ServiceConfig) {
 /// so a page can add a cookie before its body (the sign-in page does).
 pub(crate) fn html_builder(status: StatusCode) -> HttpResponseBuilder {
     let mut builder = HttpResponse::build(status);
-    builder.content_type("text/html; charset=utf-8");
+    builder
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY));
     builder
 }
+
+/// The pages load nothing from outside and run no inline script or style: their own stylesheet
+/// and script, images inline (the charts are inline SVG), forms posted back here only, and no
+/// framing by another site.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// A page already rendered, answered with its status.
 pub(crate) fn html(status: StatusCode, body: String) -> HttpResponse {

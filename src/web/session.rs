@@ -58,12 +58,18 @@ impl Viewer {
         &self.secret
     }
 
-    /// Where this person starts: partners on their team's page, everyone else on the portfolio.
+    /// Where this person starts: see [`home_of`].
     pub fn home(&self) -> String {
-        match (self.actor.role, self.actor.team_id) {
-            (Role::Partner, Some(team)) => format!("/teams/{team}"),
-            _ => "/".to_owned(),
-        }
+        home_of(self.actor.role, self.actor.team_id)
+    }
+}
+
+/// Where a person starts: members and partners on their team's page (where they report and
+/// order), the committee and executives on the portfolio.
+pub fn home_of(role: Role, team: Option<i64>) -> String {
+    match (role, team) {
+        (Role::Partner | Role::Member, Some(team)) => format!("/teams/{team}"),
+        _ => "/".to_owned(),
     }
 }
 

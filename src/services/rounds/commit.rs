@@ -112,7 +112,7 @@ fn check_order(
             format!(
                 "round {} is as of {}, still in the future: its evidence is not in yet",
                 round.id,
-                round.as_of.and_utc().to_rfc3339()
+                crate::domain::time::display(round.as_of.and_utc())
             ),
         ));
     }

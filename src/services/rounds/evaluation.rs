@@ -119,6 +119,27 @@ impl Evaluation {
     }
 }
 
+impl Evaluation {
+    /// Whether this evaluation was made with the round's pins as they are now: no pin set
+    /// since, every pinned grant in it still pinned at the same amount, and every waived kill
+    /// still covered by a pin. A pin changed after a preview makes its figures stale.
+    pub fn reflects_pins(&self, pins: &[RoundPin]) -> bool {
+        let since = pins
+            .iter()
+            .any(|p| p.created_at.and_utc() > self.evaluated_at);
+        let pin_of = |bet: i64| pins.iter().find(|p| p.bet_id == bet);
+        let lines_match = self.results.iter().all(|l| {
+            let pin = pin_of(l.result.bet_id);
+            let grant_matches = match pin.and_then(|p| p.pinned_grant) {
+                Some(g) => l.result.pinned && l.result.grant == g,
+                None => !l.result.pinned,
+            };
+            grant_matches && (!l.result.kill_waived || pin.is_some())
+        });
+        !since && lines_match
+    }
+}
+
 /// The pins of a round that `actor` may see: every pin for a reader of the whole portfolio, else
 /// only those on the bets of its lines (`evaluation` as [`Evaluation::for_viewer`] left it).
 pub fn visible_pins(

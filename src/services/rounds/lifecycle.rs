@@ -8,7 +8,7 @@ use crate::db::bets::{Bet, Threshold};
 use crate::db::portfolio::Portfolio;
 use crate::db::rounds::{NewRound, Round, RoundListing, RoundPin};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{Actor, BetStatus, Money, Reason, RoundStatus};
+use crate::domain::{Actor, BetStatus, Currency, Money, Reason, RoundStatus, time};
 use crate::engine::Policy;
 use crate::error::{AppError, ErrorKind};
 use crate::services::audit;
@@ -42,7 +42,7 @@ pub fn create(
                 "as_of",
                 format!(
                     "must be after the latest committed round's as_of, {} (round {})",
-                    latest.as_of.and_utc().to_rfc3339(),
+                    time::display(latest.as_of.and_utc()),
                     latest.id
                 ),
             ));
@@ -143,13 +143,16 @@ pub fn pin(
             .sum();
         let grant = form.grant.map(Money::minor_units);
         if others + grant.unwrap_or(0) > round.budget {
+            // Human text in the round's currency; the code and the field stay the machine's.
+            let c = Currency::parse("currency", &round.currency)
+                .map_err(|e| AppError::internal(&e.message))?;
             return Err(AppError::new(
                 ErrorKind::Invalid,
                 "pins_exceed_budget",
                 format!(
                     "pinned grants would total {}, more than the budget of {}",
-                    others + grant.unwrap_or(0),
-                    round.budget
+                    c.format(others + grant.unwrap_or(0)),
+                    c.format(round.budget)
                 ),
             )
             .with_field("grant"));

@@ -9,6 +9,8 @@ pub mod id_ranges;
 pub mod lifecycle;
 pub mod projection;
 pub mod quality;
+pub mod readiness;
+pub mod starting_policy;
 pub mod verify;
 
 pub use commit::{commit, preview};

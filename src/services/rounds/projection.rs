@@ -32,6 +32,8 @@ pub struct Projection {
     pub result: BetResult,
     /// d * (L - T): how far the projected level is past its threshold (negative: short of it).
     pub margin: Option<f64>,
+    /// The confidence c of the policy it was judged by: P(beat) is read against it.
+    pub confidence: f64,
 }
 
 impl Projection {
@@ -101,6 +103,7 @@ pub fn project(
         // A projection has no budget: its reasons quote no money worth formatting.
         money_decimals: 0,
     };
+    let confidence = terms.policy.confidence;
     let gathered = gather(conn, &terms, Some(bets))?;
     let outcome = evaluate(&gathered.input).map_err(super::evaluation::engine_error)?;
     let directions: BTreeMap<i64, f64> = gathered
@@ -122,6 +125,7 @@ pub fn project(
                     window_start,
                     margin,
                     result,
+                    confidence,
                 },
             )
         })

@@ -101,10 +101,12 @@ pub(super) fn y_axis(svg: &mut Svg, plot: &Plot, ticks: &Ticks, y: &Linear, titl
         .text(&with_unit(title, plot.height() + 40.0));
 }
 
-/// Vertical gridlines, tick labels and the title of a value axis along the bottom.
+/// Vertical gridlines, tick labels and the title of a value axis along the bottom. A label
+/// that would run past the chart's edge (`width`, less the margin) is moved in to end there:
+/// on a narrow chart the bars reach the edge, and so does the last tick.
 pub(super) fn x_value_axis(
     svg: &mut Svg,
-    plot: &Plot,
+    (plot, width): (&Plot, f64),
     ticks: &Ticks,
     x: &Linear,
     title: (&str, &str),
@@ -118,12 +120,15 @@ pub(super) fn x_value_axis(
             .a("y1", plot.top)
             .a("y2", plot.bottom);
         grid.a("stroke", GRID).a("stroke-width", 1.0).end();
+        let label = tick_label(*v, ticks.step);
+        let half = text_width(&label, FONT) / 2.0;
+        let centre = at.min(width - PAD - half).max(PAD + half);
         svg.el("text")
-            .a("x", at)
+            .a("x", centre)
             .a("y", plot.bottom + 21.0)
             .a("text-anchor", "middle")
             .a("fill", MUTED)
-            .text(&tick_label(*v, ticks.step));
+            .text(&label);
     }
     baseline(svg, plot);
     axis_title(svg, plot, title, plot.bottom + 48.0);

@@ -1,14 +1,76 @@
-//! What every chart shares: the `<svg>` root with its accessible name and description, the
-//! colours, the wrapped title, the "no data" frame and money amounts. Keeping them
-//! here is what makes the four charts look like one family.
+//! What every chart shares: the two layouts a big chart is drawn in and the markup that puts
+//! both in a page, the `<svg>` root with its accessible name and description, the colours, the
+//! wrapped title, the "no data" frame and money amounts. Keeping them here is what makes the
+//! four charts look like one family.
 
 use super::scale::idx;
 use super::svg::Svg;
 use super::text::wrap;
 
-/// Width of the big charts in viewBox units; pages show them at least 560 px wide, so the 15-unit
-/// labels stay at least 11.7 px on screen.
-pub(super) const WIDTH: f64 = 720.0;
+/// The two layouts every big chart is drawn in; the page carries both and its stylesheet shows
+/// the one that fits the chart's box (a container query on `.chart-box`).
+///
+/// Every chart of a layout has the same viewBox width, and the stylesheet never draws a chart
+/// wider than its viewBox in pixels, so one unit is at most one pixel: the 15-unit labels of
+/// every chart render at the same 15 px in any box at least as wide as the layout, and charts on
+/// one page read alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Layout {
+    /// 720 units, shown in boxes at least 720 px wide, at 720 px.
+    Wide,
+    /// 400 units, shown in narrower boxes: in the 326 px chart box of a 390 px phone the 15-unit
+    /// labels render at 15 x 326 / 400 = 12.2 px, and they stay at least 11 px down to a 293 px
+    /// box (a 360 px phone). 440 units would be the most that keeps 11 px at 326 px; 400 leaves
+    /// room for narrower phones.
+    Narrow,
+}
+
+impl Layout {
+    pub(super) const BOTH: [Layout; 2] = [Layout::Wide, Layout::Narrow];
+
+    /// The viewBox width in units.
+    pub(super) fn width(self) -> f64 {
+        match self {
+            Layout::Wide => 720.0,
+            Layout::Narrow => 400.0,
+        }
+    }
+
+    /// The name in the wrapper's class (`chart-wide`) and in the chart's ids.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Layout::Wide => "wide",
+            Layout::Narrow => "narrow",
+        }
+    }
+
+    /// Lines a title may take before it is cut: a narrow chart wraps more.
+    fn title_lines(self) -> usize {
+        match self {
+            Layout::Wide => 2,
+            Layout::Narrow => 3,
+        }
+    }
+
+    pub(super) fn is_narrow(self) -> bool {
+        self == Layout::Narrow
+    }
+}
+
+/// Both layouts of a chart, each in the wrapper the stylesheet shows or hides:
+/// `<div class="chart-wide">…</div><div class="chart-narrow">…</div>`. The hidden one is
+/// `display: none`, so it is out of the accessibility tree too.
+pub(super) fn both(draw: impl Fn(Layout) -> String) -> String {
+    let mut out = String::new();
+    for layout in Layout::BOTH {
+        out.push_str(&format!(
+            "<div class=\"chart-{}\">{}</div>",
+            layout.name(),
+            draw(layout)
+        ));
+    }
+    out
+}
 /// Outer margin.
 pub(super) const PAD: f64 = 14.0;
 /// Label size in viewBox units.
@@ -35,14 +97,20 @@ pub(super) const DOWN: &str = "#D55E00";
 /// `body`, which gets the writer and an id prefix unique to this chart's content (for `<defs>`).
 pub(super) fn document(
     kind: &str,
-    (width, height): (f64, f64),
+    (layout, height): (Layout, f64),
     title: &str,
     desc: &str,
     body: impl FnOnce(&mut Svg, &str),
 ) -> String {
     // Ids come from the content, not a counter, so output is deterministic, and two different
-    // charts on one page do not share ids.
-    let id = format!("hr-{kind}-{:012x}", fnv1a(&[kind, title, desc]) >> 16);
+    // charts on one page do not share ids; the layout is part of them, because both layouts of a
+    // chart are in the page.
+    let width = layout.width();
+    let name = layout.name();
+    let id = format!(
+        "hr-{kind}-{name}-{:012x}",
+        fnv1a(&[kind, name, title, desc]) >> 16
+    );
     let (title_id, desc_id) = (format!("{id}-t"), format!("{id}-d"));
     let view_box = format!("0 0 {} {}", super::svg::num(width), super::svg::num(height));
     let class = format!("hr-chart hr-chart-{kind}");
@@ -79,10 +147,11 @@ pub(super) fn fnv1a(parts: &[&str]) -> u64 {
         })
 }
 
-/// The title wrapped to at most two lines of the chart's width.
-pub(super) fn title_lines(title: &str) -> Vec<String> {
+/// The title wrapped to the chart's width, in at most two lines (three when narrow).
+pub(super) fn title_lines(title: &str, layout: Layout) -> Vec<String> {
     // Titles are bold, about 12% wider than the regular text the width estimate is for.
-    wrap(title, (WIDTH - 2.0 * PAD) / 1.12, TITLE_FONT, 2)
+    let room = (layout.width() - 2.0 * PAD) / 1.12;
+    wrap(title, room, TITLE_FONT, layout.title_lines())
 }
 
 /// Height the title takes, margin included.
@@ -103,22 +172,23 @@ pub(super) fn draw_title(svg: &mut Svg, lines: &[String]) {
 }
 
 /// A chart with nothing to plot: its title, an empty frame and `message` in the middle.
-pub(super) fn empty(kind: &str, title: &str, message: &str) -> String {
-    let lines = title_lines(title);
+pub(super) fn empty(kind: &str, layout: Layout, title: &str, message: &str) -> String {
+    let lines = title_lines(title, layout);
     let top = title_height(&lines) + 8.0;
     let height = top + 200.0 + PAD;
-    document(kind, (WIDTH, height), title, message, |svg, _| {
+    let width = layout.width();
+    document(kind, (layout, height), title, message, |svg, _| {
         draw_title(svg, &lines);
         svg.el("rect")
             .a("x", PAD)
             .a("y", top)
-            .a("width", WIDTH - 2.0 * PAD)
+            .a("width", width - 2.0 * PAD)
             .a("height", 200.0)
             .a("fill", "none")
             .a("stroke", GRID)
             .end();
         svg.el("text")
-            .a("x", WIDTH / 2.0)
+            .a("x", width / 2.0)
             .a("y", top + 105.0)
             .a("text-anchor", "middle")
             .a("fill", MUTED)

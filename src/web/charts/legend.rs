@@ -1,7 +1,8 @@
-//! Legends: a swatch and a name per series, wrapped into rows across the chart. This module owns
-//! how each kind of mark is shown in a legend and how an ended (killed) series reads there.
+//! Legends: a swatch and a name per series, wrapped into rows across the chart's width (a narrow
+//! chart gets more rows, and names cut to fit it). This module owns how each kind of mark is
+//! shown in a legend and how an ended (killed) series reads there.
 
-use super::frame::{FONT, INK, MUTED, PAD, WIDTH};
+use super::frame::{FONT, INK, MUTED, PAD};
 use super::svg::Svg;
 use super::text::{fit, text_width};
 
@@ -28,23 +29,32 @@ pub(super) struct LegendItem {
 
 const SWATCH: f64 = 18.0;
 
-fn item_width(item: &LegendItem) -> f64 {
-    let suffix = if item.killed {
+fn suffix_width(item: &LegendItem) -> f64 {
+    if item.killed {
         text_width(" (killed)", FONT)
     } else {
         0.0
-    };
-    SWATCH + 6.0 + text_width(&fit(&item.name, 260.0, FONT), FONT) + suffix
+    }
 }
 
-/// Positions of the items, left to right, wrapped into rows within the chart width, and the
+/// The name as shown: at most 260 units, and never wider than a row of the chart leaves.
+fn shown_name(item: &LegendItem, width: f64) -> String {
+    let room = (width - 2.0 * PAD - SWATCH - 6.0 - suffix_width(item)).min(260.0);
+    fit(&item.name, room, FONT)
+}
+
+fn item_width(item: &LegendItem, width: f64) -> f64 {
+    SWATCH + 6.0 + text_width(&shown_name(item, width), FONT) + suffix_width(item)
+}
+
+/// Positions of the items, left to right, wrapped into rows within the chart's `width`, and the
 /// height of all rows.
-pub(super) fn legend_layout(items: &[LegendItem]) -> (Vec<(f64, f64)>, f64) {
+pub(super) fn legend_layout(items: &[LegendItem], width: f64) -> (Vec<(f64, f64)>, f64) {
     let (mut x, mut row) = (PAD, 0.0);
     let mut at = Vec::with_capacity(items.len());
     for item in items {
-        let w = item_width(item);
-        if x > PAD && x + w > WIDTH - PAD {
+        let w = item_width(item, width);
+        if x > PAD && x + w > width - PAD {
             x = PAD;
             row += 1.0;
         }
@@ -56,8 +66,8 @@ pub(super) fn legend_layout(items: &[LegendItem]) -> (Vec<(f64, f64)>, f64) {
 }
 
 /// Draws the legend with its first row centred on `top + LEGEND_ROW / 2`.
-pub(super) fn draw_legend(svg: &mut Svg, items: &[LegendItem], top: f64) {
-    let (at, _) = legend_layout(items);
+pub(super) fn draw_legend(svg: &mut Svg, items: &[LegendItem], top: f64, width: f64) {
+    let (at, _) = legend_layout(items, width);
     for (item, (x, dy)) in items.iter().zip(at) {
         let cy = top + dy + LEGEND_ROW / 2.0;
         let cx = x + SWATCH / 2.0;
@@ -85,7 +95,7 @@ pub(super) fn draw_legend(svg: &mut Svg, items: &[LegendItem], top: f64) {
             Swatch::Dashed(c) => hline(svg, (x, x + SWATCH, cy), c, Some("5 3")),
             Swatch::Fill(paint) => rect(svg, (x + 2.0, cy - 7.0, 14.0, 14.0), paint, 1.0),
         }
-        let name = fit(&item.name, 260.0, FONT);
+        let name = shown_name(item, width);
         let text = svg.el("text").a("x", x + SWATCH + 6.0).a("y", cy + 5.0);
         if item.killed {
             text.a("fill", MUTED).with(|s| {
@@ -136,21 +146,31 @@ mod tests {
     use crate::web::charts::frame::OKABE_ITO;
 
     #[test]
-    fn legend_wraps_into_rows() {
-        let items: Vec<LegendItem> = (0..12)
+    fn legend_wraps_into_rows_of_either_width() {
+        let mut items: Vec<LegendItem> = (0..12)
             .map(|i| LegendItem {
                 swatch: Swatch::Fill(OKABE_ITO[i % 8].to_owned()),
                 name: format!("Bet number {i}"),
                 killed: false,
             })
             .collect();
-        let (at, height) = legend_layout(&items);
-        assert!(height >= 2.0 * LEGEND_ROW);
-        assert!(
-            at.iter()
-                .zip(&items)
-                .all(|((x, _), it)| x + item_width(it) <= WIDTH - PAD + 0.01)
-        );
-        assert_eq!(legend_layout(&[]).1, 0.0);
+        items.push(LegendItem {
+            swatch: Swatch::Dot("#000000"),
+            name: "A killed bet whose name goes on well past what a phone's row can hold".into(),
+            killed: true,
+        });
+        for width in [720.0, 400.0] {
+            let (at, height) = legend_layout(&items, width);
+            assert!(height >= 2.0 * LEGEND_ROW);
+            assert!(
+                at.iter()
+                    .zip(&items)
+                    .all(|((x, _), it)| x + item_width(it, width) <= width - PAD + 0.01),
+                "every entry inside {width}"
+            );
+        }
+        let rows = |w| legend_layout(&items, w).1;
+        assert!(rows(400.0) > rows(720.0), "a narrow legend wraps more");
+        assert_eq!(legend_layout(&[], 720.0).1, 0.0);
     }
 }

@@ -1,110 +1,121 @@
 //! The metric chart of one bet: reports over time against the threshold, the fitted trend and the
-//! rounds that decided the bet's money. This module owns the layout of that chart (title, legend,
-//! round chips, plot, axes) and the report dots with what they say when hovered.
+//! rounds that decided the bet's money. This module owns the layout of that chart in both widths
+//! (title, legend, round chips, plot, axes, the notes under it); what the axes span is
+//! `metric_range`'s, the report marks `metric_dots`'.
 
-use chrono::{DateTime, Utc};
-
-use super::axis::{Plot, X_AXIS_HEIGHT, fitting_ticks, time_axis, y_axis, y_axis_width};
-use super::dates::{date_ticks, secs, time_domain};
+use super::MetricChart;
+use super::axis::{Plot, X_AXIS_HEIGHT, time_axis, y_axis, y_axis_width};
+use super::dates::date_ticks;
 use super::frame::{
-    FONT, INK, OKABE_ITO, PAD, RULE, WIDTH, document, draw_title, empty, title_height, title_lines,
+    FONT, INK, Layout, MUTED, OKABE_ITO, PAD, document, draw_title, empty, title_height,
+    title_lines,
 };
 use super::legend::{LegendItem, Swatch, draw_legend, legend_layout};
-use super::metric_data::{Data, describe, visible_thresholds, with_unit};
+use super::metric_data::{Data, describe, visible_thresholds};
+use super::metric_dots::{Frame, draw_reports};
 use super::metric_marks::{
     chip_rows, draw_chips, draw_rules, draw_threshold, draw_trend, layout_chips,
 };
-use super::scale::Linear;
+use super::metric_range::{notes, range};
+use super::scale::{Linear, idx};
 use super::svg::Svg;
-use super::{MetricChart, ReportPoint};
-use crate::web::format::{date, full};
+use super::text::wrap;
 
-const PLOT_HEIGHT: f64 = 230.0;
 pub(super) const REPORT: &str = OKABE_ITO[0];
 /// Okabe-Ito purple: distinct from the blue dots for colour-blind readers and 3:1 on white.
 pub(super) const TREND: &str = OKABE_ITO[3];
-const DOT_R: f64 = 4.5;
+const NOTE_LINE: f64 = 19.0;
 
-pub(super) fn render(c: &MetricChart) -> String {
-    let data = Data::new(c);
-    let Some(first) = data.reports.first().map(|r| r.at) else {
-        return empty("metric", c.title, "No reports yet");
+pub(super) fn render(c: &MetricChart, layout: Layout) -> String {
+    let mut data = Data::new(c);
+    let plot_height = if layout.is_narrow() { 200.0 } else { 230.0 };
+    let Some(range) = range(&mut data, plot_height) else {
+        return empty("metric", layout, c.title, "No reports yet");
     };
-    let mut instants: Vec<DateTime<Utc>> = data.reports.iter().map(|r| r.at).collect();
-    instants.extend(data.rounds.iter().map(|r| r.at));
-    // Thresholds set long before the first report would only stretch the axis; later ones
-    // (a planned step up) are worth the room.
-    instants.extend(data.thresholds.iter().map(|t| t.0).filter(|t| *t >= first));
-    if let Some(f) = &data.trend {
-        instants.extend([f.from, f.to].into_iter().chain(f.extension.map(|e| e.0)));
-    }
-    let Some((t0, t1)) = time_domain(instants) else {
-        return empty("metric", c.title, "No reports yet");
-    };
+    let (t0, t1, y_ticks) = (range.t0, range.t1, &range.y_ticks);
+    let width = layout.width();
+    let left = y_axis_width(y_ticks);
+    let right = width - PAD - if layout.is_narrow() { 12.0 } else { 24.0 };
+    let x = Linear::new(
+        (super::dates::secs(t0), super::dates::secs(t1)),
+        (left, right),
+    );
 
-    let mut values: Vec<f64> = data.reports.iter().map(|r| r.value).collect();
-    values.extend(visible_thresholds(&data.thresholds, t0, t1).map(|t| t.1));
-    if let Some(f) = &data.trend {
-        values.extend([
-            f.start - f.se,
-            f.start + f.se,
-            f.level - f.se,
-            f.level + f.se,
-        ]);
-        values.extend(f.extension.map(|e| e.1));
-    }
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let y_ticks = fitting_ticks(lo, hi, PLOT_HEIGHT, false);
-
-    let left = y_axis_width(&y_ticks);
-    let right = WIDTH - PAD - 24.0;
-    let x = Linear::new((secs(t0), secs(t1)), (left, right));
-
-    let lines = title_lines(c.title);
+    let lines = title_lines(c.title, layout);
     let thresholds_shown = visible_thresholds(&data.thresholds, t0, t1)
         .next()
         .is_some();
     let legend = legend_items(&data, thresholds_shown);
     let legend_top = title_height(&lines);
     let legend_height = if legend.len() > 1 {
-        legend_layout(&legend).1 + 4.0
+        legend_layout(&legend, width).1 + 4.0
     } else {
         0.0
     };
     let chips_top = legend_top + legend_height;
-    let chips = layout_chips(&data.rounds, &x, (left, WIDTH - PAD));
+    let chip_room = if layout.is_narrow() { 110.0 } else { 150.0 };
+    let chips = layout_chips(&data.rounds, &x, (left, width - PAD), chip_room);
     let plot_top = chips_top + chip_rows(&chips) + 8.0;
     let plot = Plot {
         left,
         top: plot_top,
         right,
-        bottom: plot_top + PLOT_HEIGHT,
+        bottom: plot_top + plot_height,
     };
     let y = Linear::new((y_ticks.lo, y_ticks.hi), (plot.bottom, plot.top));
     let ticks = date_ticks(t0, t1, plot.width(), FONT);
+    let written = notes(&range, c.unit);
+    let note_lines: Vec<String> = written
+        .iter()
+        .flat_map(|n| wrap(n, width - 2.0 * PAD, FONT, 3))
+        .collect();
+    let notes_top = plot.bottom + X_AXIS_HEIGHT;
+    let height = notes_top + NOTE_LINE * idx(note_lines.len()) + 6.0 * idx(written.len().min(1));
+    let mut desc = describe(c, &data);
+    for note in &written {
+        // The glyph points at the marker; the description says it in words.
+        desc.push_str(&format!(
+            " {}.",
+            note.trim_start_matches(['◀', '▲', '▼', ' '])
+        ));
+    }
+    let rules: Vec<f64> = chips.iter().map(|chip| chip.x).collect();
 
-    document(
-        "metric",
-        (WIDTH, plot.bottom + X_AXIS_HEIGHT),
-        c.title,
-        &describe(c, &data),
-        |svg, _| {
-            draw_title(svg, &lines);
-            if legend.len() > 1 {
-                draw_legend(svg, &legend, legend_top);
-            }
-            y_axis(svg, &plot, &y_ticks, &y, (c.metric, c.unit));
-            time_axis(svg, &plot, &ticks, &x);
-            draw_rules(svg, &chips, chips_top, plot.bottom);
-            if let Some(f) = &data.trend {
-                draw_trend(svg, f, c.unit, &x, &y);
-            }
-            draw_threshold(svg, &data.thresholds, c.unit, (t0, t1), &x, &y);
-            draw_reports(svg, &data.reports, c.unit, &x, &y);
-            draw_chips(svg, &chips, chips_top);
-        },
-    )
+    document("metric", (layout, height), c.title, &desc, |svg, _| {
+        draw_title(svg, &lines);
+        if legend.len() > 1 {
+            draw_legend(svg, &legend, legend_top, width);
+        }
+        y_axis(svg, &plot, y_ticks, &y, (c.metric, c.unit));
+        time_axis(svg, &plot, &ticks, &x);
+        draw_rules(svg, &chips, chips_top, plot.bottom);
+        if let Some(f) = &data.trend {
+            draw_trend(svg, f, c.unit, &x, &y);
+        }
+        draw_threshold(svg, &data.thresholds, c.unit, (t0, t1), &x, &y);
+        let frame = Frame {
+            x: &x,
+            y: &y,
+            plot: &plot,
+            range: &range,
+            unit: c.unit,
+            rules: &rules,
+        };
+        draw_reports(svg, &data.reports, &frame);
+        draw_chips(svg, &chips, chips_top);
+        draw_notes(svg, &note_lines, notes_top);
+    })
+}
+
+/// What lies outside the axes, in words, under the chart.
+fn draw_notes(svg: &mut Svg, notes: &[String], top: f64) {
+    for (i, note) in notes.iter().enumerate() {
+        svg.el("text")
+            .a("x", PAD)
+            .a("y", top + 14.0 + NOTE_LINE * idx(i))
+            .a("fill", MUTED)
+            .text(note);
+    }
 }
 
 /// One entry per kind of mark drawn; shown only when there are at least two kinds.
@@ -128,45 +139,4 @@ fn legend_items(data: &Data, thresholds_shown: bool) -> Vec<LegendItem> {
         items.push(item(Swatch::Dashed(INK), "Threshold"));
     }
     items
-}
-
-fn draw_reports(svg: &mut Svg, reports: &[&ReportPoint], unit: &str, x: &Linear, y: &Linear) {
-    let at = |r: &ReportPoint| (x.map(secs(r.at)), y.map(r.value));
-    for r in reports {
-        let Some(next) = r
-            .superseded_by
-            .and_then(|id| reports.iter().find(|n| n.id == id))
-        else {
-            continue;
-        };
-        let ((x1, y1), (x2, y2)) = (at(r), at(next));
-        let link = svg
-            .el("line")
-            .a("x1", x1)
-            .a("y1", y1)
-            .a("x2", x2)
-            .a("y2", y2);
-        link.a("stroke", RULE).a("stroke-width", 1.0).end();
-    }
-    // Hollow dots first, so a replacement at the same spot stays on top.
-    let (old, current): (Vec<&&ReportPoint>, Vec<&&ReportPoint>) =
-        reports.iter().partition(|r| r.superseded_by.is_some());
-    for r in old.into_iter().chain(current) {
-        let (cx, cy) = at(r);
-        let mut title = format!("{} · {}", with_unit(full(r.value), unit), date(r.at));
-        let dot = svg.el("circle").a("cx", cx).a("cy", cy).a("r", DOT_R);
-        let dot = match r.superseded_by {
-            Some(id) => {
-                title.push_str(&format!(" · corrected by report {id}"));
-                dot.a("fill", "#ffffff")
-                    .a("stroke", REPORT)
-                    .a("stroke-width", 1.5)
-            }
-            None => dot
-                .a("fill", REPORT)
-                .a("stroke", "#ffffff")
-                .a("stroke-width", 1.0),
-        };
-        dot.with(|s| s.el("title").text(&title));
-    }
 }

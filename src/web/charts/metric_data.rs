@@ -19,6 +19,20 @@ pub(super) struct Fit {
     pub extension: Option<(DateTime<Utc>, f64)>,
 }
 
+impl Fit {
+    /// The fit drawn from `t` on when it starts earlier: the line is straight, so its value at
+    /// `t` is read off the same slope.
+    pub(super) fn start_at(&mut self, t: DateTime<Utc>) {
+        if self.from < t && t < self.to {
+            let start = self.level - self.slope * days(t, self.to);
+            if start.is_finite() {
+                self.from = t;
+                self.start = start;
+            }
+        }
+    }
+}
+
 /// The chart's input with everything unplottable dropped and everything sorted, so the output
 /// does not depend on input order.
 pub(super) struct Data<'a> {

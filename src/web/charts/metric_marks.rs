@@ -23,7 +23,8 @@ const MAX_ROWS: usize = 3;
 pub(super) struct Chip<'a> {
     round: &'a RoundMark,
     text: String,
-    x: f64,
+    /// Where the round's rule runs.
+    pub x: f64,
     left: f64,
     width: f64,
     row: usize,
@@ -31,10 +32,12 @@ pub(super) struct Chip<'a> {
 
 /// Puts each chip centred over its round, inside `bounds`, in the first of up to three rows
 /// where it clears the chips already there (or, when none is free, the row that ends first).
+/// A decision's word is cut to `room` (less on a narrow chart).
 pub(super) fn layout_chips<'a>(
     rounds: &[&'a RoundMark],
     x: &Linear,
     bounds: (f64, f64),
+    room: f64,
 ) -> Vec<Chip<'a>> {
     let mut row_end = [f64::NEG_INFINITY; MAX_ROWS];
     rounds
@@ -43,7 +46,7 @@ pub(super) fn layout_chips<'a>(
             let text = if round.label.trim().is_empty() {
                 "round".to_owned()
             } else {
-                fit(&round.label, 150.0, FONT)
+                fit(&round.label, room, FONT)
             };
             let width = text_width(&text, FONT) + 16.0;
             let cx = x.map(secs(round.at));

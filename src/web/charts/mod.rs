@@ -1,21 +1,27 @@
 //! SVG charts drawn on the server and embedded in the pages.
 //!
-//! Every function here takes plain data and returns one complete `<svg>…</svg>` string that is
-//! safe to put straight into HTML: all caller strings are XML-escaped, tags balance, and there is
-//! no script and no external reference. Output is deterministic (same input, same bytes) and no
-//! input panics: empty slices, a single point, equal values, NaN or infinite values (skipped),
-//! identical timestamps and huge ranges all give a sensible chart.
+//! Every big chart (metric, stacked, bars) is drawn twice, for a wide box (720 viewBox units) and
+//! for a narrow one (400 units, a phone), and its function returns both, each complete `<svg>`
+//! in a wrapper: `<div class="chart-wide">…</div><div class="chart-narrow">…</div>`. The
+//! stylesheet shows exactly one, by the width of the `.chart-box` around it (a container query),
+//! and hides the other with `display: none`. Sparklines are one `<svg>`. The output is safe to put
+//! straight into HTML: all caller strings are XML-escaped, tags balance, ids differ between the
+//! two layouts, and there is no script and no external reference. Output is deterministic (same
+//! input, same bytes) and no input panics: empty slices, a single point, equal values, NaN or
+//! infinite values (skipped), identical timestamps and huge ranges all give a sensible chart.
 //!
-//! The look follows `docs/pages.md`: Okabe-Ito colours for categories, #009E73 / #D55E00 for
-//! up / down with a word beside the colour, labelled axes with units, a `<title>` on every mark so
-//! hovering shows the exact value and date, `role="img"` with `aria-labelledby` and a `<desc>`.
-//! Charts are sized by `viewBox` (720 units wide) with `width="100%"`; the root carries the classes
-//! `hr-chart hr-chart-<kind>` (`metric`, `stacked`, `bars`) for the pages' CSS, sparklines
-//! `hr-spark`. Presentation is in attributes, so a chart needs no stylesheet.
+//! The look follows `docs/pages.md`: Okabe-Ito hues for categories (`palette`, picked by each
+//! series' stable key), #009E73 / #D55E00 for up / down with a word beside the colour, labelled
+//! axes with units, a `<title>` on every mark so hovering shows the exact value and date,
+//! `role="img"` with `aria-labelledby` and a `<desc>`. Charts are sized by `viewBox` with
+//! `width="100%"`; the root carries the classes `hr-chart hr-chart-<kind>` (`metric`, `stacked`,
+//! `bars`) for the pages' CSS, sparklines `hr-spark`. Presentation is in attributes, so a chart
+//! needs no stylesheet.
 //!
 //! Files: `svg` (escaping writer), `text` (label widths), `scale`, `dates` and `calendar`
-//! (ticks), `axis`, `frame` and `legend` (shared drawing), then one to three files per chart kind
-//! (`metric*`, `stacked` and `stacking`, `bars`, `spark`) and the tests (`*_tests`, `testutil`).
+//! (ticks), `axis`, `frame` (layouts and the root), `legend` and `palette` (shared drawing),
+//! then the files of each chart kind (`metric*`, `stacked` and `stacking`, `bars`, `spark`) and
+//! the tests (`*_tests`, `testutil`).
 
 mod axis;
 mod bars;
@@ -24,14 +30,19 @@ mod dates;
 #[cfg(test)]
 mod edge_tests;
 mod frame;
+#[cfg(test)]
+mod layout_tests;
 mod legend;
 mod metric;
 mod metric_data;
+mod metric_dots;
 mod metric_marks;
+mod metric_range;
 #[cfg(test)]
 mod metric_tests;
 #[cfg(test)]
 mod money_tests;
+mod palette;
 mod scale;
 mod spark;
 mod stacked;
@@ -108,9 +119,11 @@ pub struct MetricChart<'a> {
 }
 
 /// Reports as dots, corrections as hollow dots linked to their replacement, the trend with its
-/// band, the threshold steps dashed and rounds as rules with decision chips.
+/// band, the threshold steps dashed and rounds as rules with decision chips. The axes are
+/// scaled to the reports in force; a corrected report beyond the scale and a report far before
+/// the rest are drawn as markers at the edge, with a note under the chart. Both layouts.
 pub fn metric_chart(c: &MetricChart) -> String {
-    metric::render(c)
+    frame::both(|layout| metric::render(c, layout))
 }
 
 /// One stacked series: amounts in minor units, one per category.
@@ -121,6 +134,10 @@ pub struct Series {
     /// Index of the category after which the series ended (a killed bet); drawn with a ×
     /// marker after that column and "(killed)" in the legend.
     pub ended_after: Option<usize>,
+    /// What picks the series' fill: a stable identity such as the bet's id, so that the series
+    /// keeps its fill in every chart and on every reload, whatever its place in the list.
+    /// `None` for the rest taken together ("other bets"), drawn in grey.
+    pub key: Option<i64>,
 }
 
 /// Money per category (round), stacked by series (bet or arena).
@@ -135,9 +152,10 @@ pub struct StackedBars<'a> {
     pub exponent: u32,
 }
 
-/// One column per category, one colour per series, amounts on the y axis in major units.
+/// One column per category, one fill per series (by its key), amounts on the y axis in major
+/// units. Both layouts.
 pub fn stacked_bars(c: &StackedBars) -> String {
-    stacked::render(c)
+    frame::both(|layout| stacked::render(c, layout))
 }
 
 /// One horizontal bar.
@@ -159,9 +177,10 @@ pub struct Bars<'a> {
     pub exponent: u32,
 }
 
-/// Horizontal bars: label left, the amount at the bar's end.
+/// Horizontal bars: label left and the amount at the bar's end (wide), or label and amount
+/// above the bar (narrow). Both layouts.
 pub fn bars(c: &Bars) -> String {
-    bars::render(c)
+    frame::both(|layout| bars::render(c, layout))
 }
 
 /// A leaderboard sparkline, 80 x 20: the line, the last point marked, an optional faint

@@ -1,10 +1,10 @@
 //! The data side of the stacked money chart: stacking (positive amounts up from zero, negative
-//! ones down, sums in `i128` so no amount overflows), series fills (Okabe-Ito, then the same
-//! colours with stripes and dots past eight series), the legend entries and the summary.
+//! ones down, sums in `i128` so no amount overflows), the legend entries and the summary. The
+//! series' fills are `palette`'s.
 
-use super::frame::{OKABE_ITO, amount};
+use super::frame::amount;
 use super::legend::{LegendItem, Swatch};
-use super::svg::Svg;
+use super::palette::{Fill, paint};
 use super::{Series, StackedBars};
 
 /// One drawn piece of a column, in minor units.
@@ -45,62 +45,14 @@ pub(super) fn stack(c: &StackedBars) -> (Vec<Segment>, Vec<(i128, i128)>) {
     (segments, totals)
 }
 
-/// The fill of series `i`: its Okabe-Ito colour, and from the ninth series on the same colours
-/// with stripes, then dots, so more than eight series stay distinguishable.
-pub(super) fn paint(i: usize, id: &str) -> String {
-    match (i / 8) % 3 {
-        0 => OKABE_ITO[i % 8].to_owned(),
-        1 => format!("url(#{id}-s{})", i % 8),
-        _ => format!("url(#{id}-d{})", i % 8),
-    }
-}
-
-/// The `<defs>` for the patterned fills that `count` series use.
-pub(super) fn patterns(svg: &mut Svg, count: usize, id: &str) {
-    if count <= 8 {
-        return;
-    }
-    svg.el("defs").with(|s| {
-        for i in 8..count.min(24) {
-            let colour = OKABE_ITO[i % 8];
-            let dots = (i / 8) % 3 == 2;
-            let pid = format!("{id}-{}{}", if dots { "d" } else { "s" }, i % 8);
-            let pattern = s
-                .el("pattern")
-                .a("id", &pid)
-                .a("width", 6.0)
-                .a("height", 6.0);
-            let pattern = pattern.a("patternUnits", "userSpaceOnUse");
-            let pattern = if dots {
-                pattern
-            } else {
-                pattern.a("patternTransform", "rotate(45)")
-            };
-            pattern.with(|p| {
-                p.el("rect")
-                    .a("width", 6.0)
-                    .a("height", 6.0)
-                    .a("fill", colour)
-                    .end();
-                let mark = if dots {
-                    p.el("circle").a("cx", 3.0).a("cy", 3.0).a("r", 1.5)
-                } else {
-                    p.el("rect").a("width", 2.5).a("height", 6.0)
-                };
-                mark.a("fill", "#ffffff").a("fill-opacity", 0.75).end();
-            });
-        }
-    });
-}
-
 /// Series names with their fills; ended series are struck through and marked "(killed)".
-pub(super) fn legend(c: &StackedBars, id: &str) -> Vec<LegendItem> {
-    let item = |(i, s): (usize, &Series)| LegendItem {
-        swatch: Swatch::Fill(paint(i, id)),
+pub(super) fn legend(c: &StackedBars, fills: &[Fill], id: &str) -> Vec<LegendItem> {
+    let item = |(s, fill): (&Series, &Fill)| LegendItem {
+        swatch: Swatch::Fill(paint(*fill, id)),
         name: s.name.clone(),
         killed: s.ended_after.is_some(),
     };
-    c.series.iter().enumerate().map(item).collect()
+    c.series.iter().zip(fills).map(item).collect()
 }
 
 /// The last category of an ended series, clamped to the categories there are.
@@ -142,16 +94,19 @@ mod tests {
                 name: "a".into(),
                 values: vec![i64::MAX, -3],
                 ended_after: None,
+                key: Some(1),
             },
             Series {
                 name: "b".into(),
                 values: vec![i64::MAX, 5],
                 ended_after: Some(7),
+                key: Some(2),
             },
             Series {
                 name: "c".into(),
                 values: vec![0],
                 ended_after: None,
+                key: None,
             },
         ];
         let c = StackedBars {

@@ -114,6 +114,32 @@ fn check_attributes(mut s: &str) -> Result<(), String> {
     }
 }
 
+/// The two layouts of a big chart's output, wide then narrow. Fails the test unless the output
+/// is exactly the two wrappers the stylesheet expects, each around one well-formed `<svg>`.
+pub(super) fn layouts(html: &str) -> [String; 2] {
+    let rest = html
+        .strip_prefix("<div class=\"chart-wide\">")
+        .unwrap_or_else(|| panic!("no wide wrapper: {html:.80}"));
+    let (wide, narrow) = rest
+        .strip_suffix("</div>")
+        .and_then(|r| r.split_once("</div><div class=\"chart-narrow\">"))
+        .unwrap_or_else(|| panic!("no narrow wrapper: {html:.80}"));
+    for svg in [wide, narrow] {
+        check(svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+    }
+    // Dates are written with no-break hyphens (`format::date`); the tests spell them with `-`.
+    [wide, narrow].map(|svg| svg.replace('\u{2011}', "-"))
+}
+
+/// The viewBox width of a chart.
+pub(super) fn view_width(svg: &str) -> f64 {
+    svg.split("viewBox=\"0 0 ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(0.0)
+}
+
 /// How many `<name …>` elements contain a `<title>` as their first child.
 pub(super) fn titled(xml: &str, name: &str) -> usize {
     xml.match_indices(&format!("<{name} "))
@@ -204,11 +230,16 @@ pub(super) fn categories(n: usize) -> Vec<String> {
         .collect()
 }
 
+/// A series keyed by its name's bytes, so every series of a test has its own stable key.
 pub(super) fn series(name: &str, values: &[i64], ended_after: Option<usize>) -> Series {
+    let key = name
+        .bytes()
+        .fold(0_i64, |k, b| k.wrapping_mul(31).wrapping_add(i64::from(b)));
     Series {
         name: name.into(),
         values: values.to_vec(),
         ended_after,
+        key: Some(key),
     }
 }
 

@@ -88,8 +88,9 @@ fn percent_without_false_precision() {
 fn dates_are_iso_and_utc() {
     let t = Utc.with_ymd_and_hms(2026, 6, 30, 14, 5, 59).single();
     let t = t.unwrap_or_default();
-    assert_eq!(date(t), "2026-06-30");
-    assert_eq!(datetime(t), "2026-06-30 14:05 UTC");
+    // No-break hyphens and spaces: the page never breaks a date across lines.
+    assert_eq!(date(t), "2026\u{2011}06\u{2011}30");
+    assert_eq!(datetime(t), "2026\u{2011}06\u{2011}30\u{a0}14:05\u{a0}UTC");
 }
 
 #[test]
@@ -100,4 +101,11 @@ fn thousands_for_all_of_i64() {
     assert_eq!(group_thousands_i64(1000), "1,000");
     assert_eq!(group_thousands_i64(i64::MIN), "-9,223,372,036,854,775,808");
     assert_eq!(group_thousands_i64(i64::MAX), "9,223,372,036,854,775,807");
+}
+
+#[test]
+fn counts_take_the_singular_for_one_only() {
+    assert_eq!(count(1, "bet", "bets"), "1 bet");
+    assert_eq!(count(0, "bet", "bets"), "0 bets");
+    assert_eq!(count(1200, "person", "people"), "1,200 people");
 }

@@ -32,8 +32,8 @@ pub struct ArenaRow {
     pub id: i64,
     pub name: String,
     pub description: String,
-    pub active: usize,
-    pub teams: usize,
+    /// "3 active bets from 2 teams".
+    pub racing: String,
 }
 
 #[derive(Template)]
@@ -41,6 +41,10 @@ pub struct ArenaRow {
 struct ArenasPage {
     chrome: Chrome,
     arenas: Vec<ArenaRow>,
+    /// The key figure: every active bet the viewer may see, across the arenas.
+    active: String,
+    /// "in 3 arenas, from 12 teams".
+    spread: String,
 }
 
 #[get("/arenas")]
@@ -54,19 +58,29 @@ pub async fn list_page(
         Ok::<_, AppError>((Arena::list(conn)?, Bet::page(conn, &filter, 0, i64::MAX)?.0))
     })
     .await?;
+    let active: Vec<&Bet> = bets
+        .iter()
+        .filter(|b| b.status == BetStatus::Active)
+        .collect();
+    let spread = format!(
+        "in {}, from {}",
+        format::count(arenas.len(), "arena", "arenas"),
+        format::count(distinct_teams(&active), "team", "teams")
+    );
     let rows = arenas
         .into_iter()
         .map(|a| {
-            let in_arena: Vec<&Bet> = bets.iter().filter(|b| b.arena_id == a.id).collect();
-            let mut teams: Vec<i64> = in_arena.iter().map(|b| b.team_id).collect();
-            teams.sort_unstable();
-            teams.dedup();
+            let in_arena: Vec<&Bet> = active
+                .iter()
+                .copied()
+                .filter(|b| b.arena_id == a.id)
+                .collect();
             ArenaRow {
-                active: in_arena
-                    .iter()
-                    .filter(|b| b.status == BetStatus::Active)
-                    .count(),
-                teams: teams.len(),
+                racing: format!(
+                    "{} from {}",
+                    format::count(in_arena.len(), "active bet", "active bets"),
+                    format::count(distinct_teams(&in_arena), "team", "teams")
+                ),
                 id: a.id,
                 name: a.name,
                 description: a.description,
@@ -76,8 +90,18 @@ pub async fn list_page(
     let page = ArenasPage {
         chrome: Chrome::load(&state, &viewer, "arenas", None).await?,
         arenas: rows,
+        active: format::count(active.len(), "active bet", "active bets"),
+        spread,
     };
     html_page(StatusCode::OK, &page)
+}
+
+/// How many teams the bets come from.
+fn distinct_teams(bets: &[&Bet]) -> usize {
+    let mut teams: Vec<i64> = bets.iter().map(|b| b.team_id).collect();
+    teams.sort_unstable();
+    teams.dedup();
+    teams.len()
 }
 
 /// Narrows a bet filter to the bets `actor` may see: every team's, or only their own (none
@@ -212,7 +236,9 @@ fn leader_row(b: &Bet, loaded: &Loaded, c: &Currency) -> (f64, LeaderRow) {
         progress: progress.map_or(format::MISSING.to_owned(), |q| {
             format!("{}%", format::sig3(q * 100.0))
         }),
-        p_beat: p_beat(p.and_then(|p| p.result.p_beat)),
+        p_beat: p.map_or(format::MISSING.to_owned(), |p| {
+            p_beat(p.result.p_beat, p.confidence)
+        }),
         verdict: p.map(|p| chip(p.verdict())),
         streak: results.last().map_or(0, |r| r.streak),
         funding: c.format_amount(funded),

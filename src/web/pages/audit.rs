@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::audit_detail::{Field, fields};
 use crate::db;
 use crate::db::audit::{AuditEntry, AuditFilter};
 use crate::db::users::User;
@@ -44,6 +45,8 @@ pub struct Row {
     pub action: String,
     pub object: String,
     pub link: Option<String>,
+    /// The detail as labelled fields, and the raw JSON beside them.
+    pub fields: Vec<Field>,
     pub detail: String,
 }
 
@@ -139,6 +142,7 @@ pub async fn audit_page(
                     Some(id) => format!("{} {id}", e.object_type),
                     None => e.object_type.clone(),
                 },
+                fields: fields(&e.action, &e.detail, &state.currency, &users),
                 action: e.action,
                 detail: e.detail,
             })

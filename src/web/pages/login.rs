@@ -138,9 +138,10 @@ pub async fn login(
         )
     })
     .await?;
-    let home = match (actor.role, actor.team_id) {
-        (crate::domain::Role::Partner, Some(team)) if next == "/" => format!("/teams/{team}"),
-        _ => next,
+    let home = if next == "/" {
+        crate::web::session::home_of(actor.role, actor.team_id)
+    } else {
+        next
     };
     Ok(HttpResponse::SeeOther()
         .cookie(session_cookie(issued.secret.expose(), state.secure_cookies))

@@ -2,6 +2,7 @@
 
 pub mod arenas;
 pub mod audit;
+mod audit_detail;
 pub mod bet;
 pub mod login;
 pub mod market;

@@ -1,7 +1,7 @@
 //! `GET /`: the portfolio, for executives: where the latest round's money went (by arena and by
 //! team), money per bet over all rounds, the biggest moves, kills and seeds, concentration, stale
 //! bets, and the totals from the ledger; for the committee and executives also the market at a
-//! glance (`market::glance`).
+//! glance (`market::glance`). The charts and their titles are drawn in `charts`.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +19,6 @@ use crate::engine::Decision;
 use crate::error::AppError;
 use crate::services::market::glance::Glance;
 use crate::startup::AppState;
-use crate::web::charts::{self, Bar, Bars, Series, StackedBars};
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
 use crate::web::format;
@@ -29,8 +28,10 @@ use crate::web::session::Viewer;
 use crate::web::view::{Change, Chip, change, chip};
 use crate::web::{html_page, see_other};
 
-/// How many bets the money chart names; the rest are summed as "other bets".
-const NAMED_BETS: i64 = 8;
+mod charts;
+
+use self::charts::{Candidate, group_bars, round_bars};
+
 /// How many rows the move and stale lists show.
 const LIST_ROWS: usize = 8;
 
@@ -111,7 +112,7 @@ pub async fn portfolio(
             Some(r) => overview::round_lines(conn, r.id)?,
             None => Vec::new(),
         };
-        let totals = funding_totals.most_funded(conn, &rounds, NAMED_BETS)?;
+        let totals = funding_totals.most_funded(conn, &rounds, charts::CANDIDATES)?;
         let top = overview::named_totals(conn, totals)?;
         let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
         Ok::<_, AppError>(Loaded {
@@ -200,19 +201,11 @@ fn latest(
         for l in lines {
             sums.entry(key(l)).or_insert_with(|| (name(l), 0)).1 += l.granted;
         }
-        let mut bars: Vec<Bar> = sums
-            .into_values()
-            .map(|(label, value)| Bar {
-                note: (granted > 0).then(|| format::percent(approx::share(value, granted))),
-                label,
-                value,
-            })
-            .collect();
-        bars.sort_by(|a, b| b.value.cmp(&a.value).then(a.label.cmp(&b.label)));
-        bars
+        group_bars(sums, granted)
     };
     let arenas = sum_by(|l| l.arena_id, &|l| l.arena_name.clone());
     let teams = sum_by(|l| l.team_id, &team_of);
+    let (by_arena, by_team) = round_bars(c, round.id, (&arenas, &teams), granted);
     let date = format::date(round.as_of.and_utc());
     let moves = |mut picked: Vec<&GrantLine>| -> Vec<MoveRow> {
         picked.truncate(LIST_ROWS);
@@ -256,18 +249,8 @@ fn latest(
         reserve: c.format(round.reserve.unwrap_or(0)),
         funded: lines.iter().filter(|l| l.granted > 0).count(),
         concentration,
-        by_arena: charts::bars(&Bars {
-            title: &format!("Where round {}'s money went, by arena", round.id),
-            bars: &arenas,
-            currency: c.code(),
-            exponent: c.exponent(),
-        }),
-        by_team: charts::bars(&Bars {
-            title: &format!("Round {} by team", round.id),
-            bars: &teams,
-            currency: c.code(),
-            exponent: c.exponent(),
-        }),
+        by_arena,
+        by_team,
         increases: moves(up),
         cuts: moves(down),
         killed: names(Decision::Killed),
@@ -275,7 +258,8 @@ fn latest(
     }
 }
 
-/// Money per bet over all rounds: the most funded bets by name, the rest together.
+/// Money per bet over all rounds: the candidates' grants per round and each round's whole
+/// grants, for `charts::money_chart` to choose the bets it names.
 fn money_chart(c: &Currency, loaded: &Loaded) -> String {
     let index: BTreeMap<i64, usize> = loaded
         .rounds
@@ -288,7 +272,7 @@ fn money_chart(c: &Currency, loaded: &Loaded) -> String {
         .iter()
         .map(|r| format!("R{} {}", r.id, format::date(r.as_of.and_utc())))
         .collect();
-    let mut series: Vec<Series> = loaded
+    let candidates: Vec<Candidate> = loaded
         .top
         .iter()
         .map(|(id, title, status, _)| {
@@ -300,10 +284,10 @@ fn money_chart(c: &Currency, loaded: &Loaded) -> String {
                     values[i] += amount;
                 }
             }
-            let last = values.iter().rposition(|v| *v > 0);
-            Series {
-                name: title.clone(),
-                ended_after: (*status == BetStatus::Killed).then_some(last).flatten(),
+            Candidate {
+                id: *id,
+                title: title.clone(),
+                status: *status,
                 values,
             }
         })
@@ -313,22 +297,5 @@ fn money_chart(c: &Currency, loaded: &Loaded) -> String {
         .iter()
         .map(|r| r.budget - r.reserve.unwrap_or(r.budget))
         .collect();
-    let named: Vec<i64> = (0..categories.len())
-        .map(|i| series.iter().map(|s| s.values[i]).sum())
-        .collect();
-    let others: Vec<i64> = totals.iter().zip(&named).map(|(t, n)| t - n).collect();
-    if others.iter().any(|v| *v > 0) {
-        series.push(Series {
-            name: "other bets".to_owned(),
-            values: others,
-            ended_after: None,
-        });
-    }
-    charts::stacked_bars(&StackedBars {
-        title: "Money per bet over all rounds",
-        categories: &categories,
-        series: &series,
-        currency: c.code(),
-        exponent: c.exponent(),
-    })
+    charts::money_chart(c, &categories, &candidates, &totals)
 }

@@ -39,6 +39,10 @@ pub struct TeamRow {
 struct TeamsPage {
     chrome: Chrome,
     teams: Vec<TeamRow>,
+    /// The key figure: what the listed teams' accounts hold together.
+    held: String,
+    /// "12 teams, 48 people, 20 active bets".
+    counts: String,
 }
 
 #[get("/teams")]
@@ -67,26 +71,42 @@ pub async fn list_page(
     })
     .await?;
     let c = &state.currency;
-    let rows = teams
+    let mut held: i128 = 0;
+    let rows: Vec<TeamRow> = teams
         .into_iter()
-        .map(|t| TeamRow {
-            members: users.iter().filter(|u| u.team_id == Some(t.id)).count(),
-            active: bets.iter().filter(|b| b.team_id == t.id).count(),
-            balance: accounts
+        .map(|t| {
+            let balance = accounts
                 .iter()
                 .find(|a| a.team_id == Some(t.id) && a.kind == AccountKind::Team)
-                .map_or(c.format_amount(0), |a| {
-                    c.format_amount(balances.get(&a.id).copied().unwrap_or(0))
-                }),
-            id: t.id,
-            name: t.name,
-            kind: t.kind.to_string(),
-            max_members: t.max_members,
+                .and_then(|a| balances.get(&a.id).copied())
+                .unwrap_or(0);
+            held += i128::from(balance);
+            TeamRow {
+                members: users.iter().filter(|u| u.team_id == Some(t.id)).count(),
+                active: bets.iter().filter(|b| b.team_id == t.id).count(),
+                balance: c.format_amount(balance),
+                id: t.id,
+                name: t.name,
+                kind: t.kind.to_string(),
+                max_members: t.max_members,
+            }
         })
         .collect();
+    let counts = format!(
+        "on the accounts of {}, with {} and {}",
+        format::count(rows.len(), "team", "teams"),
+        format::count(rows.iter().map(|r| r.members).sum(), "person", "people"),
+        format::count(
+            rows.iter().map(|r| r.active).sum(),
+            "active bet",
+            "active bets"
+        )
+    );
     let page = TeamsPage {
         chrome: Chrome::load(&state, &viewer, "teams", None).await?,
         teams: rows,
+        held: c.format(i64::try_from(held).unwrap_or(i64::MAX)),
+        counts,
     };
     html_page(StatusCode::OK, &page)
 }
@@ -253,7 +273,9 @@ fn bet_row(b: &Bet, standings: &Standings, c: &Currency, actor: &Actor) -> BetRo
         verdict: p.map(|p| chip(p.verdict())),
         standing,
         standing_class: class,
-        p_beat: p_beat(p.and_then(|p| p.result.p_beat)),
+        p_beat: p.map_or(format::MISSING.to_owned(), |p| {
+            p_beat(p.result.p_beat, p.confidence)
+        }),
         last_grant: results
             .last()
             .map_or(format::MISSING.to_owned(), |r| c.format_amount(r.granted)),

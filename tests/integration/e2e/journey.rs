@@ -97,7 +97,11 @@ async fn a_member_reports_through_the_team_page(c: &Client, base: &str, people: 
         .for_element(Locator::Css("p.notice"))
         .await
         .unwrap();
-    assert!(source(c).await.contains("Report stored."));
+    let stored = source(c).await;
+    assert!(
+        stored.contains("Report stored: #") && stored.contains("is 123,456 "),
+        "the notice says what was stored"
+    );
     // The bet's chart shows it: a dot whose tooltip carries the value.
     c.goto(&format!("{base}/bets/1")).await.unwrap();
     let chart = c

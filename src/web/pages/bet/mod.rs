@@ -11,6 +11,7 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 use self::chart::chart;
 use self::rows::{
@@ -21,10 +22,10 @@ use crate::db;
 use crate::db::arenas::Arena;
 use crate::db::bets::{Bet, Threshold};
 use crate::db::reports::{Report, ReportWithCorrection};
-use crate::db::rounds::RoundResultRow;
+use crate::db::rounds::{Round, RoundResultRow};
 use crate::db::teams::Team;
 use crate::domain::{Actor, BetStatus, Currency};
-use crate::engine::Direction;
+use crate::engine::{Direction, Policy};
 use crate::error::AppError;
 use crate::services::bets::visible_bet;
 use crate::services::market::bet_costs::BetCosts;
@@ -92,6 +93,8 @@ struct Loaded {
     chart_reports: Vec<ReportWithCorrection>,
     table: (Vec<ReportWithCorrection>, i64),
     grants: Vec<(RoundResultRow, NaiveDateTime)>,
+    /// Each round's confidence, which its P(beat) is read against.
+    confidences: BTreeMap<i64, f64>,
     projection: Option<Projection>,
     costs: Option<BetCosts>,
 }
@@ -144,6 +147,7 @@ async fn load(
                 i64::from(TABLE_REPORTS),
             )?,
             grants: RoundResultRow::for_bet(conn, id)?,
+            confidences: confidences(conn)?,
             costs: bet_cost::load(conn, &actor, &bet)?,
             projection,
             bet,
@@ -153,6 +157,18 @@ async fn load(
     })
     .await?;
     Ok(loaded)
+}
+
+/// The confidence of every round's policy, by round (a portfolio has few rounds).
+fn confidences(conn: &mut db::DbConnection) -> Result<BTreeMap<i64, f64>, AppError> {
+    Round::list(conn)?
+        .into_iter()
+        .map(|r| {
+            let policy: Policy =
+                serde_json::from_str(&r.policy).map_err(|e| AppError::internal(&e))?;
+            Ok((r.id, policy.confidence))
+        })
+        .collect()
 }
 
 /// The page from what was read; `actor` decides whether it offers the report form.
@@ -191,7 +207,7 @@ fn build(
         seed_request: bet.seed_request.map(|s| c.format(s)),
         total_granted: c.format(total),
         streak: loaded.grants.last().map_or(0, |(r, _)| r.streak),
-        grants: grant_rows(&loaded.grants, c, &unit),
+        grants: grant_rows(&loaded.grants, &loaded.confidences, c, &unit),
         thresholds: threshold_rows(&loaded.thresholds, &unit, now),
         reports: report_rows(&loaded.table.0),
         reports_total: loaded.table.1,

@@ -1,6 +1,8 @@
 //! The tables of a bet's page, built without I/O: where it stands for the next round, its
 //! grants round by round, its thresholds and one page of its reports.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::TABLE_REPORTS;
@@ -8,9 +10,10 @@ use crate::db::bets::Threshold;
 use crate::db::reports::ReportWithCorrection;
 use crate::db::rounds::RoundResultRow;
 use crate::domain::Currency;
+use crate::engine::Policy;
 use crate::services::rounds::projection::Projection;
 use crate::web::format;
-use crate::web::view::{Change, Chip, change, chip, level, measure, p_beat};
+use crate::web::view::{Change, Chip, change, chip, decision_chip, level, measure, p_beat};
 
 pub struct GrantRow {
     pub round_id: i64,
@@ -57,6 +60,7 @@ pub struct Standing {
 /// One row per committed round the bet took part in, oldest first.
 pub(super) fn grant_rows(
     grants: &[(RoundResultRow, NaiveDateTime)],
+    confidences: &BTreeMap<i64, f64>,
     c: &Currency,
     unit: &str,
 ) -> Vec<GrantRow> {
@@ -66,13 +70,19 @@ pub(super) fn grant_rows(
             round_id: r.round_id,
             as_of: format::date(as_of.and_utc()),
             outcome: chip(r.outcome.as_str()),
-            p_beat: p_beat(r.p_beat),
+            p_beat: p_beat(
+                r.p_beat,
+                confidences
+                    .get(&r.round_id)
+                    .copied()
+                    .unwrap_or(Policy::default().confidence),
+            ),
             level: level(r.level, unit),
             threshold: measure(r.threshold, unit),
             streak: r.streak,
             grant: c.format_amount(r.granted),
             change: change(c, r.granted - r.prev_grant),
-            decision: chip(r.decision.as_str()),
+            decision: decision_chip(r.decision, r.kill_waived),
             reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
         })
         .collect()
@@ -131,7 +141,7 @@ pub(super) fn standing(p: &Projection, unit: &str) -> Standing {
         when: format::date(p.next_round_at),
         level: level(r.level, unit),
         threshold: measure(r.threshold, unit),
-        p_beat: p_beat(r.p_beat),
+        p_beat: p_beat(r.p_beat, p.confidence),
         margin: match p.margin {
             Some(m) if m >= 0.0 => format!("{} {unit} past the threshold", format::sig3(m)),
             Some(m) => format!("{} {unit} short of the threshold", format::sig3(-m)),

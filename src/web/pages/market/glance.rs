@@ -4,10 +4,11 @@
 //! teams nearest or past their overdraft limit.
 
 use crate::db::DbConnection;
-use crate::domain::{Actor, Currency};
+use crate::domain::{Actor, Currency, approx};
 use crate::error::AppError;
 use crate::services::market::glance::{Glance, PeriodFlows, glance};
 use crate::web::charts::{self, Bar, Bars};
+use crate::web::format;
 use crate::web::view::{Chip, chip};
 
 /// The periods before the current one that the glance shows.
@@ -88,12 +89,9 @@ pub fn view(g: &Glance, c: &Currency) -> MarketGlance {
             .map(|p| matrix(p, &name, c))
             .collect(),
         revenue_chart: revenue.first().map(|top| {
+            let total: i64 = revenue.iter().map(|b| b.value).sum();
             charts::bars(&Bars {
-                title: &format!(
-                    "{} earns the most: {} since {first}",
-                    top.label,
-                    c.format(top.value)
-                ),
+                title: &revenue_title((&top.label, top.value), (total, revenue.len()), &first, c),
                 bars: &revenue,
                 currency: c.code(),
                 exponent: c.exponent(),
@@ -136,6 +134,30 @@ pub fn view(g: &Glance, c: &Currency) -> MarketGlance {
             })
             .collect(),
     }
+}
+
+/// The finding of the revenue chart: which service earned the most, and what share of the
+/// market's revenue that is ("Design review earned the most since 2026-07: USD 3,600.00, 60%
+/// of the USD 6,000.00 that 3 services earned"), or that only one service earned anything.
+fn revenue_title(
+    (top, earned): (&str, i64),
+    (total, services): (i64, usize),
+    since: &str,
+    c: &Currency,
+) -> String {
+    if services <= 1 {
+        return format!(
+            "{top} is the only service that earned since {since}: {}",
+            c.format(earned)
+        );
+    }
+    format!(
+        "{top} earned the most since {since}: {}, {} of the {} that {} earned",
+        c.format(earned),
+        format::percent(approx::share(earned, total)),
+        c.format(total),
+        format::count(services, "service", "services")
+    )
 }
 
 fn matrix(p: &PeriodFlows, name: &dyn Fn(i64) -> String, c: &Currency) -> Matrix {
@@ -182,5 +204,29 @@ fn matrix(p: &PeriodFlows, name: &dyn Fn(i64) -> String, c: &Currency) -> Matrix
         payees: payees.iter().map(|&id| name(id)).collect(),
         rows,
         total: c.format_amount(p.flows.iter().map(|f| f.amount).sum()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_revenue_title_names_the_top_earner_and_its_share() {
+        let c = Currency::usd();
+        assert_eq!(
+            revenue_title(("Design review", 360_000), (600_000, 3), "2026-07", &c),
+            "Design review earned the most since 2026-07: USD 3,600.00, 60% of the USD \
+             6,000.00 that 3 services earned"
+        );
+        assert_eq!(
+            revenue_title(("Kestrel QA", 50_000), (50_000, 1), "2026-11", &c),
+            "Kestrel QA is the only service that earned since 2026-11: USD 500.00"
+        );
+        assert_eq!(
+            revenue_title(("Ledger API", 300), (400, 2), "2026-09", &c),
+            "Ledger API earned the most since 2026-09: USD 3.00, 75% of the USD 4.00 that 2 \
+             services earned"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! The market on a team's page: its account (balance, on hold, overdraft limit), its statement
-//! over the last six billing periods (a chart of what came in and went out, and a table that
-//! chains each period's opening to its closing), the charges it could not pay or was not paid,
+//! over the last six billing periods (charts of what came in and went out, drawn in `charts`,
+//! and a table that chains each period's opening to its closing), the charges it could not pay or was not paid,
 //! and its subscriptions and requests on both sides with the viewer's actions. The books are
 //! shown to those who read them (the team, the committee, execs); the orders to every reader
 //! of the team.
@@ -9,6 +9,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+mod charts;
+
+use self::charts::{market_chart, statement_chart};
 use super::orders::{Names, RequestRow, SubscriptionRow, request_row, subscription_row};
 use crate::db::DbConnection;
 use crate::db::bets::Bet;
@@ -22,8 +25,7 @@ use crate::services::market::accounts::{TeamAccount, team_account};
 use crate::services::market::current_period;
 use crate::services::market::names::Names as MarketNames;
 use crate::services::market::queue::{Queue, queue_of};
-use crate::services::market::statement::{Flows, Statement, statement};
-use crate::web::charts::{Series, StackedBars, stacked_bars};
+use crate::services::market::statement::{Statement, statement};
 
 /// How many billing periods the statement shows, the current one included.
 const PERIODS: usize = 6;
@@ -265,85 +267,4 @@ fn statement_view(
         reconciles: s.reconciles,
         from: crate::web::format::date(s.from),
     }
-}
-
-/// One series per kind of flow over the statement's periods; costs are negative (drawn below
-/// the axis). Always the same series in the same order, grants last, so each keeps its colour
-/// in both charts.
-fn flow_series(s: &Statement, with_grants: bool) -> (Vec<String>, Vec<Series>) {
-    let categories = s.periods.iter().map(|p| p.period.clone()).collect();
-    let series_of = |name: &str, f: fn(&Flows) -> i64| Series {
-        name: name.to_owned(),
-        values: s.periods.iter().map(|p| f(&p.flows)).collect(),
-        ended_after: None,
-    };
-    let mut all = vec![
-        series_of("Subscription revenue", |f| f.subscription_revenue),
-        series_of("Request revenue", |f| f.request_revenue),
-        series_of("Subscriptions paid", |f| -f.subscription_costs),
-        series_of("Requests paid", |f| -f.request_costs),
-    ];
-    if with_grants {
-        all.push(series_of("Grants", |f| f.grants));
-    }
-    (categories, all)
-}
-
-/// Whether anything moved in the market over the statement.
-fn market_moved(s: &Statement) -> bool {
-    let f = &s.flows;
-    f.subscription_revenue + f.request_revenue + f.subscription_costs + f.request_costs != 0
-}
-
-fn signed(c: &Currency, amount: i64) -> String {
-    if amount >= 0 {
-        format!("+{}", c.format(amount))
-    } else {
-        c.format(amount)
-    }
-}
-
-/// Money in above the axis (grants, subscription and request revenue), money out below it
-/// (subscription and request costs), one column per period; holds move nothing and are left
-/// out. The title states the net.
-fn statement_chart(s: &Statement, team: &str, c: &Currency) -> String {
-    let (categories, series) = flow_series(s, true);
-    let title = format!(
-        "{team} took in {} and paid out {} over {} periods: {} net",
-        c.format(s.flows.total_in),
-        c.format(s.flows.total_out),
-        s.periods.len(),
-        signed(c, s.flows.total_in - s.flows.total_out)
-    );
-    stacked_bars(&StackedBars {
-        title: &title,
-        categories: &categories,
-        series: &series,
-        currency: c.code(),
-        exponent: c.exponent(),
-    })
-}
-
-/// The same without the grants: what the team earned from its services and paid for others'.
-fn market_chart(s: &Statement, team: &str, c: &Currency) -> Option<String> {
-    if !market_moved(s) {
-        return None;
-    }
-    let (categories, series) = flow_series(s, false);
-    let f = &s.flows;
-    let earned = f.subscription_revenue + f.request_revenue;
-    let paid = f.subscription_costs + f.request_costs;
-    let title = format!(
-        "In the market alone {team} earned {} and paid {}: {} net",
-        c.format(earned),
-        c.format(paid),
-        signed(c, earned - paid)
-    );
-    Some(stacked_bars(&StackedBars {
-        title: &title,
-        categories: &categories,
-        series: &series,
-        currency: c.code(),
-        exponent: c.exponent(),
-    }))
 }

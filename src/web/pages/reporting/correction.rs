@@ -15,7 +15,8 @@ use crate::services::reports::Subject;
 use crate::startup::AppState;
 use crate::web::error::WebError;
 use crate::web::format;
-use crate::web::forms::{FieldErrors, local_value};
+use crate::web::forms::{FieldErrors, NoticeQuery, local_value};
+use crate::web::see_other;
 use crate::web::session::Viewer;
 
 #[get("/reports/{id}/correct")]
@@ -23,15 +24,22 @@ pub async fn correction_form(
     state: web::Data<AppState>,
     viewer: Viewer,
     path: web::Path<i64>,
+    query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, WebError> {
-    let (report, bet) = load_report(&state, &viewer, path.into_inner()).await?;
+    let (report, bet, replaced_by) = load_report(&state, &viewer, path.into_inner()).await?;
+    if let Some(newer) = replaced_by {
+        // A corrected report is history; its replacement is what a correction would fix.
+        return Ok(see_other(format!(
+            "/reports/{newer}/correct?notice=already-corrected"
+        )));
+    }
     let entry = Entry {
         observed_at: local_value(report.observed_at.and_utc()),
         ..Entry::blank(format!("/bets/{}", bet.id))
     };
+    let notice = query.into_inner().notice;
     render_correction(
-        &state,
-        &viewer,
+        (&state, &viewer, notice),
         &report,
         &bet,
         entry,
@@ -41,18 +49,20 @@ pub async fn correction_form(
     .await
 }
 
-/// The report and its bet, if the viewer may correct it.
+/// The report, its bet, and the report that replaced it if it was corrected already, if the
+/// viewer may correct it.
 async fn load_report(
     state: &AppState,
     viewer: &Viewer,
     id: i64,
-) -> Result<(Report, Bet), WebError> {
+) -> Result<(Report, Bet, Option<i64>), WebError> {
     let actor = viewer.actor.clone();
-    let (report, bet) = db::run(&state.pool, move |conn| {
+    let (report, bet, replaced_by) = db::run(&state.pool, move |conn| {
         let report = Report::find(conn, id)?.ok_or_else(|| AppError::not_found("report"))?;
         let bet =
             visible_bet(conn, &actor, report.bet_id).map_err(|_| AppError::not_found("report"))?;
-        Ok::<_, AppError>((report, bet))
+        let replaced_by = Report::superseded_by(conn, id)?;
+        Ok::<_, AppError>((report, bet, replaced_by))
     })
     .await?;
     if !viewer.can_write_team(bet.team_id) {
@@ -60,13 +70,12 @@ async fn load_report(
             "only the bet's team or the committee may correct its reports",
         ));
     }
-    Ok((report, bet))
+    Ok((report, bet, replaced_by))
 }
 
 /// The correction form: the one bet, and what the report said.
 async fn render_correction(
-    state: &AppState,
-    viewer: &Viewer,
+    (state, viewer, notice): (&AppState, &Viewer, Option<String>),
     report: &Report,
     bet: &Bet,
     entry: Entry,
@@ -89,6 +98,7 @@ async fn render_correction(
             bet.metric_unit,
             format::datetime(report.observed_at.and_utc())
         )),
+        notice,
     };
     render(state, viewer, head, entry, errors, status).await
 }
@@ -102,12 +112,30 @@ pub async fn submit_correction(
 ) -> Result<HttpResponse, WebError> {
     let entry = form.into_inner();
     viewer.check_csrf(&entry.csrf)?;
-    let (report, bet) = load_report(&state, &viewer, path.into_inner()).await?;
+    let (report, bet, replaced_by) = load_report(&state, &viewer, path.into_inner()).await?;
     let mut errors = FieldErrors::default();
+    if let Some(newer) = replaced_by {
+        // Someone corrected it first: say so in the form, keeping what was typed.
+        errors.add(
+            "form",
+            format!(
+                "Report {} was corrected meanwhile (by report {newer}); nothing was stored. Open report {newer} to correct it instead.",
+                report.id
+            ),
+        );
+        return render_correction(
+            (&state, &viewer, None),
+            &report,
+            &bet,
+            entry,
+            errors,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
     let Some(draft) = draft(&entry, Subject::Correction(report.id), &mut errors) else {
         return render_correction(
-            &state,
-            &viewer,
+            (&state, &viewer, None),
             &report,
             &bet,
             entry,
@@ -116,5 +144,24 @@ pub async fn submit_correction(
         )
         .await;
     };
-    store(&state, &viewer, draft, &entry.back, "report-corrected").await
+    let back = entry.back.clone();
+    match store(&state, &viewer, draft, &back, "report-corrected").await {
+        // Corrected by someone else between the check above and the store: the same answer.
+        Err(WebError::Page {
+            status: StatusCode::CONFLICT,
+            message,
+        }) => {
+            errors.add("form", format!("Nothing was stored: {message}."));
+            render_correction(
+                (&state, &viewer, None),
+                &report,
+                &bet,
+                entry,
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        done => done,
+    }
 }

@@ -55,6 +55,8 @@ struct FormHead {
     bets: Vec<BetChoice>,
     fixed_bet: Option<BetChoice>,
     correcting: Option<String>,
+    /// The code of the notice the form opens with, if it was sent here after an action.
+    notice: Option<String>,
 }
 
 /// Draws a form with what was typed (a fresh idempotency key if it had none) and its errors.
@@ -67,7 +69,7 @@ async fn render(
     status: StatusCode,
 ) -> Result<HttpResponse, WebError> {
     let page = ReportPage {
-        chrome: Chrome::load(state, viewer, "teams", None).await?,
+        chrome: Chrome::load(state, viewer, "teams", head.notice.as_deref()).await?,
         heading: head.heading,
         action: head.action,
         bets: head.bets,
@@ -176,10 +178,11 @@ async fn store(
         service::store(conn, &actor, &[Ok(draft)], now)
     })
     .await?;
-    let notice = if stored.first().is_some_and(|s| s.replayed) {
-        "report-replayed"
-    } else {
-        notice
+    let notice = match stored.first() {
+        Some(s) if s.replayed => "report-replayed".to_owned(),
+        // The landing page names what was stored, by the report's id (see `chrome`).
+        Some(s) => format!("{notice}.{}", s.report.id),
+        None => notice.to_owned(),
     };
     let back = local_path(back);
     let separator = if back.contains('?') { '&' } else { '?' };

@@ -121,6 +121,7 @@ async fn render_report(
         bets,
         fixed_bet,
         correcting: None,
+        notice: None,
     };
     render(state, viewer, head, entry, errors, status).await
 }

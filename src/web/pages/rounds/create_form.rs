@@ -1,11 +1,14 @@
 //! The form that opens a draft round: its fields as typed, the policy knobs with their help,
-//! the defaults it starts from, and parsing it into a `RoundForm` with every field's error.
+//! the policy it starts from (`starting_policy`) with each field typed otherwise marked, and
+//! parsing it into a `RoundForm` with every field's error.
 
 use serde::Deserialize;
 
-use crate::domain::{Money, time};
+use super::policy_source::field_note;
+use crate::domain::{Currency, Money, time};
 use crate::engine::Policy;
 use crate::services::rounds::RoundForm;
+use crate::services::rounds::starting_policy::StartingPolicy;
 use crate::startup::AppState;
 use crate::web::forms::{FieldErrors, instant, local_value, money, number};
 
@@ -43,12 +46,13 @@ pub struct PolicyField {
     pub help: &'static str,
     pub value: String,
     pub error: String,
+    /// "Differs from round 4: USD 5,000.00 there." when the typed value is not the source's.
+    pub differs: String,
 }
 
 impl CreateEntry {
-    /// A fresh form: now, and the engine's default policy.
-    pub(super) fn with_defaults() -> Self {
-        let policy = Policy::default();
+    /// A fresh form: now, and the policy a new draft starts from.
+    pub(super) fn starting_from(policy: &Policy, c: &Currency) -> Self {
         CreateEntry {
             as_of: local_value(time::now()),
             confidence: policy.confidence.to_string(),
@@ -58,20 +62,49 @@ impl CreateEntry {
             kill_after_misses: policy.kill_after_misses.to_string(),
             exploration_share: policy.exploration_share.to_string(),
             max_share: policy.max_share.to_string(),
-            min_grant: "0".to_owned(),
+            min_grant: c.format_amount(policy.min_grant),
             ..CreateEntry::default()
         }
     }
 }
 
-/// The policy knobs as the form draws them, each with what was typed and its error.
-pub(super) fn policy_fields(form: &CreateEntry, errors: &FieldErrors) -> Vec<PolicyField> {
+/// Whether a field's typed value reads as a value other than the starting policy's (a value
+/// that does not read at all has its error instead).
+fn typed_differs(name: &str, typed: &str, start: &Policy, c: &Currency) -> bool {
+    let real = |v: f64| number(typed).is_ok_and(|t| t != v);
+    let whole = |v: u32| typed.trim().parse::<u32>().is_ok_and(|t| t != v);
+    match name {
+        "confidence" => real(start.confidence),
+        "min_reports" => whole(start.min_reports),
+        "selection_pressure" => real(start.selection_pressure),
+        "progress_cap" => real(start.progress_cap),
+        "kill_after_misses" => whole(start.kill_after_misses),
+        "exploration_share" => real(start.exploration_share),
+        "max_share" => real(start.max_share),
+        "min_grant" => money(typed, c).is_ok_and(|t| t != start.min_grant),
+        _ => false,
+    }
+}
+
+/// The policy knobs as the form draws them, each with what was typed, its error, and whether
+/// it differs from the policy the draft starts from.
+pub(super) fn policy_fields(
+    form: &CreateEntry,
+    errors: &FieldErrors,
+    start: &StartingPolicy,
+    c: &Currency,
+) -> Vec<PolicyField> {
     let field = |name, label, help, value: &str| PolicyField {
         name,
         label,
         help,
         value: value.to_owned(),
         error: errors.of(name).to_owned(),
+        differs: if typed_differs(name, value, &start.policy, c) {
+            field_note(start, name, c)
+        } else {
+            String::new()
+        },
     };
     vec![
         field(
@@ -148,6 +181,22 @@ pub(super) fn parse_create(
                 .map_err(|e| errors.add_domain(e))
                 .ok()
         });
+    let policy = parse_policy(entry, c, errors);
+    Some(RoundForm {
+        budget: budget?,
+        as_of: as_of?,
+        window_start: None,
+        policy: policy?,
+    })
+}
+
+/// Parses the policy fields, collecting their errors; `None` when any fails or the policy is
+/// out of range.
+pub(super) fn parse_policy(
+    entry: &CreateEntry,
+    c: &Currency,
+    errors: &mut FieldErrors,
+) -> Option<Policy> {
     let mut real = |field: &str, text: &str| number(text).map_err(|m| errors.add(field, m)).ok();
     let confidence = real("confidence", &entry.confidence);
     let selection_pressure = real("selection_pressure", &entry.selection_pressure);
@@ -179,10 +228,5 @@ pub(super) fn parse_create(
         errors.add(field, reason);
         return None;
     }
-    Some(RoundForm {
-        budget: budget?,
-        as_of: as_of?,
-        window_start: None,
-        policy,
-    })
+    Some(policy)
 }

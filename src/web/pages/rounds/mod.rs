@@ -6,7 +6,10 @@
 pub mod actions;
 mod create_form;
 pub mod list;
+mod pin_context;
 pub mod pins;
+mod policy_source;
+mod readiness_view;
 mod rows;
 pub mod show;
 

@@ -1,19 +1,23 @@
 //! A pin on a draft round: `GET /rounds/{id}/pins/{bet}` draws the form (filled with the pin
-//! already there), `POST` sets it (a fixed grant, a waived kill, or both, with a reason), and
-//! `POST .../delete` removes it.
+//! already there, beside the bet's previewed figures), `POST` sets it (a fixed grant, a waived
+//! kill, or both, with a reason), and `POST .../delete` removes it. Both then preview the round
+//! again, so that the round's page shows figures with the pins as they are.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{act, require_committee};
+use super::pin_context::{PinContext, context};
+use super::require_committee;
 use crate::db;
+use crate::db::DbConnection;
 use crate::db::bets::Bet;
-use crate::db::rounds::RoundPin;
+use crate::db::rounds::{Round, RoundPin, RoundResultRow};
 use crate::domain::{Currency, Money, Reason, time};
+use crate::engine::Policy;
 use crate::error::{AppError, ErrorKind};
-use crate::services::rounds::{PinForm, lifecycle};
+use crate::services::rounds::{self as service, Evaluation, PinForm, lifecycle};
 use crate::startup::AppState;
 use crate::web::chrome::Chrome;
 use crate::web::error::WebError;
@@ -30,14 +34,30 @@ pub async fn unpin(
 ) -> Result<HttpResponse, WebError> {
     let (id, bet) = path.into_inner();
     let now = time::now();
-    act(
-        &state,
-        &viewer,
-        &form.csrf,
-        move |conn, actor| lifecycle::unpin(conn, actor, id, bet, now),
-        format!("/rounds/{id}?notice=pin-removed"),
-    )
-    .await
+    viewer.check_csrf(&form.csrf)?;
+    require_committee(&viewer)?;
+    let actor = viewer.actor.clone();
+    let previewed = db::run(&state.pool, move |conn| {
+        lifecycle::unpin(conn, &actor, id, bet, now)?;
+        preview_again(conn, id)
+    })
+    .await?;
+    let notice = if previewed {
+        "unpin-previewed"
+    } else {
+        "pin-removed"
+    };
+    Ok(see_other(format!("/rounds/{id}?notice={notice}")))
+}
+
+/// Previews the round again after its pins changed; false when the preview is refused (the
+/// pin stands, and the round's page marks its old figures stale until previewed).
+fn preview_again(conn: &mut DbConnection, round_id: i64) -> Result<bool, AppError> {
+    match service::preview(conn, round_id, time::now()) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind().is_callers() => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Template)]
@@ -51,6 +71,7 @@ struct PinPage {
     waive_kill: bool,
     reason: String,
     errors: FieldErrors,
+    context: PinContext,
 }
 
 #[derive(Deserialize, Default)]
@@ -74,13 +95,26 @@ async fn pin_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, WebError> {
-    let (bet, existing) = db::run(&state.pool, move |conn| {
-        lifecycle::draft(conn, round_id)?;
+    let c = state.currency.clone();
+    let (bet, existing, context) = db::run(&state.pool, move |conn| {
+        let listing = lifecycle::draft(conn, round_id)?;
         let bet = Bet::find(conn, bet_id)?.ok_or_else(|| AppError::not_found("bet"))?;
-        let existing = RoundPin::for_round(conn, round_id)?
-            .into_iter()
-            .find(|p| p.bet_id == bet_id);
-        Ok::<_, AppError>((bet, existing))
+        let pins = RoundPin::for_round(conn, round_id)?;
+        let round = Round::find(conn, round_id)?.ok_or_else(|| AppError::not_found("round"))?;
+        let evaluation = Evaluation::stored(&round)?;
+        let standings = RoundResultRow::standings_before(conn, listing.as_of)?;
+        let policy: Policy =
+            serde_json::from_str(&listing.policy).map_err(|e| AppError::internal(&e))?;
+        let context = context(
+            bet_id,
+            evaluation.as_ref(),
+            &pins,
+            standings.get(&bet_id),
+            &policy,
+            &c,
+        );
+        let existing = pins.into_iter().find(|p| p.bet_id == bet_id);
+        Ok::<_, AppError>((bet, existing, context))
     })
     .await?;
     let fresh = entry.reason.is_empty()
@@ -106,6 +140,7 @@ async fn pin_page(
             _ => entry.reason,
         },
         errors,
+        context,
     };
     html_page(status, &page)
 }
@@ -189,11 +224,19 @@ pub async fn set_pin(
     let actor = viewer.actor.clone();
     let now = time::now();
     let result = db::run(&state.pool, move |conn| {
-        lifecycle::pin(conn, &actor, round_id, bet_id, pin, now)
+        lifecycle::pin(conn, &actor, round_id, bet_id, pin, now)?;
+        preview_again(conn, round_id)
     })
     .await;
     match result {
-        Ok(_) => Ok(see_other(format!("/rounds/{round_id}?notice=pin-set"))),
+        Ok(previewed) => Ok(see_other(format!(
+            "/rounds/{round_id}?notice={}",
+            if previewed {
+                "pin-previewed"
+            } else {
+                "pin-set"
+            }
+        ))),
         Err(e) if e.kind() == ErrorKind::Invalid => {
             errors.add(
                 e.detail().field.as_deref().unwrap_or("grant"),

@@ -6,7 +6,7 @@ use crate::domain::Currency;
 use crate::engine::{Decision, Policy};
 use crate::services::rounds::{Evaluation, RoundLine};
 use crate::web::format;
-use crate::web::view::{Change, Chip, change, chip, count, level, measure, p_beat};
+use crate::web::view::{Change, Chip, change, chip, count, decision_chip, level, measure, p_beat};
 
 pub struct LineRow {
     pub bet_id: i64,
@@ -72,11 +72,15 @@ pub(super) fn totals(e: &Evaluation, round: &Round, c: &Currency) -> Option<Tota
     })
 }
 
-pub(super) fn line_rows(e: &Evaluation, c: &Currency) -> Vec<LineRow> {
-    e.results.iter().map(|l| line_row(l, c)).collect()
+/// One row per bet; P(beat) is read against the round's `confidence`.
+pub(super) fn line_rows(e: &Evaluation, c: &Currency, confidence: f64) -> Vec<LineRow> {
+    e.results
+        .iter()
+        .map(|l| line_row(l, c, confidence))
+        .collect()
 }
 
-fn line_row(l: &RoundLine, c: &Currency) -> LineRow {
+fn line_row(l: &RoundLine, c: &Currency, confidence: f64) -> LineRow {
     let r = &l.result;
     let unit = &l.bet.metric_unit;
     LineRow {
@@ -86,11 +90,11 @@ fn line_row(l: &RoundLine, c: &Currency) -> LineRow {
         outcome: chip(r.outcome.as_str()),
         level: level(r.level, unit),
         threshold: measure(r.threshold, unit),
-        p_beat: p_beat(r.p_beat),
+        p_beat: p_beat(r.p_beat, confidence),
         streak: r.streak,
         grant: c.format_amount(r.grant),
         change: change(c, l.change),
-        decision: chip(r.decision.as_str()),
+        decision: decision_chip(r.decision, r.kill_waived),
         flags: flags(l),
         reasons: r.reasons.clone(),
         killed: r.decision == Decision::Killed,

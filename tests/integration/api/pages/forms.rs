@@ -1,7 +1,7 @@
 //! Work done through the forms: a member reports and corrects (a double click stores once),
 //! and the committee runs a round.
 
-use super::{Browser, sign_in};
+use super::{Browser, round_form, sign_in};
 use crate::harness::{TestApp, spawn_app};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -22,7 +22,23 @@ async fn a_member_reports_and_corrects_through_the_forms_and_a_double_click_stor
     ];
     let (status, location, _) = member.post(&app, "/report", &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert!(location.ends_with("notice=report-stored"), "{location}");
+    assert!(location.contains("notice=report-stored."), "{location}");
+    // The landing page says what was stored, to its author only.
+    let (_, landing) = member.get(&app, &location).await;
+    assert!(
+        landing.contains("Report stored: #") && landing.contains("is 1,234.5 "),
+        "{landing}"
+    );
+    assert!(
+        landing.contains("observed 2026\u{2011}05\u{2011}01\u{a0}10:00\u{a0}UTC"),
+        "{landing}"
+    );
+    let exec = sign_in(&app, &w.exec).await;
+    let (_, seen_by_another) = exec.get(&app, &location).await;
+    assert!(
+        !seen_by_another.contains("is 1,234.5 "),
+        "{seen_by_another}"
+    );
     let (status, location, _) = member.post(&app, "/report", &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.ends_with("notice=report-replayed"), "{location}");
@@ -180,37 +196,11 @@ async fn the_committee_runs_a_round_through_the_pages() {
 /// and the committee's round opens; its id.
 async fn open_a_round_through_the_form(app: &TestApp, committee: &Browser, exec: &Browser) -> i64 {
     let (status, _, body) = committee
-        .post(
-            app,
-            "/rounds",
-            &[
-                ("budget", "-5"),
-                ("as_of", "2026-07-01T00:00"),
-                ("confidence", "0.8"),
-                ("min_reports", "3"),
-                ("selection_pressure", "1"),
-                ("progress_cap", "3"),
-                ("kill_after_misses", "2"),
-                ("exploration_share", "0.1"),
-                ("max_share", "0.4"),
-                ("min_grant", "0"),
-            ],
-        )
+        .post(app, "/rounds", &round_form("-5", "2026-07-01T00:00"))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("must be an amount"));
-    let create = [
-        ("budget", "1,000.00"),
-        ("as_of", "2026-07-01T00:00"),
-        ("confidence", "0.8"),
-        ("min_reports", "3"),
-        ("selection_pressure", "1"),
-        ("progress_cap", "3"),
-        ("kill_after_misses", "2"),
-        ("exploration_share", "0.1"),
-        ("max_share", "0.4"),
-        ("min_grant", "0"),
-    ];
+    let create = round_form("1,000.00", "2026-07-01T00:00");
     let (status, _, _) = exec.post(app, "/rounds", &create).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, location, _) = committee.post(app, "/rounds", &create).await;

@@ -8,7 +8,10 @@ use serde_json::json;
 mod forms;
 mod funding;
 mod market;
+mod readers;
 mod roles;
+mod rounds_pins;
+mod rounds_readiness;
 mod sign_in;
 
 /// A signed-in browser: its session cookie and the CSRF token of its forms.
@@ -117,6 +120,22 @@ impl Browser {
             .unwrap_or_default();
         (status, location, r.text().await.unwrap())
     }
+}
+
+/// The new-draft form as the page sends it, with the engine's default rules.
+fn round_form<'a>(budget: &'a str, as_of: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("budget", budget),
+        ("as_of", as_of),
+        ("confidence", "0.8"),
+        ("min_reports", "3"),
+        ("selection_pressure", "1"),
+        ("progress_cap", "3"),
+        ("kill_after_misses", "2"),
+        ("exploration_share", "0.1"),
+        ("max_share", "0.4"),
+        ("min_grant", "0"),
+    ]
 }
 
 async fn world_with_round(app: &TestApp) -> (World, i64) {

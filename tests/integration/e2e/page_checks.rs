@@ -37,7 +37,11 @@ const shown = (el) => {
   const r = el.getBoundingClientRect();
   return r.width > 1 && r.height > 1 && getComputedStyle(el).visibility !== 'hidden';
 };
-const meant_hidden = (el) => el.closest('.skip, .visually-hidden, [hidden]') !== null;
+const folded = (el) => {
+  const closed = el.closest('details:not([open])');
+  return closed !== null && !(el.tagName === 'SUMMARY' && el.parentElement === closed);
+};
+const meant_hidden = (el) => el.closest('.skip, .visually-hidden, [hidden]') !== null || folded(el);
 for (const el of document.body.querySelectorAll('*')) {
   if (el.closest('svg') || meant_hidden(el) || !shown(el)) continue;
   const style = getComputedStyle(el);
@@ -66,6 +70,35 @@ for (const field of document.querySelectorAll('.field')) {
     }
   }
 }
+// The focus ring keeps 3:1 against what is behind it: focused in turn (no pointer has moved,
+// so the browser shows the ring a keyboard user sees), its colour against the first opaque
+// background around the control.
+const rgb = (css) => (css.match(/[\d.]+/g) || []).map(Number);
+const luminance = ([r, g, b]) => {
+  const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+};
+const backdrop = (el) => {
+  for (let e = el.parentElement; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3);
+  }
+  return [255, 255, 255];
+};
+const focusable = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')]
+  .filter((el) => !meant_hidden(el) && shown(el)).slice(0, 40);
+for (const el of focusable) {
+  el.focus({ preventScroll: true });
+  const style = getComputedStyle(el);
+  if (document.activeElement !== el || style.outlineStyle === 'none' || parseFloat(style.outlineWidth) < 1) {
+    report(el, 'shows no focus ring');
+    continue;
+  }
+  const [a, b] = [luminance(rgb(style.outlineColor)), luminance(backdrop(el))];
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (ratio < 3) report(el, `focus ring at ${ratio.toFixed(2)}:1 against its background`);
+}
+if (document.activeElement) document.activeElement.blur();
 // A date or an instant is read as one thing: it never breaks across lines.
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let node = walker.nextNode(); node; node = walker.nextNode()) {

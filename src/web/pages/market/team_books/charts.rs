@@ -40,11 +40,9 @@ fn flow_series(s: &Statement, with_grants: bool) -> (Vec<String>, Vec<Series>) {
 }
 
 fn signed(c: &Currency, amount: i64) -> String {
-    if amount >= 0 {
-        format!("+{}", c.format(amount))
-    } else {
-        c.format(amount)
-    }
+    // The sign goes before the currency either way: "+USD 7,000.00", "-USD 400.00".
+    let sign = if amount >= 0 { '+' } else { '-' };
+    format!("{sign}{}", c.format(amount.saturating_abs()))
 }
 
 /// "Pod Juliet took in USD 9,000.00 and paid out USD 2,000.00 over 6 periods: +USD 7,000.00
@@ -153,7 +151,7 @@ mod tests {
         );
         assert_eq!(
             statement_title("Northwind", (10_000, 50_000), 1, &c),
-            "Northwind took in USD 100.00 and paid out USD 500.00 over 1 period: USD -400.00 net"
+            "Northwind took in USD 100.00 and paid out USD 500.00 over 1 period: -USD 400.00 net"
         );
         assert_eq!(
             statement_title("Pod Kilo", (0, 0), 6, &c),
@@ -174,7 +172,7 @@ mod tests {
         );
         assert_eq!(
             market_title("Northwind", (100_000, 300_000), &c),
-            "In the market Northwind paid more than it earned: USD 3,000.00 against USD 1,000.00, USD -2,000.00 net"
+            "In the market Northwind paid more than it earned: USD 3,000.00 against USD 1,000.00, -USD 2,000.00 net"
         );
         assert_eq!(
             market_title("Pod Kilo", (0, 120_000), &c),

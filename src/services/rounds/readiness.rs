@@ -28,8 +28,6 @@ pub struct LastRound {
 pub struct Timing {
     pub as_of: DateTime<Utc>,
     pub last: Option<LastRound>,
-    /// `as_of` minus the last committed round's `as_of`.
-    pub since_last: Option<TimeDelta>,
     /// The median of the intervals between the last five committed rounds; none with fewer than
     /// two committed rounds.
     pub usual: Option<TimeDelta>,
@@ -38,6 +36,11 @@ pub struct Timing {
 }
 
 impl Timing {
+    /// `as_of` minus the last committed round's `as_of`.
+    pub fn since_last(&self) -> Option<TimeDelta> {
+        self.last.as_ref().map(|l| self.as_of - l.as_of)
+    }
+
     /// The instant one usual interval after the last round: what to set "As of" to.
     pub fn suggested_as_of(&self) -> Option<DateTime<Utc>> {
         Some(self.last.as_ref()?.as_of + self.usual?)
@@ -108,7 +111,6 @@ pub fn timing(conn: &mut DbConnection, as_of: DateTime<Utc>) -> Result<Timing, A
     let last = recent.first().map(|&(id, as_of)| LastRound { id, as_of });
     Ok(Timing {
         as_of,
-        since_last: last.as_ref().map(|l| as_of - l.as_of),
         last,
         usual: usual_interval(&instants),
         intervals: instants.len().saturating_sub(1),
@@ -175,7 +177,7 @@ pub fn warnings(timing: &Timing, evidence: Option<&EvidenceSummary>) -> Vec<Warn
             taking_part: e.taking_part,
         });
     }
-    if let (Some(since), Some(usual)) = (timing.since_last, timing.usual)
+    if let (Some(since), Some(usual)) = (timing.since_last(), timing.usual)
         && since * 2 < usual
     {
         warnings.push(Warning::TooSoon { since, usual });
@@ -220,7 +222,6 @@ mod tests {
                 id: 1,
                 as_of: day(0),
             }),
-            since_last: Some(TimeDelta::days(since)),
             usual: usual.map(TimeDelta::days),
             intervals: 4,
         }

@@ -112,27 +112,10 @@ pub async fn submit_correction(
 ) -> Result<HttpResponse, WebError> {
     let entry = form.into_inner();
     viewer.check_csrf(&entry.csrf)?;
-    let (report, bet, replaced_by) = load_report(&state, &viewer, path.into_inner()).await?;
+    // A report corrected already is refused by the service itself (409), whether before this
+    // form was sent or while it was on its way: one place decides, and the form says it.
+    let (report, bet, _) = load_report(&state, &viewer, path.into_inner()).await?;
     let mut errors = FieldErrors::default();
-    if let Some(newer) = replaced_by {
-        // Someone corrected it first: say so in the form, keeping what was typed.
-        errors.add(
-            "form",
-            format!(
-                "Report {} was corrected meanwhile (by report {newer}); nothing was stored. Open report {newer} to correct it instead.",
-                report.id
-            ),
-        );
-        return render_correction(
-            (&state, &viewer, None),
-            &report,
-            &bet,
-            entry,
-            errors,
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
     let Some(draft) = draft(&entry, Subject::Correction(report.id), &mut errors) else {
         return render_correction(
             (&state, &viewer, None),
@@ -146,12 +129,17 @@ pub async fn submit_correction(
     };
     let back = entry.back.clone();
     match store(&state, &viewer, draft, &back, "report-corrected").await {
-        // Corrected by someone else between the check above and the store: the same answer.
         Err(WebError::Page {
             status: StatusCode::CONFLICT,
             message,
         }) => {
-            errors.add("form", format!("Nothing was stored: {message}."));
+            errors.add(
+                "form",
+                format!(
+                    "Report {} was corrected meanwhile; nothing was stored ({message}). Correct the report that replaced it, from the bet's page.",
+                    report.id
+                ),
+            );
             render_correction(
                 (&state, &viewer, None),
                 &report,

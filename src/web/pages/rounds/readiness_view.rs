@@ -72,7 +72,7 @@ fn timing_text(t: &Timing) -> String {
     };
     let since = format!(
         "{} since round {} (as of {})",
-        t.since_last.map_or_else(String::new, span),
+        t.since_last().map_or_else(String::new, span),
         last.id,
         format::datetime(last.as_of)
     );

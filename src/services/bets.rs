@@ -115,7 +115,7 @@ fn insert_threshold(
             "duplicate_threshold",
             format!(
                 "the bet already has a threshold taking effect at {}",
-                t.effective_from.to_rfc3339()
+                crate::domain::time::display(t.effective_from)
             ),
         )
         .with_field("effective_from"));

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 
+use super::market::retry::Retry;
 use super::market::team_books::{self, TeamMarket};
 use super::standings::Standings;
 use crate::db;
@@ -147,6 +148,8 @@ struct TeamPage {
     can_report: bool,
     form_key: String,
     market: TeamMarket,
+    /// A market form of this page that did not act, drawn again as typed.
+    retry: Retry,
 }
 
 /// What the team page reads.
@@ -166,17 +169,44 @@ pub async fn show_page(
     path: web::Path<i64>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, WebError> {
-    let id = path.into_inner();
+    let notice = query.notice.as_deref();
+    draw(
+        &state,
+        &viewer,
+        path.into_inner(),
+        notice,
+        (Retry::none(), StatusCode::OK),
+    )
+    .await
+}
+
+/// The team page with one of its market forms drawn again after `retry`.
+pub(crate) async fn render(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    retry: Retry,
+    status: StatusCode,
+) -> Result<HttpResponse, WebError> {
+    draw(state, viewer, id, None, (retry, status)).await
+}
+
+async fn draw(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    notice: Option<&str>,
+    (retry, status): (Retry, StatusCode),
+) -> Result<HttpResponse, WebError> {
     if !viewer.can_read_team(id) {
         return Err(WebError::not_found("team"));
     }
     let now = state.clock.now();
-    let loaded = load(&state, &viewer, id, now).await?;
-    let chrome = Chrome::load(&state, &viewer, "teams", query.notice.as_deref()).await?;
-    html_page(
-        StatusCode::OK,
-        &build(chrome, loaded, (&state.currency, now), &viewer),
-    )
+    let loaded = load(state, viewer, id, now).await?;
+    let chrome = Chrome::load(state, viewer, "teams", notice).await?;
+    let mut page = build(chrome, loaded, (&state.currency, now), viewer);
+    page.retry = retry;
+    html_page(status, &page)
 }
 
 /// Reads the team, its bets and where they stand, its people, its balance and its market in
@@ -256,6 +286,7 @@ fn build(
             .collect(),
         max_members: loaded.team.max_members,
         form_key: form_key(),
+        retry: Retry::none(),
     }
 }
 

@@ -41,6 +41,13 @@ async fn every_page_reads_well_for_every_role_on_a_phone_and_a_laptop() {
                 found.extend(check(&c, &axe, &what).await);
                 save(&c, width, role, slug).await;
             }
+            if role == "member" {
+                // A form drawn again after a refusal is a page of its own: read it too.
+                submit_a_request_typed_wrong(&c, &base).await;
+                let what = format!("{role} at {width} px on a refused request form");
+                found.extend(check(&c, &axe, &what).await);
+                save(&c, width, role, "refused-form").await;
+            }
             sign_out(&c).await;
         }
         c.close().await.unwrap();
@@ -51,6 +58,24 @@ async fn every_page_reads_well_for_every_role_on_a_phone_and_a_laptop() {
         found.len(),
         found.join("\n")
     );
+}
+
+/// Files a request from the catalogue with an amount of three decimals, as a person would type
+/// it; the server draws the catalogue again with the form open and the amount marked.
+async fn submit_a_request_typed_wrong(c: &Client, base: &str) {
+    c.goto(&format!("{base}/services")).await.unwrap();
+    let script = r#"
+        const form = document.querySelector('form[action="/requests"]');
+        form.querySelector('[name="max_total"]').value = '12.345';
+        form.querySelector('[name="purpose"]').value = 'a review before the launch';
+        form.submit();
+    "#;
+    c.execute(script, vec![]).await.unwrap();
+    let refused = c
+        .wait()
+        .for_element(fantoccini::Locator::Css("#refused"))
+        .await;
+    assert!(refused.is_ok(), "the refused form is drawn again");
 }
 
 async fn check(c: &Client, axe: &str, what: &str) -> Vec<String> {

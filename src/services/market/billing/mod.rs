@@ -195,7 +195,7 @@ pub fn commit(
                 "period_not_begun",
                 format!(
                     "billing run {id} is for a period that begins at {}: commit it then",
-                    run.period_start.and_utc().to_rfc3339()
+                    crate::domain::time::display(run.period_start.and_utc())
                 ),
             ));
         }

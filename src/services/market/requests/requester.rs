@@ -51,7 +51,9 @@ pub fn accept(
                     "quote_expired",
                     format!(
                         "the quote for request {id} expired at {}: the request is open again; ask the provider for a new quote",
-                        r.quote_expires_at.map(|t| t.and_utc().to_rfc3339()).unwrap_or_default()
+                        r.quote_expires_at
+                            .map(|t| crate::domain::time::display(t.and_utc()))
+                            .unwrap_or_default()
                     ),
                 ));
             }
@@ -62,8 +64,8 @@ pub fn accept(
                     "quote_above_maximum",
                     format!(
                         "the quote of {} is above the team's maximum of {}: raise the maximum first",
-                        currency.format_amount(total),
-                        currency.format_amount(r.max_total)
+                        currency.format(total),
+                        currency.format(r.max_total)
                     ),
                 ));
             }
@@ -126,7 +128,7 @@ pub fn raise(
                     } else {
                         "maximum"
                     },
-                    currency.format_amount(current)
+                    currency.format(current)
                 ),
             ));
         }

@@ -117,10 +117,12 @@ pub async fn create(
 ) -> Result<HttpResponse, WebError> {
     let f = form.into_inner();
     let period = f.period.trim().to_owned();
-    act(
+    viewer.check_csrf(&f.csrf)?;
+    // A choice from a list, nothing typed: a refusal is the error page.
+    let done = act(
         &state,
         &viewer,
-        (&f.csrf, "/billing"),
+        "/billing",
         "billing-created",
         move |conn, actor, now| {
             let period = BillingPeriod::parse("period", &period, period_length(conn)?)?;
@@ -129,7 +131,8 @@ pub async fn create(
             Ok(Done::Now)
         },
     )
-    .await
+    .await?;
+    Ok(done)
 }
 
 pub struct ChargeRow {
@@ -273,19 +276,15 @@ pub async fn run_action(
         "delete" => "billing-deleted",
         _ => return Err(WebError::not_found("action")),
     };
-    act(
-        &state,
-        &viewer,
-        (&form.csrf, &back),
-        notice,
-        move |conn, actor, now| {
-            match action.as_str() {
-                "preview" => billing::preview(conn, actor, id, now).map(drop),
-                "commit" => billing::commit(conn, actor, id, now).map(drop),
-                _ => billing::delete(conn, actor, id, now),
-            }?;
-            Ok(Done::Now)
-        },
-    )
-    .await
+    viewer.check_csrf(&form.csrf)?;
+    let done = act(&state, &viewer, &back, notice, move |conn, actor, now| {
+        match action.as_str() {
+            "preview" => billing::preview(conn, actor, id, now).map(drop),
+            "commit" => billing::commit(conn, actor, id, now).map(drop),
+            _ => billing::delete(conn, actor, id, now),
+        }?;
+        Ok(Done::Now)
+    })
+    .await?;
+    Ok(done)
 }

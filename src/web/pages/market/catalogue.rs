@@ -10,6 +10,7 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 
 use super::price_text;
+use super::retry::Retry;
 use crate::db::bets::{Bet, BetFilter};
 use crate::db::market::subscriptions::{Subscription, SubscriptionFilter};
 use crate::db::teams::Team;
@@ -87,6 +88,8 @@ struct ServicesPage {
     teams: Vec<Choice>,
     is_committee: bool,
     form_key: String,
+    /// A form of this page that did not act, drawn again as typed.
+    retry: Retry,
 }
 
 /// What the catalogue reads.
@@ -104,10 +107,22 @@ pub async fn catalogue_page(
     viewer: Viewer,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, WebError> {
+    let notice = query.notice.as_deref();
+    render(&state, &viewer, notice, Retry::none(), StatusCode::OK).await
+}
+
+/// The catalogue, drawn as usual or with one of its forms again after `retry`.
+pub(crate) async fn render(
+    state: &AppState,
+    viewer: &Viewer,
+    notice: Option<&str>,
+    retry: Retry,
+    status: StatusCode,
+) -> Result<HttpResponse, WebError> {
     let now = state.clock.now();
     let team = viewer.team_id;
     let loaded = db::run(&state.pool, move |conn| load(conn, team, now)).await?;
-    let chrome = Chrome::load(&state, &viewer, "services", query.notice.as_deref()).await?;
+    let chrome = Chrome::load(state, viewer, "services", notice).await?;
     let c = &state.currency;
     let run_rate: i64 = loaded
         .subscriptions
@@ -135,7 +150,7 @@ pub async fn catalogue_page(
     let services = loaded
         .listings
         .iter()
-        .map(|l| card(l, &loaded, &viewer, c, now))
+        .map(|l| card(l, &loaded, viewer, c, now))
         .collect();
     let page = ServicesPage {
         period: loaded.period.clone(),
@@ -160,9 +175,10 @@ pub async fn catalogue_page(
             .collect(),
         is_committee: viewer.is_committee(),
         form_key: form_key(),
+        retry,
         chrome,
     };
-    html_page(StatusCode::OK, &page)
+    html_page(status, &page)
 }
 
 fn load(

@@ -1,12 +1,14 @@
 //! The catalogue's forms: the committee registers a service (`POST /services`); the provider's
-//! members set its plan, request types and capacity (`GET/POST /services/{id}/plan`).
+//! members set its plan, request types and capacity (`GET/POST /services/{id}/plan`). A form
+//! that does not act is drawn again with what was typed and the field at fault marked.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::{Done, act, invalid, money_field, optional_id};
+use super::retry::{Refused, Retry};
+use super::{Done, Origin, act, answer, invalid, money_field, optional_id};
 use crate::db;
 use crate::db::market::plans::{Plan, PlanWithTypes};
 use crate::domain::{BillingPeriod, Currency, Description, Name, Unit};
@@ -22,7 +24,7 @@ use crate::web::session::Viewer;
 /// How many request type rows the plan form offers.
 const TYPE_ROWS: usize = 4;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct RegisterForm {
     csrf: String,
     back: String,
@@ -39,15 +41,26 @@ pub async fn register(
     form: web::Form<RegisterForm>,
 ) -> Result<HttpResponse, WebError> {
     let f = form.into_inner();
+    viewer.check_csrf(&f.csrf)?;
+    let acted = register_as_typed(&state, &viewer, &f).await;
+    let origin = Some(Origin::Catalogue);
+    answer(&state, &viewer, acted, (origin, "register".to_owned(), &f)).await
+}
+
+async fn register_as_typed(
+    state: &AppState,
+    viewer: &Viewer,
+    f: &RegisterForm,
+) -> Result<HttpResponse, Refused> {
     let name = Name::parse("name", &f.name).map_err(|e| invalid("name", e.message))?;
     let description = Description::parse("description", &f.description)
         .map_err(|e| invalid("description", e.message))?;
     let provider = optional_id("provider_team_id", Some(&f.provider_team_id))?
         .ok_or_else(|| invalid("provider_team_id", "choose the team that provides it"))?;
     act(
-        &state,
-        &viewer,
-        (&f.csrf, &f.back),
+        state,
+        viewer,
+        &f.back,
         "service-registered",
         move |conn, actor, now| {
             catalogue::register(conn, actor, &name, provider, &description, now)?;
@@ -75,6 +88,7 @@ struct PlanPage {
     quantity_unit: String,
     capacity: String,
     types: Vec<TypeField>,
+    retry: Retry,
 }
 
 #[get("/services/{id}/plan")]
@@ -83,7 +97,24 @@ pub async fn plan_form(
     viewer: Viewer,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, WebError> {
-    let id = path.into_inner();
+    render_plan(
+        &state,
+        &viewer,
+        path.into_inner(),
+        Retry::none(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The plan form of service `id`, drawn as usual or again after `retry`.
+pub(crate) async fn render_plan(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    retry: Retry,
+    status: StatusCode,
+) -> Result<HttpResponse, WebError> {
     let now = state.clock.now();
     let (service, plans, earliest) = db::run(&state.pool, move |conn| {
         let service = catalogue::find(conn, id)?;
@@ -136,7 +167,7 @@ pub async fn plan_form(
         });
     }
     let page = PlanPage {
-        chrome: Chrome::load(&state, &viewer, "services", None).await?,
+        chrome: Chrome::load(state, viewer, "services", None).await?,
         id,
         service: service.name,
         earliest: earliest.label(),
@@ -148,12 +179,13 @@ pub async fn plan_form(
             .and_then(|p| p.plan.capacity)
             .map_or_else(String::new, |c| c.to_string()),
         types,
+        retry,
     };
-    html_page(StatusCode::OK, &page)
+    html_page(status, &page)
 }
 
 /// The plan form as typed: the request types arrive as numbered fields.
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct PlanForm {
     csrf: String,
     price: String,
@@ -168,7 +200,7 @@ pub struct PlanForm {
 }
 
 impl PlanForm {
-    fn types(&self, c: &Currency) -> Result<Vec<RequestTypeDraft>, WebError> {
+    fn types(&self, c: &Currency) -> Result<Vec<RequestTypeDraft>, Refused> {
         let field = |name: &str, i: usize| {
             self.rest
                 .get(&format!("{name}_{i}"))
@@ -186,10 +218,10 @@ impl PlanForm {
             }
             out.push(RequestTypeDraft {
                 name: Name::parse("type_name", name)
-                    .map_err(|e| invalid("request type name", e.message))?,
+                    .map_err(|e| invalid(&format!("type_name_{i}"), e.message))?,
                 unit: Unit::parse("type_unit", unit)
-                    .map_err(|e| invalid("request type unit", e.message))?,
-                unit_price: money_field("request type price", price, c)?,
+                    .map_err(|e| invalid(&format!("type_unit_{i}"), e.message))?,
+                unit_price: money_field(&format!("type_price_{i}"), price, c)?,
             });
         }
         Ok(out)
@@ -205,11 +237,30 @@ pub async fn set_plan(
 ) -> Result<HttpResponse, WebError> {
     let id = path.into_inner();
     let f = form.into_inner();
+    viewer.check_csrf(&f.csrf)?;
+    let acted = plan_as_typed(&state, &viewer, id, &f).await;
+    answer(
+        &state,
+        &viewer,
+        acted,
+        (Some(Origin::Plan(id)), "plan".to_owned(), &f),
+    )
+    .await
+}
+
+async fn plan_as_typed(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    f: &PlanForm,
+) -> Result<HttpResponse, Refused> {
     let c = &state.currency;
     let price = money_field("price", &f.price, c)?;
     let quantity_unit = match f.quantity_unit.trim() {
         "" => None,
-        u => Some(Unit::parse("quantity_unit", u).map_err(|e| invalid("per unit", e.message))?),
+        u => {
+            Some(Unit::parse("quantity_unit", u).map_err(|e| invalid("quantity_unit", e.message))?)
+        }
     };
     let capacity = match f.capacity.trim() {
         "" => None,
@@ -218,9 +269,9 @@ pub async fn set_plan(
     let request_types = f.types(c)?;
     let period = f.effective_from.trim().to_owned();
     act(
-        &state,
-        &viewer,
-        (&f.csrf, &format!("/services#service-{id}")),
+        state,
+        viewer,
+        &format!("/services#service-{id}"),
         "plan-set",
         move |conn, actor, now| {
             let effective_from = match period.as_str() {

@@ -8,6 +8,7 @@ use serde_json::json;
 mod forms;
 mod funding;
 mod market;
+mod market_forms;
 mod readers;
 mod roles;
 mod rounds_pins;

@@ -1,6 +1,8 @@
-//! The engine at scale (docs/engine.md, "Properties the tests hold": scale): 10,000 bets with 1,000,000 reports in total.
-//! Run with `cargo bench --bench engine`; the figure to watch is the median of
-//! `evaluate_10k_bets_1m_reports`.
+//! The engine at scale (docs/engine.md, "Properties the tests hold": scale): a round of 10,000
+//! bets with 1,000,000 reports in total, and a race of 50 racers with 2,000 reports each
+//! (docs/engine.md, "Races: standings, P(best) and expected loss").
+//! Run with `cargo bench --bench engine`; the figures to watch are the medians of
+//! `evaluate_10k_bets_1m_reports` and `race_50_racers_100k_reports` (target: under 50 ms).
 
 #![allow(
     clippy::unwrap_used,
@@ -10,7 +12,10 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use divan::{Bencher, black_box};
-use horserace::engine::{BetEvidence, Direction, Observation, Pin, Policy, RoundInput, evaluate};
+use horserace::engine::{
+    BetEvidence, Direction, Observation, Pin, Policy, RaceInput, RaceMeasure, RacerEvidence,
+    RoundInput, evaluate, standings,
+};
 
 const BETS: usize = 10_000;
 const REPORTS: usize = 1_000_000;
@@ -154,4 +159,71 @@ fn evaluate_10k_bets_1m_reports(bencher: Bencher) {
 fn evaluate_10k_bets_1m_reports_unsorted(bencher: Bencher) {
     let input = portfolio(false);
     bencher.bench_local(|| evaluate(black_box(&input)).unwrap());
+}
+
+const RACERS: usize = 50;
+const RACER_REPORTS: usize = 2_000;
+
+/// A race of 50 racers with 2,000 reports each over the 60 days before the finish: ten groups
+/// of five racers whose forecasts lie within a few units of each other (so the comparison has
+/// real work to do), slopes of up to +-0.2 a day, noise from 1 to 20, every seventh racer
+/// reporting only in the last 15 days, and reports ending up to a week before the finish (the
+/// forecast reaches ahead). Reports come in time order, as the database returns them.
+fn race() -> RaceInput {
+    let mut rng = Rng(0x5EED_1234_ABCD_0002);
+    let finish = as_of();
+    let racers = (0..RACERS)
+        .map(|i| {
+            let group = f64::from(u32::try_from(i / 5).unwrap());
+            let level = 100.0 + 3.0 * group + 2.0 * (rng.unit() - 0.5);
+            let slope = 0.4 * (rng.unit() - 0.5);
+            let noise = 1.0 + 19.0 * rng.unit();
+            let span = if i % 7 == 3 { 15 } else { 60 };
+            let lag = rng.below_i64(7 * 86_400);
+            let mut seconds: Vec<i64> = (0..RACER_REPORTS)
+                .map(|_| -lag - rng.below_i64((span * 86_400 - 1).try_into().unwrap()))
+                .collect();
+            seconds.sort_unstable();
+            let observations = seconds
+                .into_iter()
+                .map(|s| Observation {
+                    at: finish + Duration::seconds(s),
+                    value: level
+                        + slope * (f64::from(i32::try_from(s).unwrap()) / 86_400.0)
+                        + noise * 2.0 * (rng.unit() - 0.5),
+                })
+                .collect();
+            RacerEvidence {
+                bet_id: i64::try_from(i + 1).unwrap(),
+                direction: Direction::HigherIsBetter,
+                baseline: 0.0,
+                threshold: 100.0,
+                observations,
+            }
+        })
+        .collect();
+    RaceInput {
+        start: finish - Duration::days(60),
+        finish,
+        measure: RaceMeasure::Metric {
+            direction: Direction::HigherIsBetter,
+        },
+        min_reports: 3,
+        confidence: 0.8,
+        racers,
+    }
+}
+
+#[divan::bench(sample_count = 30)]
+fn race_50_racers_100k_reports(bencher: Bencher) {
+    let input = race();
+    assert_eq!(
+        input
+            .racers
+            .iter()
+            .map(|r| r.observations.len())
+            .sum::<usize>(),
+        RACERS * RACER_REPORTS
+    );
+    bencher.bench_local(|| standings(black_box(&input)).unwrap());
 }

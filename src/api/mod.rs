@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod market;
 pub mod openapi;
 pub mod pagination;
+pub mod races;
 pub mod reports;
 pub mod rounds;
 pub mod schemas;
@@ -86,6 +87,11 @@ fn routes(cfg: &mut ServiceConfig) {
         .service(rounds::verify_round)
         .service(ledger::get_ledger)
         .service(audit::list_audit)
+        .service(races::declare::create_race)
+        .service(races::declare::list_races)
+        .service(races::show::get_race)
+        .service(races::decide::decide_race)
+        .service(races::decide::extend_race)
         .configure(market_routes);
 }
 

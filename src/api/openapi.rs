@@ -174,7 +174,7 @@ fn error_response(description: &str) -> RefOr<Response> {
     modifiers(&BearerAuth),
     tags(
         (name = "teams"), (name = "users"), (name = "arenas"), (name = "bets"),
-        (name = "reports"), (name = "rounds"), (name = "ledger"), (name = "exports"), (name = "audit"),
+        (name = "reports"), (name = "rounds"), (name = "races"), (name = "ledger"), (name = "exports"), (name = "audit"),
         (name = "health")
     )
 )]

@@ -1,6 +1,7 @@
 //! The command line: `serve`, `migrate`, `round`, `market`, `engine run`. `main.rs` only calls [`run`].
 
 mod market;
+mod race;
 mod round;
 mod table;
 mod transfer;
@@ -79,6 +80,19 @@ pub enum Command {
         acting_as: String,
         #[command(subcommand)]
         command: round::RoundCommand,
+    },
+    /// Races: declare one in an arena, watch its P(best), decide it at the finish.
+    Race {
+        /// The user the commands act as (a committee member to declare or decide).
+        #[arg(
+            long = "as",
+            env = "HORSERACE_ACTOR",
+            default_value = "admin",
+            global = true
+        )]
+        acting_as: String,
+        #[command(subcommand)]
+        command: race::RaceCommand,
     },
     /// The internal market: services, subscriptions, requests, billing runs, statements.
     Market {
@@ -232,6 +246,7 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Market { acting_as, command } => market::run(&database_url, &acting_as, command),
+        Command::Race { acting_as, command } => race::run(&database_url, &acting_as, command),
         Command::Import { acting_as, command } => {
             match transfer::import(&database_url, &acting_as, command) {
                 Ok(true) => Ok(()),

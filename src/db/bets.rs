@@ -275,6 +275,19 @@ impl Bet {
         Ok(killed)
     }
 
+    /// Moves an active bet to another stage (a race's winner advancing); false when it is no
+    /// longer active.
+    pub fn advance(conn: &mut DbConnection, id: i64, to: Stage) -> QueryResult<bool> {
+        diesel::update(
+            bets::table
+                .find(id)
+                .filter(bets::status.eq(BetStatus::Active)),
+        )
+        .set(bets::stage.eq(to))
+        .execute(conn)
+        .map(|n| n > 0)
+    }
+
     /// Moves the bet from one status to another, only if it is still in `from`; returns
     /// whether it moved (false means someone else moved it first).
     pub fn transition(

@@ -69,6 +69,7 @@ pub mod market;
 pub mod names;
 pub mod overview;
 pub mod portfolio;
+pub mod races;
 pub mod reports;
 pub mod rounds;
 pub mod teams;

@@ -320,6 +320,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    races (id) {
+        id -> BigInt,
+        arena_id -> BigInt,
+        name -> Text,
+        measure -> Text,
+        metric_name -> Nullable<Text>,
+        metric_unit -> Nullable<Text>,
+        direction -> Nullable<Text>,
+        starts_at -> Timestamp,
+        finish_at -> Timestamp,
+        confidence -> Double,
+        min_reports -> Integer,
+        prize -> Nullable<BigInt>,
+        status -> Text,
+        winner_bet_id -> Nullable<BigInt>,
+        decision_reason -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        prize_round_id -> Nullable<BigInt>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    race_racers (race_id, bet_id) {
+        race_id -> BigInt,
+        bet_id -> BigInt,
+        team_id -> BigInt,
+        racing -> Bool,
+        fate -> Nullable<Text>,
+        left_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> teams (team_id));
 diesel::joinable!(tokens -> users (user_id));
 diesel::joinable!(bets -> arenas (arena_id));
@@ -361,9 +397,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     billing_runs,
     unpaid_charges,
     idempotency_keys,
+    races,
+    race_racers,
 );
 
 diesel::joinable!(round_results -> teams (team_id));
+diesel::joinable!(race_racers -> races (race_id));
+diesel::joinable!(race_racers -> bets (bet_id));
+diesel::joinable!(races -> arenas (arena_id));
 
 // The page summaries group a round's results by arena and by bet.
 diesel::allow_columns_to_appear_in_same_group_by_clause!(

@@ -73,4 +73,12 @@ impl Team {
             .count()
             .get_result(conn)
     }
+
+    /// Sets how many people the team may hold.
+    pub fn set_max_members(conn: &mut DbConnection, team_id: i64, cap: i32) -> QueryResult<()> {
+        diesel::update(teams::table.find(team_id))
+            .set(teams::max_members.eq(cap))
+            .execute(conn)
+            .map(drop)
+    }
 }

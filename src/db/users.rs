@@ -91,6 +91,21 @@ impl User {
         query.load(conn)
     }
 
+    /// Moves people of one team into another (a merge after a race); returns how many moved.
+    pub fn move_team(
+        conn: &mut DbConnection,
+        ids: &[i64],
+        (from, to): (i64, i64),
+    ) -> QueryResult<usize> {
+        diesel::update(
+            users::table
+                .filter(users::id.eq_any(ids))
+                .filter(users::team_id.eq(from)),
+        )
+        .set(users::team_id.eq(to))
+        .execute(conn)
+    }
+
     /// The user a live token belongs to, with the token: not revoked, not expired at `now`.
     pub fn by_token_hash(
         conn: &mut DbConnection,

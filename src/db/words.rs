@@ -15,8 +15,8 @@ use diesel::sqlite::Sqlite;
 
 use super::connection::MultiBackend;
 use crate::domain::{
-    AccountKind, BetStatus, BillingRunStatus, EntryKind, RequestStatus, Role, RoundStatus, Stage,
-    TeamKind, TokenKind,
+    AccountKind, BetStatus, BillingRunStatus, EntryKind, RaceMeasure, RaceStatus, RacerFate,
+    RequestStatus, Role, RoundStatus, Stage, TeamKind, TokenKind,
 };
 use crate::engine::{Decision, Direction, Outcome};
 
@@ -90,6 +90,9 @@ macro_rules! queryable_word {
 read_as_text!(
     AccountKind,
     BillingRunStatus,
+    RaceMeasure,
+    RaceStatus,
+    RacerFate,
     EntryKind,
     RequestStatus,
     BetStatus,
@@ -102,6 +105,9 @@ read_as_text!(
 write_as_text!(
     AccountKind,
     BillingRunStatus,
+    RaceMeasure,
+    RaceStatus,
+    RacerFate,
     EntryKind,
     RequestStatus,
     BetStatus,

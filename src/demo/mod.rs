@@ -1,12 +1,13 @@
 //! `horserace demo`: a living portfolio in one command. Builds six months of history (4
 //! arenas, 12 teams, 30 bets, weekly reports with noise, trends, corrections and outliers, and
-//! four committed rounds with kills, seeds, pins and a waived kill, and an internal market with
-//! two billed periods) through the same services the API uses, from a fixed seed, so the demo
-//! is the same every time.
+//! four committed rounds with kills, seeds, pins and a waived kill, a decided race and two under
+//! way (`races`), and an internal market with two billed periods) through the same services the
+//! API uses, from a fixed seed, so the demo is the same every time.
 
 mod cast;
 mod market;
 mod portfolio;
+mod races;
 mod rng;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -60,7 +61,21 @@ pub fn build(
     let bet_ids = cast::register_bets(conn, &admin, &arenas, &teams, start, &round_at, now)?;
     let people = &teams.people;
 
-    // History: weekly reports between rounds, then the round itself.
+    let titled = |titles: &[&str]| -> Result<Vec<i64>, AppError> {
+        titles
+            .iter()
+            .map(|t| {
+                portfolio::bets()
+                    .position(|b| b.title == *t)
+                    .and_then(|i| bet_ids.get(i).copied())
+                    .ok_or_else(|| AppError::internal(&"demo bet"))
+            })
+            .collect()
+    };
+    let mut finished_race = None;
+
+    // History: weekly reports between rounds, then the round itself; the Payments race runs
+    // from the third round for five weeks.
     let mut period_start = start;
     for (r, &(_, budget)) in ROUNDS.iter().enumerate() {
         let as_of = round_at(r);
@@ -78,6 +93,11 @@ pub fn build(
         // ledger dates its grants in their own billing period.
         let committed = (as_of + TimeDelta::hours(1)).min(now);
         run_round(conn, &admin, &chair, &bet_ids, r, budget, as_of, committed)?;
+        if r == 2 {
+            let racers = titled(&["One-tap checkout", "QR pay for shops", "Instant refunds"])?;
+            let at = committed + TimeDelta::hours(1);
+            finished_race = Some(races::declare_finished(conn, &admin, racers, at)?);
+        }
         period_start = as_of;
     }
     // The weeks since the last round: the evidence of the next one.
@@ -100,7 +120,15 @@ pub fn build(
             .find(|(spec, _)| spec.team == team)
             .map(|(_, id)| *id)
     };
+    // Decided now, after every report is in, so that the reports and rounds before it are
+    // those of a portfolio without races; its prize waits for the next draft round.
+    if let Some(race) = finished_race {
+        races::decide_finished(conn, &admin, race, now - TimeDelta::minutes(90))?;
+    }
     market::build(conn, &admin, &teams, &bet_of, (currency, now))?;
+    let messaging = titled(&["Group stickers", "Mini programs"])?;
+    let search = titled(&["Ranking v2", "Image search", "Local results"])?;
+    races::declare_running(conn, &admin, (messaging, search), now - TimeDelta::hours(1))?;
 
     let pick = |t: usize| {
         teams

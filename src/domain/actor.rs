@@ -50,6 +50,12 @@ impl Actor {
         matches!(self.role, Role::Member | Role::Partner) && self.team_id == Some(team_id)
     }
 
+    /// A race is read by the committee and execs, and by the people of a team racing in it
+    /// (`racing_teams`, the racers' teams at declaration).
+    pub fn reads_race(&self, racing_teams: &[i64]) -> bool {
+        self.can_oversee() || self.team_id.is_some_and(|t| racing_teams.contains(&t))
+    }
+
     /// A team's books (its statement and account) are read by the team itself, the committee
     /// and execs; not by other teams.
     pub fn reads_books_of(&self, team_id: i64) -> bool {

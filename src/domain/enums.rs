@@ -64,8 +64,12 @@ word_enum! {
 }
 
 word_enum! {
-    /// A bet's life: proposed by its team, activated by the committee, then killed or graduated.
-    BetStatus { Proposed => "proposed", Active => "active", Killed => "killed", Graduated => "graduated" }
+    /// A bet's life: proposed by its team, activated by the committee, then killed, graduated,
+    /// or merged into the winner of a race it lost.
+    BetStatus {
+        Proposed => "proposed", Active => "active", Killed => "killed", Graduated => "graduated",
+        Merged => "merged"
+    }
 }
 
 word_enum! {
@@ -107,6 +111,36 @@ word_enum! {
     BillingRunStatus { Draft => "draft", Committed => "committed" }
 }
 
+word_enum! {
+    /// What a race compares: the racers' common metric, or each one's progress toward its own
+    /// threshold.
+    RaceMeasure { Metric => "metric", Progress => "progress" }
+}
+
+word_enum! {
+    /// A race's life: under way until the committee decides it.
+    RaceStatus { Running => "running", Decided => "decided" }
+}
+
+word_enum! {
+    /// What became of a racer: the winner; a loser killed, merged into the winner or continuing
+    /// outside the race; or a bet that left the race before its end (killed by a round).
+    RacerFate {
+        Winner => "winner", Killed => "killed", Merged => "merged", Continues => "continues",
+        Left => "left"
+    }
+}
+
+impl Stage {
+    /// The stage a race's winner moves to: explore -> validate -> scale (scale stays).
+    pub fn next(self) -> Stage {
+        match self {
+            Stage::Explore => Stage::Validate,
+            Stage::Validate | Stage::Scale => Stage::Scale,
+        }
+    }
+}
+
 impl Role {
     /// Members and partners belong to exactly one team; committee and execs to none.
     pub fn needs_team(self) -> bool {
@@ -127,7 +161,10 @@ impl RequestStatus {
 impl BetStatus {
     /// Killed and graduated bets take no more reports or thresholds.
     pub fn is_closed(self) -> bool {
-        matches!(self, BetStatus::Killed | BetStatus::Graduated)
+        matches!(
+            self,
+            BetStatus::Killed | BetStatus::Graduated | BetStatus::Merged
+        )
     }
 }
 

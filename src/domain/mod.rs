@@ -15,8 +15,8 @@ mod token;
 pub use crate::engine::Direction;
 pub use actor::Actor;
 pub use enums::{
-    AccountKind, BetStatus, BillingRunStatus, EntryKind, RequestStatus, Role, RoundStatus, Stage,
-    TeamKind, TokenKind,
+    AccountKind, BetStatus, BillingRunStatus, EntryKind, RaceMeasure, RaceStatus, RacerFate,
+    RequestStatus, Role, RoundStatus, Stage, TeamKind, TokenKind,
 };
 pub use idempotency::IdempotencyKey;
 pub use money::{Currency, MAX_MINOR_UNITS, Money};

@@ -1,12 +1,13 @@
 //! Step 1: the level at `as_of` from one bet's observations in the window, its standard
-//! error, and the probability P that it beats the threshold.
+//! error, and the probability P that it beats the threshold. The least-squares fit itself
+//! (`fit_window`) also serves the races (`race::standing`), read at the race's finish.
 
 use chrono::{DateTime, Utc};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::error::EngineError;
 use super::money::count;
-use super::types::BetEvidence;
+use super::types::{BetEvidence, Observation};
 
 /// The evidence window (window_start, as_of].
 #[derive(Debug, Clone, Copy)]
@@ -16,7 +17,7 @@ pub(super) struct Window {
 }
 
 impl Window {
-    fn contains(self, at: DateTime<Utc>) -> bool {
+    pub(super) fn contains(self, at: DateTime<Utc>) -> bool {
         at <= self.as_of && self.start.is_none_or(|start| at > start)
     }
 
@@ -26,7 +27,7 @@ impl Window {
         clippy::cast_precision_loss,
         reason = "offsets beyond 2^53 microseconds (285 years) lose sub-microsecond precision only"
     )]
-    fn days(self, at: DateTime<Utc>) -> f64 {
+    pub(super) fn days(self, at: DateTime<Utc>) -> f64 {
         let delta = at - self.as_of;
         let seconds = match delta.num_microseconds() {
             Some(us) => us as f64 / 1e6,
@@ -47,25 +48,44 @@ pub(super) struct Estimate {
     pub p_beat: f64,
 }
 
-/// Estimates one bet. Returns the number of observations in the window and the estimate, or
-/// `None` when there are fewer than `min_reports`. `points` is a scratch buffer reused across
-/// bets so that no allocation happens per bet once it has grown.
-pub(super) fn estimate(
-    bet: &BetEvidence,
+/// The least-squares line through a bet's observations in a window, read at x = 0 (the
+/// window's `as_of`): everything needed to read it, and its standard error, at any x.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Fit {
+    /// The line's value at x = 0.
+    pub level: f64,
+    /// The line's change per day (0 when every report shares one instant).
+    pub slope: f64,
+    /// The standard error of `level`.
+    pub se: f64,
+    pub nu: u32,
+    /// The mean offset of the reports from x = 0, in days.
+    pub x_bar: f64,
+    /// sum((x_k - x_bar)^2); 0 when every report shares one instant (the plain mean).
+    pub sxx: f64,
+    /// The residual variance: SSE / nu (the sample variance for the plain mean).
+    pub s2: f64,
+}
+
+/// Fits one bet's observations in `window`. Returns their number and the fit, or `None` when
+/// there are fewer than `min_reports`. `points` is a scratch buffer reused across bets so that
+/// no allocation happens per bet once it has grown.
+pub(super) fn fit_window(
+    observations: &[Observation],
     window: Window,
     min_reports: u32,
     points: &mut Vec<(f64, f64)>,
-) -> Result<(u32, Option<Estimate>), EngineError> {
+) -> (u32, Option<Fit>) {
     points.clear();
     points.extend(
-        bet.observations
+        observations
             .iter()
             .filter(|o| window.contains(o.at))
             .map(|o| (window.days(o.at), o.value)),
     );
     let n = u32::try_from(points.len()).unwrap_or(u32::MAX);
     if n < min_reports {
-        return Ok((n, None));
+        return (n, None);
     }
     // Floating-point sums depend on the order of their terms: a canonical order makes the
     // result independent of the order the reports arrive in. Equal keys are identical bits.
@@ -74,8 +94,28 @@ pub(super) fn estimate(
     if !points.is_sorted_by(|a, b| by_time_then_value(a, b).is_le()) {
         points.sort_unstable_by(by_time_then_value);
     }
+    (n, Some(fit(points, n)))
+}
 
-    let (level, slope, se, nu) = fit(points, n);
+/// Estimates one bet. Returns the number of observations in the window and the estimate, or
+/// `None` when there are fewer than `min_reports`.
+pub(super) fn estimate(
+    bet: &BetEvidence,
+    window: Window,
+    min_reports: u32,
+    points: &mut Vec<(f64, f64)>,
+) -> Result<(u32, Option<Estimate>), EngineError> {
+    let (n, fitted) = fit_window(&bet.observations, window, min_reports, points);
+    let Some(Fit {
+        level,
+        slope,
+        se,
+        nu,
+        ..
+    }) = fitted
+    else {
+        return Ok((n, None));
+    };
     let overflow = || EngineError::EstimateOverflow { bet_id: bet.id };
     let margin = bet.direction.sign() * (level - bet.threshold);
     if !level.is_finite() || !se.is_finite() || !margin.is_finite() {
@@ -105,8 +145,8 @@ pub(super) fn estimate(
 }
 
 /// Ordinary least squares of y on x, evaluated at x = 0 (`as_of`), or the plain mean when
-/// every point shares one x. Returns (level, slope, se, nu); n >= 3 points, sorted by x.
-fn fit(points: &[(f64, f64)], n: u32) -> (f64, f64, f64, u32) {
+/// every point shares one x. n >= 3 points, sorted by x.
+fn fit(points: &[(f64, f64)], n: u32) -> Fit {
     let nf = count(points.len());
     let (sum_x, sum_y) = points
         .iter()
@@ -136,11 +176,28 @@ fn fit(points: &[(f64, f64)], n: u32) -> (f64, f64, f64, u32) {
             let nu = n - 2;
             let s2 = sse / f64::from(nu);
             let se = (s2 * (1.0 / nf + x_bar * x_bar / sxx)).sqrt();
-            return (level, slope, se, nu);
+            return Fit {
+                level,
+                slope,
+                se,
+                nu,
+                x_bar,
+                sxx,
+                s2,
+            };
         }
     }
     let nu = n - 1;
     let ss: f64 = points.iter().map(|&(_, y)| (y - y_bar) * (y - y_bar)).sum();
-    let se = (ss / f64::from(nu) / nf).sqrt();
-    (y_bar, 0.0, se, nu)
+    let s2 = ss / f64::from(nu);
+    let se = (s2 / nf).sqrt();
+    Fit {
+        level: y_bar,
+        slope: 0.0,
+        se,
+        nu,
+        x_bar,
+        sxx: 0.0,
+        s2,
+    }
 }

@@ -7,7 +7,10 @@
 //!   `error`: why a round is rejected; `validate`: the input checks and the canonical order;
 //! - `estimate`: step 1 (level, standard error, P); `judge`: steps 2-3 (outcome, streak,
 //!   kill, progress, fitness); `pools`: step 4; `rounding`: step 5; `reasons`: step 6;
-//! - `money`: whole-to-real conversions; `format`: numbers as people read them.
+//! - `money`: whole-to-real conversions; `format`: numbers as people read them;
+//! - `race`: races (`standings`): each racer's forecast at a finish instant, P(best) and the
+//!   expected loss of declaring it the winner (`docs/engine.md`, "Races: standings, P(best)
+//!   and expected loss"); it reuses step 1's fit from `estimate`.
 //!
 //! # Interpretations
 //!
@@ -81,6 +84,7 @@ mod judge;
 mod money;
 mod policy;
 mod pools;
+mod race;
 mod reasons;
 mod rounding;
 mod types;
@@ -93,6 +97,10 @@ pub use error::EngineError;
 pub use format::group_digits;
 pub use money::MAX_AMOUNT;
 pub use policy::Policy;
+pub use race::{
+    RaceCall, RaceError, RaceInput, RaceMeasure, RaceStandings, RacerEvidence, RacerFit,
+    RacerStanding, standings,
+};
 pub use types::{
     BetEvidence, BetResult, Decision, Direction, Observation, Outcome, Pin, RoundInput,
     RoundOutcome,

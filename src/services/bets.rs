@@ -267,6 +267,7 @@ pub fn close(
             json!({"from": status.as_str(), "reason": reason.as_str()}),
             now,
         )?;
+        super::races::leave::closed(conn, Some(actor), &[bet_id], now)?;
         visible_bet(conn, actor, bet_id)
     })
 }

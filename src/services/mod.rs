@@ -10,6 +10,7 @@ pub mod funding_totals;
 pub mod import;
 pub mod market;
 pub mod names;
+pub mod races;
 pub mod report_writer;
 pub mod reports;
 pub mod retry;

@@ -289,10 +289,10 @@ fn operation_ids_read_as_python_functions() {
         "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
         "try", "while", "with", "yield",
     ];
-    const VERBS: [&str; 24] = [
+    const VERBS: [&str; 26] = [
         "list", "get", "create", "add", "delete", "remove", "set", "activate", "kill", "graduate",
         "preview", "commit", "verify", "revoke", "import", "export", "correct", "quote", "decline",
-        "accept", "raise", "withdraw", "cancel", "deliver",
+        "accept", "raise", "withdraw", "cancel", "deliver", "decide", "extend",
     ];
     let doc = document();
     let mut ids = BTreeSet::new();

@@ -81,6 +81,7 @@ pub fn commit(
             .map(|l| l.result.bet_id)
             .collect();
         Bet::kill_active(conn, &killed, now.naive_utc())?;
+        crate::services::races::leave::closed(conn, Some(actor), &killed, now)?;
         audit::record(
             conn,
             Some(actor),

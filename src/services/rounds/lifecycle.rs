@@ -77,6 +77,8 @@ pub fn create(
                    "policy": form.policy}),
             now,
         )?;
+        // A race decided while no draft existed has its prize waiting for this one.
+        crate::services::races::prize::pin_waiting(conn, round.id, now)?;
         Ok(round)
     })
 }
@@ -157,6 +159,7 @@ pub fn pin(
             )
             .with_field("grant"));
         }
+        crate::services::races::prize::guard(conn, round_id, bet_id)?;
         let pin = RoundPin {
             round_id,
             bet_id,
@@ -188,6 +191,7 @@ pub fn unpin(
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         draft(conn, round_id)?;
+        crate::services::races::prize::guard(conn, round_id, bet_id)?;
         if !RoundPin::remove(conn, round_id, bet_id)? {
             return Err(AppError::not_found("pin"));
         }

@@ -43,6 +43,7 @@ mod metric_tests;
 #[cfg(test)]
 mod money_tests;
 mod palette;
+pub mod race;
 mod scale;
 mod spark;
 mod stacked;

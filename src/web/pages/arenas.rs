@@ -1,5 +1,7 @@
-//! `GET /arenas` and `GET /arenas/{id}`: the races. An arena's leaderboard ranks its bets by
-//! how far they are toward their threshold (the engine's progress, projected to the next round),
+//! `GET /arenas` and `GET /arenas/{id}`: the races. An arena's page leads with the race under
+//! way in it, when the viewer may read one (`races`: its racers, finish, chart, P(best) and the
+//! call), or else a line on the latest decided race; then its leaderboard ranks its bets by how
+//! far they are toward their threshold (the engine's progress, projected to the next round),
 //! with level against threshold, P(beat), miss streak, funding and a small trend line.
 
 use std::collections::BTreeMap;
@@ -8,6 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 
+use super::races::{self, DecidedLine, InArena, RaceView};
 use super::standings::{Standings, active_ids};
 use crate::db;
 use crate::db::arenas::Arena;
@@ -135,6 +138,12 @@ pub struct LeaderRow {
 #[template(path = "arena.html")]
 struct ArenaPage {
     chrome: Chrome,
+    /// The race under way, for those who may read it.
+    race: Option<RaceView>,
+    /// Else the latest decided race, in a line.
+    last_race: Option<DecidedLine>,
+    /// The words of the link to the race's page.
+    race_link: &'static str,
     name: String,
     description: String,
     next_round: Option<String>,
@@ -150,6 +159,8 @@ struct Loaded {
     standings: Standings,
     /// The newest reports of each active bet, for its trend line.
     sparks: BTreeMap<i64, Vec<f64>>,
+    /// The race the page leads with.
+    race: InArena,
 }
 
 #[get("/arenas/{id}")]
@@ -160,7 +171,11 @@ pub async fn show_page(
 ) -> Result<HttpResponse, WebError> {
     let loaded = load(&state, &viewer, path.into_inner()).await?;
     let chrome = Chrome::load(&state, &viewer, "arenas", None).await?;
-    html_page(StatusCode::OK, &build(chrome, loaded, &state.currency))
+    let mut page = build(chrome, loaded, &state.currency);
+    if viewer.is_committee() {
+        page.race_link = "Open the race: every racer's figures, and the decision";
+    }
+    html_page(StatusCode::OK, &page)
 }
 
 /// Reads the arena, the bets in it the viewer may see, where they stand, their trend lines and
@@ -168,6 +183,7 @@ pub async fn show_page(
 async fn load(state: &AppState, viewer: &Viewer, id: i64) -> Result<Loaded, WebError> {
     let actor = viewer.actor.clone();
     let now = crate::domain::time::now();
+    let race_now = state.clock.now();
     let loaded = db::run(&state.pool, move |conn| {
         let arena = Arena::find(conn, id)?.ok_or_else(|| AppError::not_found("arena"))?;
         let filter = BetFilter {
@@ -187,6 +203,7 @@ async fn load(state: &AppState, viewer: &Viewer, id: i64) -> Result<Loaded, WebE
                 .into_iter()
                 .map(|t| (t.id, t.name))
                 .collect(),
+            race: races::read_for_arena(conn, &actor, id, race_now)?,
             arena,
             bets,
             sparks,
@@ -204,8 +221,12 @@ fn build(chrome: Chrome, loaded: Loaded, c: &Currency) -> ArenaPage {
         .map(|b| leader_row(b, &loaded, c))
         .collect();
     let (leaders, others) = rank(rows);
+    let (race, last_race) = races::arena_views(loaded.race, c);
     ArenaPage {
         chrome,
+        race,
+        last_race,
+        race_link: "Open the race: every racer's figures",
         next_round: loaded.standings.next_round(),
         name: loaded.arena.name,
         description: loaded.arena.description,

@@ -7,6 +7,7 @@ pub mod bet;
 pub mod login;
 pub mod market;
 pub mod portfolio;
+pub mod races;
 pub mod reporting;
 pub mod rounds;
 mod standings;

@@ -29,6 +29,7 @@ use crate::web::view::{Change, Chip, change, chip};
 use crate::web::{html_page, see_other};
 
 mod charts;
+mod races;
 
 use self::charts::{Candidate, group_bars, round_bars};
 
@@ -80,6 +81,7 @@ struct PortfolioPage {
     stale: Vec<NameRow>,
     stale_total: usize,
     market: Option<MarketGlance>,
+    races: Vec<races::RaceLine>,
 }
 
 struct Loaded {
@@ -91,6 +93,7 @@ struct Loaded {
     statuses: Vec<(BetStatus, i64)>,
     team_names: BTreeMap<i64, String>,
     market: Option<Glance>,
+    races: Vec<races::RaceLine>,
 }
 
 #[get("/")]
@@ -117,6 +120,7 @@ pub async fn portfolio(
         let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
         Ok::<_, AppError>(Loaded {
             market: glance::load(conn, &actor, market_now)?,
+            races: races::load(conn, &actor, market_now)?,
             top_grants: overview::grants_of_bets(conn, &ids)?,
             top,
             stale: overview::stale_bets(conn, (now - TimeDelta::days(14)).naive_utc())?,
@@ -155,6 +159,7 @@ pub async fn portfolio(
         killed_bets: count(BetStatus::Killed),
         stale_total: loaded.stale.len(),
         market: loaded.market.as_ref().map(|g| glance::view(g, c)),
+        races: loaded.races,
         stale: loaded
             .stale
             .iter()

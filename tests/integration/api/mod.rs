@@ -11,6 +11,7 @@ mod health;
 pub(crate) mod market;
 mod operations;
 mod pages;
+pub(crate) mod races;
 mod reports;
 mod rounds;
 mod teams_and_users;

@@ -45,6 +45,9 @@ pub fn fingerprint(conn: &mut DbConnection) -> BTreeMap<String, String> {
     count!(billing_runs);
     count!(unpaid_charges);
     count!(idempotency_keys);
+    count!(races);
+    count!(race_racers);
+    races_and_people(conn, &mut print);
     let bets: Vec<(i64, String)> = bets::table
         .select((bets::id, bets::status))
         .order(bets::id)
@@ -140,4 +143,54 @@ pub fn fingerprint_diff(
         .filter(|(k, v)| after.get(*k) != Some(v))
         .map(|(k, v)| format!("{k}: {v} -> {}", after.get(k).map_or("?", String::as_str)))
         .collect()
+}
+
+/// A race's state, as the fingerprint keeps it: id, status, finish, winner, prize round.
+type RaceState = (i64, String, NaiveDateTime, Option<i64>, Option<i64>);
+
+/// What a race's declaration or decision changes without always adding a row: a race's state,
+/// its racers', the people's teams (a merge), the teams' caps and the bets' stages.
+fn races_and_people(conn: &mut DbConnection, print: &mut BTreeMap<String, String>) {
+    use horserace::db::schema::*;
+    let races: Vec<RaceState> = races::table
+        .select((
+            races::id,
+            races::status,
+            races::finish_at,
+            races::winner_bet_id,
+            races::prize_round_id,
+        ))
+        .order(races::id)
+        .load(conn)
+        .expect("races");
+    print.insert("races".into(), format!("{races:?}"));
+    let racers: Vec<(i64, i64, bool, Option<String>)> = race_racers::table
+        .select((
+            race_racers::race_id,
+            race_racers::bet_id,
+            race_racers::racing,
+            race_racers::fate,
+        ))
+        .order((race_racers::race_id, race_racers::bet_id))
+        .load(conn)
+        .expect("racers");
+    print.insert("racers".into(), format!("{racers:?}"));
+    let caps: Vec<(i64, i32)> = teams::table
+        .select((teams::id, teams::max_members))
+        .order(teams::id)
+        .load(conn)
+        .expect("caps");
+    print.insert("team caps".into(), format!("{caps:?}"));
+    let people: Vec<(i64, Option<i64>)> = users::table
+        .select((users::id, users::team_id))
+        .order(users::id)
+        .load(conn)
+        .expect("people");
+    print.insert("people".into(), format!("{people:?}"));
+    let stages: Vec<(i64, String)> = bets::table
+        .select((bets::id, bets::stage))
+        .order(bets::id)
+        .load(conn)
+        .expect("stages");
+    print.insert("bet stages".into(), format!("{stages:?}"));
 }

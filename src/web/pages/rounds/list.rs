@@ -54,6 +54,8 @@ struct RoundsPage {
     /// "As of" typed (now, on a fresh form).
     readiness: Option<ReadinessView>,
     errors: FieldErrors,
+    /// Races decided with a prize that waits for the next draft round, in words.
+    prizes: Vec<String>,
 }
 
 /// One round in the list; what was granted and kept only for those who see the whole portfolio.
@@ -109,11 +111,12 @@ async fn render_list(
         .as_ref()
         .and_then(|f| instant(&f.as_of).ok())
         .unwrap_or_else(time::now);
-    let (rounds, start, timing) = db::run(&state.pool, move |conn| {
+    let (rounds, start, timing, waiting) = db::run(&state.pool, move |conn| {
         Ok::<_, AppError>((
             Round::list(conn)?,
             starting_policy(conn, None)?,
             readiness::timing(conn, as_of)?,
+            waiting_prizes(conn)?,
         ))
     })
     .await?;
@@ -148,8 +151,37 @@ async fn render_list(
         policy_fields: fields,
         form,
         errors,
+        prizes: if money_visible {
+            waiting
+                .iter()
+                .map(|(race, title, prize)| {
+                    format!(
+                        "{} for {title}, the prize of {race}, waits for the next draft round: opening one pins it there, off the top of its budget.",
+                        c.format(*prize)
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
     };
     html_page(status, &page)
+}
+
+/// Each prize waiting for a draft: (race name, winner's title, amount).
+fn waiting_prizes(
+    conn: &mut crate::db::DbConnection,
+) -> Result<Vec<(String, String, i64)>, AppError> {
+    let mut out = Vec::new();
+    for race in crate::db::races::Race::prizes_pending(conn)? {
+        let (Some(prize), Some(winner)) = (race.prize, race.winner_bet_id) else {
+            continue;
+        };
+        let title = crate::db::bets::Bet::find(conn, winner)?
+            .map_or_else(|| format!("bet {winner}"), |b| b.title);
+        out.push((race.name, title, prize));
+    }
+    Ok(out)
 }
 
 #[get("/rounds")]

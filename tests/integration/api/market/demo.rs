@@ -4,33 +4,13 @@
 
 use std::collections::BTreeSet;
 
-use horserace::config::Settings;
-use horserace::domain::Currency;
-use horserace::startup::Application;
 use serde_json::Value;
 
-use crate::harness::{Api, FreshDatabase};
+use crate::harness::serve_demo;
 
 #[tokio::test]
 async fn the_demo_market_has_every_state_and_balances() {
-    let database = FreshDatabase::new();
-    let people = {
-        // The pool runs the migrations first, as the server does.
-        let pool = horserace::db::connection::connect(
-            &database.database_url(),
-            1,
-            horserace::db::connection::POOL_WAIT,
-        )
-        .unwrap();
-        let mut conn = pool.get().unwrap();
-        horserace::demo::build(&mut conn, &Currency::usd(), horserace::domain::time::now()).unwrap()
-    };
-    let mut settings = Settings::new(database.database_url());
-    settings.bind = "127.0.0.1:0".into();
-    settings.workers = Some(2);
-    let app = Application::build(settings).await.unwrap();
-    let api = Api::new(&format!("http://127.0.0.1:{}", app.port()));
-    tokio::spawn(app.run_until_stopped());
+    let (_database, api, people) = serve_demo().await;
     let admin = people.committee.1.expose();
     let get = |path: &'static str| {
         let api = api.clone();

@@ -76,7 +76,10 @@ async fn a_request_typed_wrong_comes_back_with_what_was_typed_and_its_field_mark
         &format!(r#"id="max-{payments}-error">must be an amount"#),
     );
     has(&page, &format!("href=\"#form-request-{payments}\""));
-    has(&page, "Nothing was changed:</strong> the most you will pay: must be an amount");
+    has(
+        &page,
+        "Nothing was changed:</strong> the most you will pay: must be an amount",
+    );
     assert!(
         !page.contains(&format!(r#"id="form-request-{}" open"#, m.design)),
         "only the refused form opens"

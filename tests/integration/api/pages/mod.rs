@@ -9,6 +9,8 @@ mod forms;
 mod funding;
 mod market;
 mod market_forms;
+mod race_glance;
+mod races;
 mod readers;
 mod roles;
 mod rounds_pins;

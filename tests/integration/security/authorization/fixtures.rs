@@ -34,6 +34,9 @@ impl Ctx {
         if let Some(fixture) = self.market_fixture(route, owner).await {
             return fixture;
         }
+        if let Some(fixture) = self.race_fixture(route, owner).await {
+            return fixture;
+        }
         let (method, path) = (route.method, route.path);
         panic!("no fixture for {method} {path}: add one to the matrix")
     }

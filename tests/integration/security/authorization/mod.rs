@@ -16,6 +16,7 @@ use crate::harness::{Api, fingerprint, fingerprint_diff, is_envelope, spawn_unli
 mod fixtures;
 mod market;
 mod market_fixtures;
+mod race_fixtures;
 mod routes;
 mod rules;
 mod send;

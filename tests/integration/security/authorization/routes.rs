@@ -223,4 +223,12 @@ pub(super) const ROUTES: &[Route] = &[
         Rule::Books,
         200,
     ),
+    // Races: the owner's team's bet races team R's (see `race_fixtures`). A declaration uses
+    // its arena up (one running race per arena), a decision its race, and a finish moved to an
+    // instant cannot be moved there again.
+    one_shot("POST", "/api/v1/races", Rule::Committee, 201),
+    route("GET", "/api/v1/races", Rule::SignedIn, 200),
+    route("GET", "/api/v1/races/{id}", Rule::RaceRead, 200),
+    one_shot("POST", "/api/v1/races/{id}/extend", Rule::Committee, 200),
+    one_shot("POST", "/api/v1/races/{id}/decision", Rule::Committee, 200),
 ];

@@ -102,6 +102,9 @@ pub(super) enum Rule {
     /// A team's books (account, statement): the committee, execs and the team itself; another
     /// team's member 403, another team's partner 404.
     Books,
+    /// A race: the committee, execs and the members and partners of a team racing in it; to a
+    /// member or partner of a team not in the race it does not exist (404).
+    RaceRead,
 }
 
 pub(super) fn expected(rule: Rule, relation: Relation, success: u16) -> u16 {
@@ -134,5 +137,7 @@ pub(super) fn expected(rule: Rule, relation: Relation, success: u16) -> u16 {
         (Rule::Books, Committee | Exec | OwnMember | OwnPartner) => success,
         (Rule::Books, OtherPartner) => 404,
         (Rule::Books, OtherMember) => 403,
+        (Rule::RaceRead, Committee | Exec | OwnMember | OwnPartner) => success,
+        (Rule::RaceRead, OtherMember | OtherPartner) => 404,
     }
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::expire_token;
 use super::market::Market;
+use super::race_fixtures::Races;
 use super::rules::{Owner, Who};
 use crate::harness::{Api, at, connect, spawn_unlimited};
 
@@ -29,6 +30,7 @@ pub(super) struct Ctx {
     pub(super) counter: u64,
     pub(super) next_as_of: DateTime<Utc>,
     pub(super) market: Market,
+    pub(super) races: Races,
 }
 
 impl Ctx {
@@ -228,6 +230,7 @@ pub(super) async fn build() -> (crate::harness::TestApp, Ctx) {
         counter: 0,
         next_as_of: Utc.with_ymd_and_hms(2001, 1, 1, 0, 0, 0).unwrap(),
         market: Market::default(),
+        races: Races::default(),
     };
     ctx.bet_a = ctx.fresh_bet(Owner::InternalTeam, true).await;
     ctx.bet_p = ctx.fresh_bet(Owner::ExternalTeam, true).await;
@@ -240,5 +243,6 @@ pub(super) async fn build() -> (crate::harness::TestApp, Ctx) {
         .expect(200);
     ctx.committed_round = round;
     ctx.build_market().await;
+    ctx.build_races().await;
     (app, ctx)
 }

@@ -244,6 +244,7 @@ pub(super) async fn json_routes(api: &Api, admin: &str) -> Vec<JsonRoute> {
         ),
     ];
     routes.extend(super::market_bodies::market_routes(team));
+    routes.extend(super::race_bodies::race_routes(api, admin).await);
     routes
 }
 

@@ -15,6 +15,7 @@ mod generated;
 mod json;
 mod market_bodies;
 mod paths;
+mod race_bodies;
 
 /// No single hostile request may take longer than this.
 const HOSTILE_TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,0 +1,78 @@
+//! `horserace race ...`: the same races from a terminal, with the API's rules.
+
+use chrono::{TimeDelta, Utc};
+
+use super::racing_world;
+use crate::harness::{at, cli, spawn_app};
+
+#[tokio::test]
+async fn the_terminal_declares_shows_and_decides_a_race() {
+    let app = spawn_app().await;
+    let w = racing_world(&app).await;
+    let db = app.database_url.as_str();
+    let racers = format!("{},{},{}", w.bet_a, w.bet_b, w.partner_bet);
+    let start = at(Utc::now() - TimeDelta::days(10));
+    let finish = at(Utc::now() + TimeDelta::days(1));
+    let arena = w.arena.to_string();
+    let declare = [
+        "race",
+        "declare",
+        "--arena",
+        &arena,
+        "--name",
+        "Terminal race",
+        "--racers",
+        &racers,
+        "--start",
+        &start,
+        "--finish",
+        &finish,
+        "--prize",
+        "250000",
+    ];
+    // Only the committee declares.
+    let (ok, _, err) = cli(db, &[&declare[..], &["--as", "erin"]].concat());
+    assert!(!ok && err.contains("committee"), "{err}");
+    let (ok, out, err) = cli(db, &declare);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Declared race 1") && out.contains("3 racers"),
+        "{out}"
+    );
+
+    let (ok, out, err) = cli(db, &["race", "show", "1", "--as", "erin"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Chat stickers") && out.contains("P(best)") && out.contains("bet 1 wins"),
+        "{out}"
+    );
+    let (ok, out, _) = cli(db, &["race", "list"]);
+    assert!(
+        ok && out.contains("Terminal race") && out.contains("running"),
+        "{out}"
+    );
+
+    // Before the finish a decision needs a reason.
+    let kill = format!("{},{}", w.bet_b, w.partner_bet);
+    let (ok, _, err) = cli(db, &["race", "decide", "1", "--kill", &kill]);
+    assert!(!ok && err.contains("reason"), "{err}");
+    let (ok, out, err) = cli(
+        db,
+        &[
+            "race",
+            "decide",
+            "1",
+            "--kill",
+            &kill,
+            "--reason",
+            "the lead is beyond doubt",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("bet 1 wins"), "{out}");
+    let bet = app
+        .get(&format!("/api/v1/bets/{}", w.bet_b), &app.admin)
+        .await
+        .expect(200);
+    assert_eq!(bet.body["status"], "killed");
+}

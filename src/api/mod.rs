@@ -92,6 +92,7 @@ fn routes(cfg: &mut ServiceConfig) {
         .service(races::show::get_race)
         .service(races::decide::decide_race)
         .service(races::decide::extend_race)
+        .service(races::export::export_races)
         .configure(market_routes);
 }
 

@@ -1,9 +1,10 @@
 //! Races over HTTP: `POST /races` and `GET /races` (`declare`), `GET /races/{id}` with its
 //! standings (`show`), and `POST /races/{id}/extend` and `POST /races/{id}/decision`
-//! (`decide`). The committee declares and decides; execs read every race; members and
+//! (`decide`), and `GET /exports/races.{csv,json}` (`export`). The committee declares and decides; execs read every race; members and
 //! partners read the races their team is in (a partner sees other racers without their team).
 
 pub mod decide;
+pub mod export;
 pub mod declare;
 pub mod show;
 

@@ -2,11 +2,12 @@
 //! finish, with the engine's P(best) for each (`docs/engine.md`, "Races"), then decided by the
 //! committee in one transaction. This module owns who may read a race and what a reader sees;
 //! `declare` the rules of a new race, `standings` the evidence read for the engine, `decide`
-//! the decision (and moving the finish), `prize` the prize pin on a draft round, and `leave`
-//! a racer that a round or the committee closed.
+//! the decision (and moving the finish), `prize` the prize pin on a draft round, `leave` a
+//! racer that a round or the committee closed, and `export` the races as rows.
 
 pub mod decide;
 pub mod declare;
+pub mod export;
 pub mod leave;
 pub mod prize;
 pub mod standings;

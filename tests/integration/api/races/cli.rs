@@ -1,4 +1,5 @@
-//! `horserace race ...`: the same races from a terminal, with the API's rules.
+//! `horserace race ...`: the same races from a terminal, with the API's rules; and the races
+//! as a spreadsheet (`GET /exports/races.csv`).
 
 use chrono::{TimeDelta, Utc};
 
@@ -75,4 +76,40 @@ async fn the_terminal_declares_shows_and_decides_a_race() {
         .await
         .expect(200);
     assert_eq!(bet.body["status"], "killed");
+}
+
+#[tokio::test]
+async fn the_races_export_lists_every_racer_and_hides_other_teams_from_a_partner() {
+    let app = spawn_app().await;
+    let w = racing_world(&app).await;
+    app.post("/api/v1/races", &app.admin, super::race_body(&w))
+        .await
+        .expect(201);
+    let rows = app
+        .get("/api/v1/exports/races.json", &w.exec)
+        .await
+        .expect(200)
+        .body;
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(
+        rows.iter()
+            .all(|r| r["call"] == "winner" && r["p_best"].is_f64()),
+        "{rows:?}"
+    );
+    let csv = app
+        .client
+        .get(app.url("/api/v1/exports/races.csv"))
+        .bearer_auth(&w.partner)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("race_id,race,arena_id"), "{csv}");
+    assert!(
+        csv.contains("Partner Co") && !csv.contains("Pod A"),
+        "{csv}"
+    );
 }

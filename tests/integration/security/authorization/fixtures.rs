@@ -73,6 +73,7 @@ impl Ctx {
             }
             ("GET", "/api/v1/exports/ledger.{format}") => p("/api/v1/exports/ledger.json".into()),
             ("GET", "/api/v1/exports/audit.{format}") => p("/api/v1/exports/audit.csv".into()),
+            ("GET", "/api/v1/exports/races.{format}") => p("/api/v1/exports/races.csv".into()),
             ("GET", "/api/v1/rounds/{id}/verification") => p(format!(
                 "/api/v1/rounds/{}/verification",
                 self.committed_round

@@ -133,6 +133,7 @@ pub(super) const ROUTES: &[Route] = &[
         Rule::Oversight,
         200,
     ),
+    route("GET", "/api/v1/exports/races.{format}", Rule::SignedIn, 200),
     // The internal market. A team acts for itself (`TeamAct`): the object is the owner's, as
     // provider (plans, quotes, declines, deliveries) or as subscriber and requester.
     route("POST", "/api/v1/services", Rule::Committee, 201),

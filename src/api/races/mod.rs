@@ -4,8 +4,8 @@
 //! partners read the races their team is in (a partner sees other racers without their team).
 
 pub mod decide;
-pub mod export;
 pub mod declare;
+pub mod export;
 pub mod show;
 
 use chrono::{DateTime, Utc};

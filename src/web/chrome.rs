@@ -137,6 +137,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "Billing committed. The charges are paid; the unpaid ones are on the statements."
         }
         "billing-deleted" => "Draft billing run deleted.",
+        "race-decided" => "Race decided.",
+        "race-extended" => "The race's finish was moved later.",
         _ => return None,
     })
 }

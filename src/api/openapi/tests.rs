@@ -226,7 +226,7 @@ fn exports_declare_both_formats() {
         .into_iter()
         .filter(|(_, path, _)| path.ends_with(".{format}"))
         .collect();
-    assert_eq!(exports.len(), 9);
+    assert_eq!(exports.len(), 10);
     for (_, path, operation) in exports {
         let format = operation["parameters"]
             .as_array()

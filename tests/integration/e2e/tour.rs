@@ -97,8 +97,9 @@ async fn save(c: &Client, width: u32, role: &str, slug: &str) {
     }
 }
 
-/// Every page of the product, by a short name: the demo's own, and a draft round as of now,
-/// previewed, so that the draft's page, its pin form and its confirmation exist.
+/// Every page of the product, by a short name: the demo's own (its three races included), and a
+/// draft round as of now, previewed, so that the draft's page, its pin form and its
+/// confirmation exist.
 async fn pages(base: &str, committee: &str) -> Vec<(String, String)> {
     let api = Api {
         base,
@@ -141,6 +142,9 @@ async fn pages(base: &str, committee: &str) -> Vec<(String, String)> {
         ("portfolio", "/".to_owned()),
         ("arenas", "/arenas".to_owned()),
         ("arena", "/arenas/1".to_owned()),
+        ("race", "/races/2".to_owned()),
+        ("decided-race", "/races/1".to_owned()),
+        ("progress-race", "/races/3".to_owned()),
         ("teams", "/teams".to_owned()),
         ("team", "/teams/1".to_owned()),
         ("provider-team", "/teams/10".to_owned()),

@@ -12,6 +12,7 @@ use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 
 use super::panel::DECISION;
+use super::time_words::hold_instants;
 use super::{Draw, render};
 use crate::db::bets::Bet;
 use crate::db::{self, DbConnection, write_transaction};
@@ -214,6 +215,10 @@ async fn act(
 impl Draw {
     /// A form of the race page that did not act, drawn again as typed.
     pub fn refused(form: &str, typed: &BTreeMap<String, String>, why: Refused) -> Draw {
+        let why = Refused {
+            message: hold_instants(&why.message),
+            ..why
+        };
         let status = why.status;
         let summary = (form.to_owned(), why.field.clone(), why.message.clone());
         Draw {

@@ -7,10 +7,10 @@
 //! extension of the finish (`POST /races/{id}/extend`). The arena page leads with its race
 //! through [`read_for_arena`] and [`arena_views`].
 //!
-//! Files, each of one purpose: `load` (what is read), `words` (sentences and numbers), `view`
-//! (the race as shown, shared with the arena page), `chart` (the chart's data), `panel` (the
-//! decision and extension forms), `decide` and `confirm` (deciding, in two steps), `extend`,
-//! and `outcome` (a decided race).
+//! Files, each of one purpose: `load` (what is read), `words` and `time_words` (sentences and
+//! numbers), `view` (the race as shown, shared with the arena page), `chart` (the chart's data),
+//! `panel` (the decision and extension forms), `decide` and `confirm` (deciding, in two steps),
+//! `extend`, and `outcome` (a decided race).
 
 mod chart;
 mod confirm;
@@ -19,6 +19,7 @@ mod extend;
 mod load;
 mod outcome;
 mod panel;
+mod time_words;
 mod view;
 mod words;
 

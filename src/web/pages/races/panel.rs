@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use chrono::TimeDelta;
 
 use super::load::{Loaded, TeamFacts};
+use super::time_words::finish_text;
 use super::view::call_of;
-use super::words::finish_text;
 use crate::engine::RaceCall;
 use crate::web::format::datetime;
 use crate::web::forms::local_value;

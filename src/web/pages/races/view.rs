@@ -6,9 +6,8 @@
 
 use super::chart;
 use super::load::Loaded;
-use super::words::{
-    CallFacts, Scale, call_text, finish_text, needed, or_missing, own_line, p_best,
-};
+use super::time_words::finish_text;
+use super::words::{CallFacts, Scale, call_text, needed, or_missing, own_line, p_best};
 use crate::domain::{Currency, RaceMeasure, RaceStatus, RacerFate};
 use crate::engine::{RaceStandings, RacerStanding};
 use crate::services::races::RacerLabel;

@@ -1,14 +1,12 @@
 //! A race in words: P(best) beside the confidence that calls the race, values, spreads and gaps
-//! in the measure's unit (a metric's own, or percentage points of progress), the time to or
-//! since the finish, the call, and what a racing team's bet needs to take the lead. Every
-//! function is pure, so each sentence is tested here.
-
-use chrono::{DateTime, TimeDelta, Utc};
+//! in the measure's unit (a metric's own, or percentage points of progress), the call, and what
+//! a racing team's bet needs to take the lead (its time is `time_words`'). Every function is
+//! pure, so each sentence is tested here.
 
 use crate::db::races::Race;
 use crate::domain::RaceMeasure;
 use crate::engine::RaceCall;
-use crate::web::format::{MISSING, Rule, count, date, datetime, percent_beside, sig3};
+use crate::web::format::{MISSING, Rule, count, percent_beside, sig3};
 
 /// How a race's measure reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,45 +141,6 @@ pub fn p_best(p: Option<f64>, confidence: f64) -> String {
     }
 }
 
-/// A span of time in whole units, cut down: "12 days", "1 day", "5 hours", "under an hour".
-fn span(d: TimeDelta) -> String {
-    let hours = d.num_hours();
-    if hours >= 24 {
-        count(
-            usize::try_from(hours / 24).unwrap_or(usize::MAX),
-            "day",
-            "days",
-        )
-    } else if hours >= 1 {
-        count(usize::try_from(hours).unwrap_or(0), "hour", "hours")
-    } else {
-        "under an hour".to_owned()
-    }
-}
-
-/// Where a running race stands in time: "finishes 2027-01-15, in 12 days", "finishes
-/// 2027-01-15 14:05 UTC, in 5 hours", "finished 3 days ago: waiting for the committee's
-/// decision".
-pub fn finish_text(finish: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    if now < finish {
-        let left = finish - now;
-        let when = if left >= TimeDelta::days(1) {
-            date(finish)
-        } else {
-            datetime(finish)
-        };
-        format!("finishes {when}, in {}", span(left))
-    } else {
-        let ago = span(now - finish);
-        let ago = if ago == "under an hour" {
-            "under an hour ago".to_owned()
-        } else {
-            format!("{ago} ago")
-        };
-        format!("finished {ago}: waiting for the committee's decision")
-    }
-}
-
 /// What the call says, for the race's readers: who leads and whether that is enough.
 pub struct CallFacts<'a> {
     pub call: RaceCall,
@@ -266,17 +225,6 @@ pub fn or_missing(v: Option<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    fn t(d: u32, h: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2027, 1, d, h, 0, 0)
-            .single()
-            .unwrap_or_default()
-    }
-
-    fn plain(s: String) -> String {
-        s.replace(['\u{2011}'], "-").replace('\u{a0}', " ")
-    }
 
     #[test]
     fn p_best_has_one_decimal_and_never_crosses_the_confidence() {
@@ -291,26 +239,6 @@ mod tests {
         assert_eq!(p_best(None, 0.9), "not enough data");
         assert_eq!(needed(0.9), "90%");
         assert_eq!(needed(0.925), "92.5%");
-    }
-
-    #[test]
-    fn the_finish_reads_in_days_or_hours() {
-        assert_eq!(
-            plain(finish_text(t(15, 12), t(3, 9))),
-            "finishes 2027-01-15, in 12 days"
-        );
-        assert_eq!(
-            plain(finish_text(t(15, 12), t(15, 7))),
-            "finishes 2027-01-15 12:00 UTC, in 5 hours"
-        );
-        assert_eq!(
-            plain(finish_text(t(15, 12), t(18, 13))),
-            "finished 3 days ago: waiting for the committee's decision"
-        );
-        assert_eq!(
-            plain(finish_text(t(15, 12), t(15, 12))),
-            "finished under an hour ago: waiting for the committee's decision"
-        );
     }
 
     #[test]

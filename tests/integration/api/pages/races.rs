@@ -301,3 +301,36 @@ async fn the_finish_moves_later_and_a_finish_not_later_is_refused() {
         "{seen}"
     );
 }
+
+#[tokio::test]
+async fn a_racer_closed_before_the_decision_reads_as_having_left() {
+    let app = spawn_app().await;
+    let w = racing_world(&app).await;
+    let race = declare(&app, &w).await;
+    app.post(
+        &format!("/api/v1/bets/{}/kill", w.partner_bet),
+        &app.admin,
+        serde_json::json!({"reason": "the partner withdrew"}),
+    )
+    .await
+    .expect(200);
+    let (_, page) = sign_in(&app, &w.exec)
+        .await
+        .get(&app, &format!("/races/{race}"))
+        .await;
+    has(
+        &page,
+        r#"<span class="chip chip-left">left the race (closed)</span>"#,
+    );
+    has(
+        &page,
+        "Partner bots left the race (closed) and is not drawn.",
+    );
+    has(&page, r#"<span class="num">left the race (closed)</span>"#);
+    assert_eq!(
+        page.matches(r#"class="pbest""#).count(),
+        2,
+        "a bar for each racer still in the race"
+    );
+    has(&page, "Chat stickers leads with P(best) ");
+}

@@ -34,7 +34,7 @@ pub(super) fn declare_finished(
         finish_at: at + TimeDelta::days(FINISHED_RACE_DAYS),
         confidence: None,
         min_reports: None,
-        prize: Some(Money::parse("prize", 25_000_000)?),
+        prize: Some(Money::parse("prize", 10_000_000)?),
     };
     Ok(declare(conn, admin, &draft, at)?.id)
 }

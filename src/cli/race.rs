@@ -8,7 +8,7 @@ use super::round::{actor, api, date, portfolio_currency};
 use super::table::{Align, Table};
 use crate::db::{DatabaseUrl, DbConnection};
 use crate::domain::{Actor, Currency, Money, Name, RaceMeasure, Reason, time};
-use crate::engine::RaceCall;
+use crate::engine::{RaceCall, group_digits};
 use crate::services::races::decide::{Decision, Loser, LoserFate};
 use crate::services::races::declare::RaceDraft;
 use crate::services::races::{self, standings};
@@ -151,13 +151,8 @@ pub fn run(url: &DatabaseUrl, acting_as: &str, command: RaceCommand) -> anyhow::
                 losers: losers(&kill, &continues, &merge)?,
                 raise_cap_to,
             };
-            let race = races::decide::decide(conn, &actor, id, &decision, now).map_err(api)?;
-            println!(
-                "Race {} decided: bet {} wins.",
-                race.id,
-                race.winner_bet_id.unwrap_or_default()
-            );
-            Ok(())
+            races::decide::decide(conn, &actor, id, &decision, now).map_err(api)?;
+            show(conn, &actor, id, (&currency, now))
         }
     }
 }
@@ -203,9 +198,10 @@ fn list(conn: &mut DbConnection, actor: &Actor) -> anyhow::Result<()> {
         ("status", Align::Left),
         ("finish", Align::Left),
         ("racers", Align::Right),
-        ("winner", Align::Right),
+        ("winner", Align::Left),
     ]);
     for r in races::list(conn, actor, None).map_err(api)? {
+        let winner = r.race.winner_bet_id.map_or(String::new(), |w| title(&r, w));
         table.row(vec![
             r.race.id.to_string(),
             r.race.arena_id.to_string(),
@@ -213,13 +209,19 @@ fn list(conn: &mut DbConnection, actor: &Actor) -> anyhow::Result<()> {
             r.race.status.to_string(),
             date(r.race.finish_at.and_utc()),
             r.racers.len().to_string(),
-            r.race
-                .winner_bet_id
-                .map_or(String::new(), |w| w.to_string()),
+            winner,
         ]);
     }
     println!("{}", table.render());
     Ok(())
+}
+
+/// A racer as a terminal names it: "Instant refunds (bet 12)".
+fn title(r: &races::Readable, bet: i64) -> String {
+    r.labels.get(&bet).map_or_else(
+        || format!("bet {bet}"),
+        |l| format!("{} (bet {bet})", l.title),
+    )
 }
 
 fn show(
@@ -231,12 +233,12 @@ fn show(
     let w = standings::watch(conn, actor, id, now).map_err(api)?;
     let race = &w.readable.race;
     println!(
-        "Race {} ({}), {}: finish {}, calls a winner at P(best) {}%{}.",
+        "Race {} ({}), {}: finish {}, calls a winner at P(best) {}{}.",
         race.id,
         race.name,
         race.status,
         date(race.finish_at.and_utc()),
-        race.confidence * 100.0,
+        percent(race.confidence),
         race.prize
             .map_or(String::new(), |p| format!(", prize {}", currency.format(p)))
     );
@@ -250,19 +252,18 @@ fn show(
         ("exp. loss", Align::Right),
         ("fate", Align::Left),
     ]);
-    let figure = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |x| format!("{x:.4}"));
     for s in &w.standings.racers {
         let label = w.readable.labels.get(&s.bet_id);
         table.row(vec![
             s.bet_id.to_string(),
             label.map_or_else(String::new, |l| l.title.clone()),
-            label.and_then(|l| l.team.clone()).unwrap_or_default(),
+            label
+                .map(|l| l.team.clone().unwrap_or_else(|| "another team".to_owned()))
+                .unwrap_or_default(),
             s.n.to_string(),
             figure(s.forecast),
-            s.p_best.map_or_else(
-                || "not enough data".to_owned(),
-                |p| format!("{:.1}%", p * 100.0),
-            ),
+            s.p_best
+                .map_or_else(|| "not enough data".to_owned(), percent),
             figure(s.expected_loss),
             label
                 .and_then(|l| l.fate)
@@ -270,13 +271,63 @@ fn show(
         ]);
     }
     println!("{}", table.render());
-    println!(
-        "Call: {}.",
-        match w.standings.call {
-            RaceCall::Winner { bet_id } => format!("bet {bet_id} wins"),
-            RaceCall::TooCloseToCall => "too close to call".to_owned(),
-            RaceCall::NotEnoughData => "not enough data".to_owned(),
-        }
-    );
+    println!("{}", call(&w));
     Ok(())
+}
+
+/// The last line of `race show`: how a decided race was decided, or the call so far.
+fn call(w: &standings::Watched) -> String {
+    let race = &w.readable.race;
+    let needed = percent(race.confidence);
+    if let (Some(winner), Some(at)) = (race.winner_bet_id, race.decided_at) {
+        let reason = race
+            .decision_reason
+            .as_deref()
+            .map_or(String::new(), |r| format!(" Reason: {r}"));
+        return format!(
+            "Decided {}: {} won.{reason}",
+            date(at.and_utc()),
+            title(&w.readable, winner)
+        );
+    }
+    let leader = w.standings.leader.map(|id| {
+        let p = w.standings.racers.iter().find(|r| r.bet_id == id);
+        (title(&w.readable, id), p.and_then(|r| r.p_best))
+    });
+    match (w.standings.call, leader) {
+        (RaceCall::Winner { .. }, Some((who, p))) => format!(
+            "Call so far: {who} leads with P(best) {}, enough to call it ({needed} needed).",
+            p.map_or_else(String::new, percent)
+        ),
+        (RaceCall::TooCloseToCall, Some((who, p))) => format!(
+            "Call so far: too close to call; {who} leads with P(best) {}, {needed} needed.",
+            p.map_or_else(String::new, percent)
+        ),
+        _ => format!(
+            "Call so far: not enough data; {} of the racers have {} reports since the start.",
+            w.standings.compared, race.min_reports
+        ),
+    }
+}
+
+/// A probability with one decimal, never 100.0% short of certainty: ">99.9%", "<0.1%".
+fn percent(p: f64) -> String {
+    match format!("{:.1}", p * 100.0).as_str() {
+        "100.0" if p < 1.0 => ">99.9%".to_owned(),
+        "0.0" if p > 0.0 => "<0.1%".to_owned(),
+        text => format!("{}%", text.trim_end_matches(".0")),
+    }
+}
+
+/// A forecast or a loss in the measure's unit: grouped thousands, four significant decimals
+/// below 1,000 and one above ("189,277.5", "1.2337"); a dash for none.
+fn figure(v: Option<f64>) -> String {
+    let Some(v) = v.filter(|v| v.is_finite()) else {
+        return "–".to_owned();
+    };
+    let decimals = if v.abs() >= 1000.0 { 1 } else { 4 };
+    let text = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let sign = if v < 0.0 { "-" } else { "" };
+    format!("{sign}{}.{frac}", group_digits(int))
 }

@@ -147,7 +147,7 @@ pub fn extend(
             return Err(AppError::invalid(
                 "finish_at",
                 format!(
-                    "the new finish must be after the current one ({}) and in the future (now is {})",
+                    "must be after the current finish ({}) and in the future (now is {})",
                     at(old),
                     at(now)
                 ),
@@ -223,7 +223,7 @@ fn needs_reason(
     };
     Err(AppError::invalid(
         "reason",
-        format!("{why}: a decision anyway needs a written reason"),
+        format!("{why}, so deciding now needs a written reason"),
     ))
 }
 

@@ -20,15 +20,6 @@ fn done((status, location, body): (StatusCode, String, String), page: &str, noti
     );
 }
 
-/// A form refused with `status`, and nothing written.
-async fn refused(app: &TestApp, b: &Browser, path: &str, form: &[(&str, &str)], status: u16) {
-    let mut conn = connect(&app.database_url);
-    let before = fingerprint(&mut conn);
-    let (got, _, body) = b.post(app, path, form).await;
-    assert_eq!(got.as_u16(), status, "{path}: {body}");
-    assert_eq!(before, fingerprint(&mut conn), "{path} wrote something");
-}
-
 /// The id of the only item an API list answers.
 async fn only_id(app: &TestApp, path: &str) -> i64 {
     let list = app.get(path, &app.admin).await.expect(200).body;
@@ -90,18 +81,18 @@ async fn a_market_runs_through_the_pages_over_two_billing_periods() {
 /// consumer's limit; each form refused to the others.
 async fn set_up_the_service(app: &TestApp, p: &People, w: &World, platform: i64) -> i64 {
     // The committee registers the service; nobody else may.
-    refused(
-        app,
-        &p.exec,
-        "/services",
-        &[
-            ("back", "/services"),
-            ("name", "X"),
-            ("provider_team_id", &platform.to_string()),
-        ],
-        403,
-    )
-    .await;
+    p.exec
+        .refused(
+            app,
+            "/services",
+            &[
+                ("back", "/services"),
+                ("name", "X"),
+                ("provider_team_id", &platform.to_string()),
+            ],
+            403,
+        )
+        .await;
     done(
         p.committee
             .post(
@@ -137,8 +128,8 @@ async fn set_up_the_service(app: &TestApp, p: &People, w: &World, platform: i64)
             ("type_price_0", "50.00"),
         ]
     };
-    refused(app, &p.provider, &plan, &fields("12.345"), 422).await;
-    refused(app, &p.consumer, &plan, &fields("100.00"), 403).await;
+    p.provider.refused(app, &plan, &fields("12.345"), 422).await;
+    p.consumer.refused(app, &plan, &fields("100.00"), 403).await;
     done(
         p.provider.post(app, &plan, &fields("100.00")).await,
         "/services",
@@ -147,7 +138,9 @@ async fn set_up_the_service(app: &TestApp, p: &People, w: &World, platform: i64)
 
     // The committee lets the consumer go 1,000.00 below zero.
     let limit = format!("/teams/{}/limit", w.team_a);
-    refused(app, &p.consumer, &limit, &[("limit", "1,000.00")], 403).await;
+    p.consumer
+        .refused(app, &limit, &[("limit", "1,000.00")], 403)
+        .await;
     done(
         p.committee
             .post(app, &limit, &[("limit", "1,000.00")])
@@ -198,7 +191,7 @@ async fn order(app: &TestApp, p: &People, w: &World, service: i64) -> i64 {
         ("purpose", "launch review"),
         ("bet_id", ""),
     ];
-    refused(app, &p.provider, "/requests", &file, 422).await;
+    p.provider.refused(app, "/requests", &file, 422).await;
     done(
         p.consumer.post(app, "/requests", &file).await,
         "/services",
@@ -217,14 +210,9 @@ async fn settle(app: &TestApp, p: &People, w: &World, (platform, request): (i64,
     );
     let quote = format!("/requests/{request}/quote");
     let back = format!("/teams/{platform}#requests");
-    refused(
-        app,
-        &p.consumer,
-        &quote,
-        &[("back", &back), ("amount", "90.00")],
-        403,
-    )
-    .await;
+    p.consumer
+        .refused(app, &quote, &[("back", &back), ("amount", "90.00")], 403)
+        .await;
     done(
         p.provider
             .post(
@@ -280,7 +268,9 @@ async fn settle(app: &TestApp, p: &People, w: &World, (platform, request): (i64,
 
 /// Opens a run for `period` on the billing page, reviews it and commits it.
 async fn bill(app: &TestApp, p: &People, period: &str) {
-    refused(app, &p.exec, "/billing", &[("period", period)], 403).await;
+    p.exec
+        .refused(app, "/billing", &[("period", period)], 403)
+        .await;
     done(
         p.committee
             .post(app, "/billing", &[("period", period)])
@@ -313,7 +303,9 @@ async fn bill(app: &TestApp, p: &People, period: &str) {
         status.is_success() && !read.contains("Review and commit"),
         "execs read, never act"
     );
-    refused(app, &p.exec, &format!("/billing/{run}/commit"), &[], 403).await;
+    p.exec
+        .refused(app, &format!("/billing/{run}/commit"), &[], 403)
+        .await;
     done(
         p.committee
             .post(app, &format!("/billing/{run}/commit"), &[])
@@ -321,14 +313,9 @@ async fn bill(app: &TestApp, p: &People, period: &str) {
         &format!("/billing/{run}"),
         "billing-committed",
     );
-    refused(
-        app,
-        &p.committee,
-        &format!("/billing/{run}/commit"),
-        &[],
-        409,
-    )
-    .await;
+    p.committee
+        .refused(app, &format!("/billing/{run}/commit"), &[], 409)
+        .await;
 }
 
 async fn ledger_sums_to_zero(app: &TestApp) {

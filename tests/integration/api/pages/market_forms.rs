@@ -7,27 +7,6 @@ use super::{Browser, sign_in};
 use crate::api::market::{Market, market};
 use crate::harness::{TestApp, connect, fingerprint, spawn_app};
 
-/// Posts a form that must be refused with `status`; returns the page and checks that nothing
-/// was written.
-async fn drawn_again(
-    app: &TestApp,
-    b: &Browser,
-    path: &str,
-    form: &[(&str, &str)],
-    status: u16,
-) -> String {
-    let mut conn = connect(&app.database_url);
-    let before = fingerprint(&mut conn);
-    let (got, location, page) = b.post(app, path, form).await;
-    assert_eq!(got.as_u16(), status, "{path} -> {location}: {page}");
-    assert_eq!(before, fingerprint(&mut conn), "{path} wrote something");
-    assert!(
-        page.contains(r#"id="refused""#) && page.contains("Nothing was changed"),
-        "{path}: the page leads with why: {page}"
-    );
-    page
-}
-
 fn has(page: &str, what: &str) {
     assert!(page.contains(what), "missing {what:?} in {page}");
 }
@@ -38,23 +17,23 @@ async fn a_request_typed_wrong_comes_back_with_what_was_typed_and_its_field_mark
     let m: Market = market(&app).await;
     let member = sign_in(&app, &m.w.member_a).await;
     let payments = m.payments.to_string();
-    let page = drawn_again(
-        &app,
-        &member,
-        "/requests",
-        &[
-            ("key", "typed-wrong-1"),
-            ("back", &format!("/services#service-{payments}")),
-            ("service_id", &payments),
-            ("request_type", "integration"),
-            ("quantity", "3"),
-            ("max_total", "12.345"),
-            ("purpose", "launch review"),
-            ("bet_id", &m.w.bet_a.to_string()),
-        ],
-        422,
-    )
-    .await;
+    let page = member
+        .drawn_again(
+            &app,
+            "/requests",
+            &[
+                ("key", "typed-wrong-1"),
+                ("back", &format!("/services#service-{payments}")),
+                ("service_id", &payments),
+                ("request_type", "integration"),
+                ("quantity", "3"),
+                ("max_total", "12.345"),
+                ("purpose", "launch review"),
+                ("bet_id", &m.w.bet_a.to_string()),
+            ],
+            422,
+        )
+        .await;
     // The form is open, as typed, with the amount marked; the other service's form is not.
     has(&page, &format!(r#"id="form-request-{payments}" open"#));
     has(&page, r#"value="12.345""#);
@@ -115,20 +94,20 @@ async fn a_refusal_of_the_service_keeps_the_form_and_a_button_keeps_the_error_pa
     let payments = m.payments.to_string();
 
     // The service refuses another team's bet: the select is marked, in the service's words.
-    let page = drawn_again(
-        &app,
-        &member,
-        "/subscriptions",
-        &[
-            ("key", "sub-wrong-bet"),
-            ("back", "/services"),
-            ("service_id", &payments),
-            ("quantity", "4"),
-            ("bet_id", &m.w.bet_b.to_string()),
-        ],
-        422,
-    )
-    .await;
+    let page = member
+        .drawn_again(
+            &app,
+            "/subscriptions",
+            &[
+                ("key", "sub-wrong-bet"),
+                ("back", "/services"),
+                ("service_id", &payments),
+                ("quantity", "4"),
+                ("bet_id", &m.w.bet_b.to_string()),
+            ],
+            422,
+        )
+        .await;
     has(&page, &format!(r#"id="form-subscribe-{payments}" open"#));
     has(&page, r#"value="4""#);
     has(
@@ -139,53 +118,53 @@ async fn a_refusal_of_the_service_keeps_the_form_and_a_button_keeps_the_error_pa
     // A duplicate name is a conflict naming no input of the form: the page says why and the
     // form keeps what was typed.
     let platform = m.platform.to_string();
-    let page = drawn_again(
-        &app,
-        &committee,
-        "/services",
-        &[
-            ("back", "/services"),
-            ("name", "Payments platform"),
-            ("provider_team_id", &platform),
-            ("description", "a second one"),
-        ],
-        409,
-    )
-    .await;
+    let page = committee
+        .drawn_again(
+            &app,
+            "/services",
+            &[
+                ("back", "/services"),
+                ("name", "Payments platform"),
+                ("provider_team_id", &platform),
+                ("description", "a second one"),
+            ],
+            409,
+        )
+        .await;
     has(&page, r#"value="a second one""#);
     has(&page, &format!(r#"<option value="{platform}" selected>"#));
 
     // The overdraft limit on the team page.
-    let page = drawn_again(
-        &app,
-        &committee,
-        &format!("/teams/{}/limit", m.w.team_a),
-        &[("limit", "lots")],
-        422,
-    )
-    .await;
+    let page = committee
+        .drawn_again(
+            &app,
+            &format!("/teams/{}/limit", m.w.team_a),
+            &[("limit", "lots")],
+            422,
+        )
+        .await;
     has(&page, r#"value="lots""#);
     has(&page, r#"id="limit-error""#);
 
     // A plan typed wrong keeps every row.
     let provider = sign_in(&app, &m.plat).await;
-    let page = drawn_again(
-        &app,
-        &provider,
-        &format!("/services/{payments}/plan"),
-        &[
-            ("price", "200.00"),
-            ("capacity", "ten"),
-            ("type_name_0", "integration"),
-            ("type_unit_0", "day"),
-            ("type_price_0", "500.00"),
-            ("type_name_1", "audit"),
-            ("type_unit_1", "week"),
-            ("type_price_1", "900.00"),
-        ],
-        422,
-    )
-    .await;
+    let page = provider
+        .drawn_again(
+            &app,
+            &format!("/services/{payments}/plan"),
+            &[
+                ("price", "200.00"),
+                ("capacity", "ten"),
+                ("type_name_0", "integration"),
+                ("type_unit_0", "day"),
+                ("type_price_0", "500.00"),
+                ("type_name_1", "audit"),
+                ("type_unit_1", "week"),
+                ("type_price_1", "900.00"),
+            ],
+            422,
+        )
+        .await;
     has(&page, r#"value="ten""#);
     has(&page, r#"value="audit""#);
     has(&page, r#"id="capacity-error""#);

@@ -1,6 +1,6 @@
 //! The web pages over HTTP: sign-in, what each role sees and may do, CSRF, and the forms.
 
-use crate::harness::{TestApp, World};
+use crate::harness::{TestApp, World, connect, fingerprint};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::json;
@@ -122,6 +122,38 @@ impl Browser {
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default();
         (status, location, r.text().await.unwrap())
+    }
+
+    /// Posts a form that must be refused with `status` and write nothing; the page answered.
+    async fn refused(
+        &self,
+        app: &TestApp,
+        path: &str,
+        form: &[(&str, &str)],
+        status: u16,
+    ) -> String {
+        let mut conn = connect(&app.database_url);
+        let before = fingerprint(&mut conn);
+        let (got, location, page) = self.post(app, path, form).await;
+        assert_eq!(got.as_u16(), status, "{path} -> {location}: {page}");
+        assert_eq!(before, fingerprint(&mut conn), "{path} wrote something");
+        page
+    }
+
+    /// The same, drawn again with what was typed: the page leads with why nothing changed.
+    async fn drawn_again(
+        &self,
+        app: &TestApp,
+        path: &str,
+        form: &[(&str, &str)],
+        status: u16,
+    ) -> String {
+        let page = self.refused(app, path, form, status).await;
+        assert!(
+            page.contains(r#"id="refused""#) && page.contains("Nothing was changed"),
+            "{path}: the page leads with why: {page}"
+        );
+        page
     }
 }
 

@@ -25,25 +25,6 @@ fn page_date(t: chrono::DateTime<Utc>) -> String {
     t.format("%Y-%m-%d").to_string().replace('-', "\u{2011}")
 }
 
-/// Posts a form that must be refused with `status`; returns the page and checks that it leads
-/// with why and that nothing was written.
-async fn drawn_again(
-    app: &TestApp,
-    b: &Browser,
-    path: &str,
-    form: &[(&str, &str)],
-    status: u16,
-) -> String {
-    let mut conn = connect(&app.database_url);
-    let before = fingerprint(&mut conn);
-    let (got, location, page) = b.post(app, path, form).await;
-    assert_eq!(got.as_u16(), status, "{path} -> {location}: {page}");
-    assert_eq!(before, fingerprint(&mut conn), "{path} wrote something");
-    has(&page, r#"id="refused""#);
-    has(&page, "Nothing was changed");
-    page
-}
-
 fn refs(form: &[(String, String)]) -> Vec<(&str, &str)> {
     form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
@@ -156,7 +137,9 @@ async fn before_the_finish(app: &TestApp, w: &World, race: i64, bea: i64, commit
     lacks(&page, "Decide the race");
 
     let typed = decision_form(w, bea, "review");
-    let page = drawn_again(app, committee, &decision, &refs(&typed), 422).await;
+    let page = committee
+        .drawn_again(app, &decision, &refs(&typed), 422)
+        .await;
     has(&page, r#"id="reason-error">the finish has not come"#);
     has(&page, r#"<option value="merged" selected>"#);
     let person = format!("person_{}_{bea}", w.bet_b);
@@ -166,7 +149,9 @@ async fn before_the_finish(app: &TestApp, w: &World, race: i64, bea: i64, commit
     );
     has(&page, r##"<a href="#form-decision">Back to the form</a>"##);
     let typed = decision_form(w, bea, "decide");
-    drawn_again(app, committee, &decision, &refs(&typed), 422).await;
+    committee
+        .drawn_again(app, &decision, &refs(&typed), 422)
+        .await;
     let (status, _, _) = exec.post(app, &decision, &refs(&typed)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
@@ -258,21 +243,18 @@ async fn the_finish_moves_later_and_a_finish_not_later_is_refused() {
     let extend = format!("/races/{race}/extend");
     let committee = sign_in(&app, &app.admin).await;
 
-    let page = drawn_again(
-        &app,
-        &committee,
-        &extend,
-        &[("finish_at", "2020-01-01T00:00")],
-        422,
-    )
-    .await;
+    let page = committee
+        .drawn_again(&app, &extend, &[("finish_at", "2020-01-01T00:00")], 422)
+        .await;
     has(&page, r#"value="2020-01-01T00:00""#);
     has(
         &page,
-        r#"id="finish-error">the new finish must be after the current one"#,
+        r#"id="finish-error">must be after the current finish"#,
     );
     has(&page, r##"<a href="#form-extend">Back to the form</a>"##);
-    let page = drawn_again(&app, &committee, &extend, &[("finish_at", "soon")], 422).await;
+    let page = committee
+        .drawn_again(&app, &extend, &[("finish_at", "soon")], 422)
+        .await;
     has(&page, r#"value="soon""#);
 
     let later = Utc::now() + TimeDelta::days(20);

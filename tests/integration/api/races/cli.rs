@@ -44,7 +44,8 @@ async fn the_terminal_declares_shows_and_decides_a_race() {
     let (ok, out, err) = cli(db, &["race", "show", "1", "--as", "erin"]);
     assert!(ok, "{err}");
     assert!(
-        out.contains("Chat stickers") && out.contains("P(best)") && out.contains("bet 1 wins"),
+        out.contains("Call so far: Chat stickers (bet 1) leads with P(best)")
+            && out.contains("enough to call it (90% needed)"),
         "{out}"
     );
     let (ok, out, _) = cli(db, &["race", "list"]);
@@ -70,7 +71,11 @@ async fn the_terminal_declares_shows_and_decides_a_race() {
         ],
     );
     assert!(ok, "{err}");
-    assert!(out.contains("bet 1 wins"), "{out}");
+    assert!(
+        out.contains("Chat stickers (bet 1) won. Reason: the lead is beyond doubt")
+            && out.contains("killed"),
+        "{out}"
+    );
     let bet = app
         .get(&format!("/api/v1/bets/{}", w.bet_b), &app.admin)
         .await

@@ -122,6 +122,7 @@ fn portfolio(sorted: bool) -> RoundInput {
         as_of: as_of(),
         window_start: Some(as_of() - Duration::days(120)),
         policy: Policy::default(),
+        earlier_window_starts: Vec::new(),
         bets,
         pins: vec![
             Pin {

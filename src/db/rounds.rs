@@ -214,6 +214,22 @@ impl Round {
             .optional()
     }
 
+    /// The `as_of` of the `count` latest committed rounds before `before`, newest first: the
+    /// starts of the earlier windows a policy judging several windows reads.
+    pub fn committed_as_ofs_before(
+        conn: &mut DbConnection,
+        before: NaiveDateTime,
+        count: i64,
+    ) -> QueryResult<Vec<NaiveDateTime>> {
+        rounds::table
+            .filter(rounds::status.eq(RoundStatus::Committed))
+            .filter(rounds::as_of.lt(before))
+            .select(rounds::as_of)
+            .order(rounds::as_of.desc())
+            .limit(count)
+            .load(conn)
+    }
+
     /// A draft with an earlier `as_of` than this one, which must commit (or go) first.
     pub fn earlier_draft(
         conn: &mut DbConnection,

@@ -43,6 +43,16 @@ pub enum EngineError {
         as_of: DateTime<Utc>,
     },
 
+    #[error("an earlier window start ({at}) must be before the window start{}",
+        window_words(*.window_start))]
+    EarlierWindowStart {
+        at: DateTime<Utc>,
+        window_start: Option<DateTime<Utc>>,
+    },
+
+    #[error("the earlier window start {0} is given more than once")]
+    DuplicateWindowStart(DateTime<Utc>),
+
     #[error("bet {0} appears more than once in the round")]
     DuplicateBet(i64),
 
@@ -109,4 +119,12 @@ fn direction_words(direction: Direction) -> &'static str {
         Direction::HigherIsBetter => "higher is better",
         Direction::LowerIsBetter => "lower is better",
     }
+}
+
+/// The window start an earlier one is compared with, in words.
+fn window_words(window_start: Option<DateTime<Utc>>) -> String {
+    window_start.map_or_else(
+        || " (this round has none: its window reaches back to the start of time)".to_owned(),
+        |w| format!(" ({w})"),
+    )
 }

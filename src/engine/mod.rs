@@ -8,6 +8,8 @@
 //! - `estimate`: step 1 (level, standard error, P); `judge`: steps 2-3 (outcome, streak,
 //!   kill, progress, fitness); `pools`: step 4; `rounding`: step 5; `reasons`: step 6;
 //! - `money`: whole-to-real conversions; `format`: numbers as people read them;
+//! - `windows`: which reports a round judges (v1: its window; a policy with
+//!   `evidence_windows` k: its last k windows, `docs/engine.md`, "Evidence over several windows");
 //! - `race`: races (`standings`): each racer's forecast at a finish instant, P(best) and the
 //!   expected loss of declaring it the winner (`docs/engine.md`, "Races: standings, P(best)
 //!   and expected loss"); it reuses step 1's fit from `estimate`.
@@ -89,6 +91,7 @@ mod reasons;
 mod rounding;
 mod types;
 mod validate;
+mod windows;
 
 #[cfg(test)]
 mod tests;
@@ -96,7 +99,7 @@ mod tests;
 pub use error::EngineError;
 pub use format::group_digits;
 pub use money::MAX_AMOUNT;
-pub use policy::Policy;
+pub use policy::{MAX_EVIDENCE_WINDOWS, Policy};
 pub use race::{
     RaceCall, RaceError, RaceInput, RaceMeasure, RaceStandings, RacerEvidence, RacerFit,
     RacerStanding, standings,
@@ -105,6 +108,7 @@ pub use types::{
     BetEvidence, BetResult, Decision, Direction, Observation, Outcome, Pin, RoundInput,
     RoundOutcome,
 };
+pub use windows::{judged_from, judged_start};
 
 use estimate::Window;
 use money::real;
@@ -117,7 +121,7 @@ pub fn evaluate(input: &RoundInput) -> Result<RoundOutcome, EngineError> {
     let checked = validate::check(input)?;
     let policy = &input.policy;
     let window = Window {
-        start: input.window_start,
+        start: windows::judged_from(input),
         as_of: input.as_of,
     };
     let max_grant = money::floor(policy.max_share * real(input.budget)).clamp(0, input.budget);

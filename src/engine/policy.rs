@@ -25,6 +25,18 @@ pub struct Policy {
     pub max_share: f64,
     /// A computed main-pool grant below this becomes 0. >= 0.
     pub min_grant: i64,
+    /// k: each bet is judged on the reports of the round's last k evidence windows, not the
+    /// last one alone (`docs/engine.md`, "Evidence over several windows"). 1..=20; 1, the
+    /// default, is v1, and a v1 policy is written without the field, exactly as before it.
+    #[serde(skip_serializing_if = "is_one_window")]
+    pub evidence_windows: u32,
+}
+
+/// The most evidence windows a round may judge on: five years of quarterly rounds.
+pub const MAX_EVIDENCE_WINDOWS: u32 = 20;
+
+fn is_one_window(k: &u32) -> bool {
+    *k == 1
 }
 
 impl Default for Policy {
@@ -38,6 +50,7 @@ impl Default for Policy {
             exploration_share: 0.10,
             max_share: 0.40,
             min_grant: 0,
+            evidence_windows: 1,
         }
     }
 }
@@ -77,7 +90,12 @@ impl Policy {
             self.max_share > 0.0 && self.max_share <= 1.0,
             "must be greater than 0 and at most 1",
         )?;
-        check("min_grant", self.min_grant >= 0, "must not be negative")
+        check("min_grant", self.min_grant >= 0, "must not be negative")?;
+        check(
+            "evidence_windows",
+            (1..=MAX_EVIDENCE_WINDOWS).contains(&self.evidence_windows),
+            "must be between 1 and 20",
+        )
     }
 }
 

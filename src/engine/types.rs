@@ -20,6 +20,12 @@ pub struct RoundInput {
     pub window_start: Option<DateTime<Utc>>,
     #[serde(default)]
     pub policy: Policy,
+    /// The `as_of` instants of the committed rounds before the one that opened the window
+    /// (newest first by convention; any order is accepted): the starts of the earlier windows
+    /// a policy with `evidence_windows` k > 1 judges on. Only the k - 1 newest are used; fewer
+    /// than k - 1 means the judged evidence reaches back to the start of time. Empty in v1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_window_starts: Vec<DateTime<Utc>>,
     pub bets: Vec<BetEvidence>,
     #[serde(default)]
     pub pins: Vec<Pin>,

@@ -20,6 +20,26 @@ pub(super) struct Checked<'a> {
     pub available: i64,
 }
 
+/// Every earlier window start is before the window start, and none is given twice.
+fn check_earlier_starts(input: &RoundInput) -> Result<(), EngineError> {
+    let mut earlier = input.earlier_window_starts.clone();
+    earlier.sort_unstable();
+    if let Some(&at) = earlier
+        .iter()
+        .rev()
+        .find(|&&at| input.window_start.is_none_or(|w| at >= w))
+    {
+        return Err(EngineError::EarlierWindowStart {
+            at,
+            window_start: input.window_start,
+        });
+    }
+    match earlier.windows(2).find(|pair| pair[0] == pair[1]) {
+        Some(pair) => Err(EngineError::DuplicateWindowStart(pair[0])),
+        None => Ok(()),
+    }
+}
+
 pub(super) fn check(input: &RoundInput) -> Result<Checked<'_>, EngineError> {
     input.policy.validate()?;
     if input.money_decimals > super::format::MAX_MONEY_DECIMALS {
@@ -37,6 +57,8 @@ pub(super) fn check(input: &RoundInput) -> Result<Checked<'_>, EngineError> {
             as_of: input.as_of,
         });
     }
+
+    check_earlier_starts(input)?;
 
     let mut bets: Vec<&BetEvidence> = input.bets.iter().collect();
     bets.sort_by_key(|b| b.id);

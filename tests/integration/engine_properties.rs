@@ -38,8 +38,9 @@ fn policy() -> impl Strategy<Value = Policy> {
         prop_oneof![Just(0.0), Just(1.0), 0.0f64..=1.0],
         prop_oneof![Just(1.0), 0.01f64..=1.0],
         prop_oneof![3 => Just(0i64), 1 => 0i64..50_000],
+        prop_oneof![3 => Just(1u32), 1 => 2u32..=4],
     )
-        .prop_map(|(c, m, beta, q_max, k, e, h, min_grant)| Policy {
+        .prop_map(|(c, m, beta, q_max, k, e, h, min_grant, windows)| Policy {
             confidence: c,
             min_reports: m,
             selection_pressure: beta,
@@ -48,6 +49,7 @@ fn policy() -> impl Strategy<Value = Policy> {
             exploration_share: e,
             max_share: h,
             min_grant,
+            evidence_windows: windows,
         })
 }
 
@@ -97,6 +99,8 @@ fn reports(rng: &mut Rng, bet: &BetEvidence, min_reports: u32) -> Vec<Observatio
             let x = match mode {
                 1 => instant,
                 _ if rng.chance(0.05) => rng.between(-90.0, 5.0),
+                // Some in the earlier windows a policy judging several windows reads.
+                _ if rng.chance(0.10) => rng.between(-150.0, -45.0),
                 _ => rng.between(-40.0, 0.0),
             };
             let x = (x * 86_400.0).round() / 86_400.0;
@@ -170,6 +174,13 @@ fn build(spec: &Spec) -> RoundInput {
         as_of: as_of(),
         window_start: spec.windowed.then(|| as_of() - Duration::days(45)),
         policy: spec.policy.clone(),
+        // The earlier rounds' as_of, in no particular order (the engine takes them newest
+        // first): with k = 4 the judged evidence reaches back to the start of time.
+        earlier_window_starts: if spec.windowed {
+            vec![as_of() - Duration::days(135), as_of() - Duration::days(90)]
+        } else {
+            Vec::new()
+        },
         bets,
         pins,
         money_decimals: 2,
@@ -231,6 +242,24 @@ proptest! {
     }
 
     #[test]
+    fn several_windows_judge_exactly_as_one_window_reaching_back_as_far(spec in spec()) {
+        // The rule's definition: judging on the last k windows is v1 on the window that starts
+        // where the k-th newest window starts. A v1 round is unchanged by earlier starts.
+        let input = build(&spec);
+        let out = evaluate(&input).unwrap();
+        let one = RoundInput {
+            window_start: judged_from(&input),
+            earlier_window_starts: Vec::new(),
+            policy: Policy { evidence_windows: 1, ..input.policy.clone() },
+            ..input.clone()
+        };
+        prop_assert_eq!(&evaluate(&one).unwrap(), &out);
+        if input.policy.evidence_windows == 1 {
+            prop_assert_eq!(judged_from(&input), input.window_start);
+        }
+    }
+
+    #[test]
     fn determinism_same_input_and_shuffled_input_give_identical_output(spec in spec()) {
         let input = build(&spec);
         let out = evaluate(&input).unwrap();
@@ -239,6 +268,7 @@ proptest! {
         let mut rng = Rng::stream(spec.seed, 0xD1CE);
         rng.shuffle(&mut shuffled.bets);
         rng.shuffle(&mut shuffled.pins);
+        rng.shuffle(&mut shuffled.earlier_window_starts);
         for bet in &mut shuffled.bets {
             rng.shuffle(&mut bet.observations);
         }

@@ -7,6 +7,7 @@ mod estimator;
 mod overrides;
 mod policy;
 mod validation;
+mod windows;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
@@ -74,6 +75,7 @@ fn round(budget: i64, policy: Policy, bets: Vec<BetEvidence>) -> RoundInput {
         as_of: as_of(),
         window_start: None,
         policy,
+        earlier_window_starts: Vec::new(),
         bets,
         pins: Vec::new(),
         money_decimals: 0,

@@ -16,7 +16,7 @@ use crate::db::reports::EvidencePoint;
 use crate::db::rounds::{Round, RoundListing, RoundPin, RoundResultRow};
 use crate::domain::Currency;
 use crate::domain::approx;
-use crate::engine::{BetEvidence, Observation, Pin, Policy, RoundInput};
+use crate::engine::{BetEvidence, Observation, Pin, Policy, RoundInput, judged_start};
 use crate::error::AppError;
 
 /// What the committee sees of a bet beside the engine's numbers.
@@ -113,6 +113,39 @@ pub fn effective_window_start(
     Ok(Round::latest_committed(conn, Some(as_of))?.map(|r| r.as_of))
 }
 
+/// The starts of the earlier windows a policy judging `k` > 1 windows reads: the `as_of` of
+/// the k - 1 latest committed rounds before the window start, newest first; none in v1.
+fn earlier_window_starts(
+    conn: &mut DbConnection,
+    policy: &Policy,
+    start: Option<NaiveDateTime>,
+) -> QueryResult<Vec<NaiveDateTime>> {
+    match start {
+        Some(start) if policy.evidence_windows > 1 => {
+            Round::committed_as_ofs_before(conn, start, i64::from(policy.evidence_windows - 1))
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Each bet's reports after the round's own window start, from the judged ones.
+fn own_window(
+    judged: &HashMap<i64, Vec<EvidencePoint>>,
+    start: Option<NaiveDateTime>,
+) -> HashMap<i64, Vec<EvidencePoint>> {
+    judged
+        .iter()
+        .map(|(&id, points)| {
+            let own = points
+                .iter()
+                .filter(|p| start.is_none_or(|s| p.observed_at > s))
+                .cloned()
+                .collect();
+            (id, own)
+        })
+        .collect()
+}
+
 /// Gathers the evidence of every active bet, or only of the bets in `only`.
 pub fn gather(
     conn: &mut DbConnection,
@@ -122,6 +155,8 @@ pub fn gather(
     let as_of = terms.as_of;
     let start = window_start(conn, terms)?;
     let policy = terms.policy.clone();
+    let earlier = earlier_window_starts(conn, &policy, start)?;
+    let judged = judged_start(policy.evidence_windows, start, &earlier);
 
     let mut active = Bet::active(conn)?;
     if let Some(only) = only {
@@ -134,7 +169,7 @@ pub fn gather(
         .map(|p| p.id)
         .collect();
     let mut window = group_by_bet(
-        EvidencePoint::in_window(conn, start, as_of, only)?
+        EvidencePoint::in_window(conn, judged, as_of, only)?
             .into_iter()
             .filter(|p| !corrected.contains(&p.id)),
     );
@@ -192,7 +227,12 @@ pub fn gather(
         });
         labels.insert(id, label);
     }
-    let quality = assess_all(&input_bets, &window, &history, as_of);
+    // Evidence quality speaks of the round's own window, however far back the judging reads.
+    let quality = if judged == start {
+        assess_all(&input_bets, &window, &history, as_of)
+    } else {
+        assess_all(&input_bets, &own_window(&window, start), &history, as_of)
+    };
     report_ids.sort_unstable();
     let pins = pins_of(conn, terms, &input_bets)?;
     Ok(Gathered {
@@ -201,6 +241,7 @@ pub fn gather(
             as_of: as_of.and_utc(),
             window_start: start.map(|s| s.and_utc()),
             policy,
+            earlier_window_starts: earlier.iter().map(|t| t.and_utc()).collect(),
             bets: input_bets,
             pins,
             money_decimals: terms.money_decimals,

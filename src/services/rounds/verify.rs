@@ -13,7 +13,7 @@ use crate::db::DbConnection;
 use crate::db::ledger::Entry;
 use crate::db::reports::EvidencePoint;
 use crate::db::rounds::{Round, RoundResultRow};
-use crate::engine::{BetResult, Observation, RoundInput, RoundOutcome, evaluate};
+use crate::engine::{BetResult, Observation, RoundInput, RoundOutcome, evaluate, judged_from};
 use crate::error::AppError;
 use crate::services::rounds::Evaluation;
 
@@ -50,7 +50,7 @@ pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, Ap
     for point in EvidencePoint::for_bets_in_window(
         conn,
         &bet_ids,
-        input.window_start.map(|t| t.naive_utc()),
+        judged_from(&input).map(|t| t.naive_utc()),
         input.as_of.naive_utc(),
     )? {
         if wanted.contains(&point.id) {

@@ -30,6 +30,7 @@ fn the_forecast_is_the_rounds_level_at_the_same_instant() {
         as_of: finish(),
         window_start: Some(day(-30)),
         policy: Policy::default(),
+        earlier_window_starts: Vec::new(),
         bets: vec![bet],
         pins: Vec::new(),
         money_decimals: 0,

@@ -35,6 +35,9 @@ pub struct CreateEntry {
     max_share: String,
     #[serde(default)]
     min_grant: String,
+    /// Blank (a form from before the field existed) is the v1 value, 1.
+    #[serde(default)]
+    evidence_windows: String,
     #[serde(default)]
     pub(super) csrf: String,
 }
@@ -63,6 +66,7 @@ impl CreateEntry {
             exploration_share: policy.exploration_share.to_string(),
             max_share: policy.max_share.to_string(),
             min_grant: c.format_amount(policy.min_grant),
+            evidence_windows: policy.evidence_windows.to_string(),
             ..CreateEntry::default()
         }
     }
@@ -82,6 +86,7 @@ fn typed_differs(name: &str, typed: &str, start: &Policy, c: &Currency) -> bool 
         "exploration_share" => real(start.exploration_share),
         "max_share" => real(start.max_share),
         "min_grant" => money(typed, c).is_ok_and(|t| t != start.min_grant),
+        "evidence_windows" => whole(start.evidence_windows),
         _ => false,
     }
 }
@@ -155,6 +160,13 @@ pub(super) fn policy_fields(
             "A smaller computed grant becomes 0 (an amount in the currency).",
             &form.min_grant,
         ),
+        field(
+            "evidence_windows",
+            "Evidence windows",
+            "Judge each bet on the reports of this many rounds' windows, the newest included \
+             (1 to 20; 1 judges on this round's window alone).",
+            &form.evidence_windows,
+        ),
     ]
 }
 
@@ -211,6 +223,10 @@ pub(super) fn parse_policy(
     };
     let min_reports = whole("min_reports", &entry.min_reports);
     let kill_after_misses = whole("kill_after_misses", &entry.kill_after_misses);
+    let evidence_windows = match entry.evidence_windows.trim() {
+        "" => Some(1),
+        text => whole("evidence_windows", text),
+    };
     let min_grant = money(&entry.min_grant, c)
         .map_err(|m| errors.add("min_grant", m))
         .ok();
@@ -223,6 +239,7 @@ pub(super) fn parse_policy(
         exploration_share: exploration_share?,
         max_share: max_share?,
         min_grant: min_grant?,
+        evidence_windows: evidence_windows?,
     };
     if let Err(crate::engine::EngineError::InvalidPolicy { field, reason }) = policy.validate() {
         errors.add(field, reason);

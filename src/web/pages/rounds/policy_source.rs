@@ -8,7 +8,7 @@ use crate::services::rounds::starting_policy::{PolicySource, StartingPolicy};
 use crate::web::format;
 
 /// The policy fields in the form's order, with the name a sentence uses for each.
-pub(super) const FIELDS: [(&str, &str); 8] = [
+pub(super) const FIELDS: [(&str, &str); 9] = [
     ("confidence", "confidence"),
     ("min_reports", "minimum reports"),
     ("selection_pressure", "selection pressure"),
@@ -17,6 +17,7 @@ pub(super) const FIELDS: [(&str, &str); 8] = [
     ("exploration_share", "exploration share"),
     ("max_share", "maximum share"),
     ("min_grant", "min grant"),
+    ("evidence_windows", "evidence windows"),
 ];
 
 /// "round 4's policy", "the default policy adopted on 2026-06-30", "the engine's defaults".
@@ -52,6 +53,7 @@ pub(super) fn value_of(policy: &Policy, field: &str, c: &Currency) -> String {
         "exploration_share" => policy.exploration_share.to_string(),
         "max_share" => policy.max_share.to_string(),
         "min_grant" => c.format(policy.min_grant),
+        "evidence_windows" => policy.evidence_windows.to_string(),
         _ => String::new(),
     }
 }
@@ -68,6 +70,7 @@ fn same(a: &Policy, b: &Policy, field: &str) -> bool {
         "exploration_share" => a.exploration_share == b.exploration_share,
         "max_share" => a.max_share == b.max_share,
         "min_grant" => a.min_grant == b.min_grant,
+        "evidence_windows" => a.evidence_windows == b.evidence_windows,
         _ => true,
     }
 }

@@ -136,8 +136,12 @@ pub(super) fn pin_rows(pins: Vec<RoundPin>, titles: &[(i64, String)], c: &Curren
 
 /// The policy the round runs under, in one sentence.
 pub(super) fn policy_text(policy: &Policy, c: &Currency) -> String {
+    let windows = match policy.evidence_windows {
+        1 => String::new(),
+        k => format!(", judged on the reports of the last {k} windows"),
+    };
     format!(
-        "confidence {}, at least {} reports, selection pressure {}, progress cap {}, kill after {} misses, exploration {}, max share {}, minimum grant {}",
+        "confidence {}, at least {} reports, selection pressure {}, progress cap {}, kill after {} misses, exploration {}, max share {}, minimum grant {}{windows}",
         policy.confidence,
         policy.min_reports,
         policy.selection_pressure,

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::{Browser, sign_in};
 use crate::api::market::flow::statements_reconcile;
 use crate::api::market::next_period;
-use crate::harness::{TestApp, World, connect, fingerprint, spawn_app};
+use crate::harness::{TestApp, World, spawn_app};
 
 /// A form the page accepted: 303 back to `page`, with `notice`.
 fn done((status, location, body): (StatusCode, String, String), page: &str, notice: &str) {

@@ -3,9 +3,9 @@
 //! page leads with why, and nothing is written. A button with nothing typed still answers
 //! with the error page.
 
-use super::{Browser, sign_in};
+use super::sign_in;
 use crate::api::market::{Market, market};
-use crate::harness::{TestApp, connect, fingerprint, spawn_app};
+use crate::harness::spawn_app;
 
 fn has(page: &str, what: &str) {
     assert!(page.contains(what), "missing {what:?} in {page}");

@@ -115,3 +115,58 @@ async fn a_bet_without_a_threshold_in_force_sits_the_round_out_and_says_why() {
         .expect(422);
     assert_eq!(reply.code(), "bet_not_in_round");
 }
+
+/// A policy judging two windows reads the reports of the previous round's window too, stores
+/// their ids, and the committed round verifies; evidence quality still speaks of the round's
+/// own window.
+#[tokio::test]
+async fn a_round_judging_two_windows_reads_the_previous_window_and_verifies() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    // Three reports before round 1 (days 40..38 ago), two after it (days 12 and 11 ago).
+    report_series(&app, &w.member_a, w.bet_a, 38, &[110.0, 111.0, 112.0]).await;
+    let first = app.commit_round(1_000, &at(days_ago(30))).await;
+    report_series(&app, &w.member_a, w.bet_a, 11, &[113.0, 114.0]).await;
+    let create = |windows: u32| {
+        json!({"budget": 1_000, "as_of": at(days_ago(1)),
+               "policy": {"evidence_windows": windows}})
+    };
+    let one = app
+        .post("/api/v1/rounds", &app.admin, create(1))
+        .await
+        .expect(201)
+        .id();
+    let a = line(&preview(&app, one).await, w.bet_a);
+    assert_eq!(
+        (a["n"].as_i64(), a["outcome"].as_str()),
+        (Some(2), Some("insufficient_data"))
+    );
+    app.api.delete(&format!("/api/v1/rounds/{one}"), &app.admin)
+        .await
+        .expect(204);
+
+    let two = app
+        .post("/api/v1/rounds", &app.admin, create(2))
+        .await
+        .expect(201)
+        .id();
+    let round = preview(&app, two).await;
+    assert_eq!(round["policy"]["evidence_windows"], 2, "{round}");
+    let a = line(&round, w.bet_a);
+    assert_eq!(a["n"], 5, "{a}");
+    assert_eq!(a["quality"]["reports_in_window"], 2, "{a}");
+    app.post(
+        &format!("/api/v1/rounds/{two}/commit"),
+        &app.admin,
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let verdict = app
+        .get(&format!("/api/v1/rounds/{two}/verification"), &app.admin)
+        .await
+        .expect(200);
+    assert_eq!(verdict.body["matches"], true, "{}", verdict.body);
+    assert_eq!(verdict.body["reports"], 5, "{}", verdict.body);
+    assert!(first < two);
+}

@@ -141,7 +141,8 @@ async fn a_round_judging_two_windows_reads_the_previous_window_and_verifies() {
         (a["n"].as_i64(), a["outcome"].as_str()),
         (Some(2), Some("insufficient_data"))
     );
-    app.api.delete(&format!("/api/v1/rounds/{one}"), &app.admin)
+    app.api
+        .delete(&format!("/api/v1/rounds/{one}"), &app.admin)
         .await
         .expect(204);
 

@@ -14,6 +14,8 @@ pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod http;
+/// The policy lab: synthetic portfolios with a known truth run through the engine (`docs/lab.md`).
+pub mod lab;
 pub mod metrics;
 pub mod services;
 pub mod startup;

@@ -1,5 +1,7 @@
-//! The command line: `serve`, `migrate`, `round`, `market`, `engine run`. `main.rs` only calls [`run`].
+//! The command line: `serve`, `migrate`, `round`, `market`, `engine run`, `lab`. `main.rs` only calls [`run`].
 
+mod lab;
+mod lab_backtest;
 mod market;
 mod race;
 mod round;
@@ -137,6 +139,9 @@ pub enum Command {
     /// The funding-round engine on its own.
     #[command(subcommand)]
     Engine(EngineCommand),
+    /// The policy lab: policies tried on synthetic portfolios with a known truth (no database).
+    #[command(subcommand)]
+    Lab(lab::LabCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -262,6 +267,7 @@ pub fn run(cli: Cli) -> ExitCode {
         } => transfer::export(&database_url, &acting_as, command, format, output),
         Command::Backup { file } => transfer::backup(&database_url, file),
         Command::Engine(EngineCommand::Run { file }) => engine_run(file),
+        Command::Lab(command) => lab::run(&database_url, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -71,6 +71,7 @@ pub mod overview;
 pub mod portfolio;
 pub mod races;
 pub mod reports;
+pub mod round_history;
 pub mod rounds;
 pub mod teams;
 pub mod users;

@@ -8,6 +8,7 @@ pub mod directory;
 pub mod export;
 pub mod funding_totals;
 pub mod import;
+pub mod lab;
 pub mod market;
 pub mod names;
 pub mod races;

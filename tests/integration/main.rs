@@ -22,5 +22,6 @@ mod harness;
 mod api;
 mod e2e;
 mod engine_properties;
+mod lab;
 mod reliability;
 mod security;

@@ -10,6 +10,7 @@ pub mod lifecycle;
 pub mod projection;
 pub mod quality;
 pub mod readiness;
+pub mod rebuild;
 pub mod starting_policy;
 pub mod verify;
 

@@ -3,17 +3,17 @@
 //! bit for bit with the stored evaluation (every bet's result and the round's totals), the
 //! stored result rows and the ledger.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::id_ranges;
+use super::rebuild;
 use crate::db::DbConnection;
 use crate::db::ledger::Entry;
 use crate::db::reports::EvidencePoint;
 use crate::db::rounds::{Round, RoundResultRow};
-use crate::engine::{BetResult, Observation, RoundInput, RoundOutcome, evaluate, judged_from};
+use crate::engine::{BetResult, RoundOutcome, evaluate, judged_from};
 use crate::error::AppError;
 use crate::services::rounds::Evaluation;
 
@@ -39,42 +39,24 @@ pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, Ap
             format!("round {round_id} is a draft: only a committed round can be verified"),
         ));
     };
-    let mut input: RoundInput = serde_json::from_str(input).map_err(|e| AppError::internal(&e))?;
-    let ids = id_ranges::decode(ids).map_err(|e| AppError::internal(&e))?;
+    let (mut input, ids) = rebuild::parse_stored(round_id, input, ids)?;
     let mut problems = Vec::new();
 
-    let wanted: BTreeSet<i64> = ids.iter().copied().collect();
     let bet_ids: Vec<i64> = input.bets.iter().map(|b| b.id).collect();
-    let mut found: BTreeMap<i64, Vec<EvidencePoint>> = BTreeMap::new();
-    let mut seen = 0usize;
-    for point in EvidencePoint::for_bets_in_window(
+    let points = EvidencePoint::for_bets_in_window(
         conn,
         &bet_ids,
         judged_from(&input).map(|t| t.naive_utc()),
         input.as_of.naive_utc(),
-    )? {
-        if wanted.contains(&point.id) {
-            seen += 1;
-            found.entry(point.bet_id).or_default().push(point);
-        }
-    }
-    if seen != wanted.len() {
+    )?;
+    let by_id: HashMap<i64, &EvidencePoint> = points.iter().map(|p| (p.id, p)).collect();
+    let seen = rebuild::put_back_observations(&mut input, &ids, |id| by_id.get(&id).copied());
+    if seen != ids.len() {
         problems.push(format!(
             "{} of the {} reports the round used are missing from its bets' window",
-            wanted.len() - seen,
-            wanted.len()
+            ids.len() - seen,
+            ids.len()
         ));
-    }
-    for bet in &mut input.bets {
-        let mut points = found.remove(&bet.id).unwrap_or_default();
-        points.sort_by_key(|p| (p.observed_at, p.id));
-        bet.observations = points
-            .into_iter()
-            .map(|p| Observation {
-                at: p.observed_at.and_utc(),
-                value: p.value,
-            })
-            .collect();
     }
 
     match evaluate(&input) {
@@ -99,7 +81,7 @@ pub fn verify(conn: &mut DbConnection, round_id: i64) -> Result<Verification, Ap
         round_id,
         matches: problems.is_empty(),
         bets: input.bets.len(),
-        reports: wanted.len(),
+        reports: ids.len(),
         problems,
     })
 }

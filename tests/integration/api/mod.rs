@@ -8,6 +8,7 @@ mod auth;
 mod bad_input;
 mod bets;
 mod health;
+mod lab_backtest;
 pub(crate) mod market;
 mod operations;
 mod pages;

@@ -1,7 +1,8 @@
 //! `horserace lab ...`: the policy lab from a terminal. `simulate` runs policies over
 //! synthetic portfolios and prints their figures, `recommend` searches a grid of policies and
 //! tests its pick against the default, `scenario` prints a scenario to copy and edit; these
-//! read no database. `backtest` (`lab_backtest`) replays the portfolio's own committed rounds.
+//! read no database. `backtest` (`lab_backtest`) replays the portfolio's own committed rounds;
+//! `adopt` and `adoptions` (`lab_adopt`) make a policy the default for new drafts.
 //! This module only reads the files it is given, parses the arguments, draws a progress bar
 //! and prints (`docs/lab.md`, "Commands").
 
@@ -65,6 +66,20 @@ pub enum LabCommand {
         #[command(flatten)]
         args: super::lab_backtest::BacktestArgs,
     },
+    /// Adopt a policy as the portfolio's default for new drafts (committee).
+    Adopt {
+        /// The committee member who adopts it.
+        #[arg(long = "as", env = "HORSERACE_ACTOR", default_value = "admin")]
+        acting_as: String,
+        #[command(flatten)]
+        args: super::lab_adopt::AdoptArgs,
+    },
+    /// List the adopted default policies, the one in force first (committee and executives).
+    Adoptions {
+        /// The user who reads them.
+        #[arg(long = "as", env = "HORSERACE_ACTOR", default_value = "admin")]
+        acting_as: String,
+    },
     /// Print a scenario as JSON, every field written out.
     Scenario {
         /// A scenario file, or the name of a built-in scenario.
@@ -89,6 +104,8 @@ pub enum RecommendFormat {
 pub fn run(url: &DatabaseUrl, command: LabCommand) -> anyhow::Result<()> {
     match command {
         LabCommand::Backtest { acting_as, args } => super::lab_backtest::run(url, &acting_as, args),
+        LabCommand::Adopt { acting_as, args } => super::lab_adopt::run_adopt(url, &acting_as, args),
+        LabCommand::Adoptions { acting_as } => super::lab_adopt::run_list(url, &acting_as),
         LabCommand::Simulate {
             scenario,
             policies,
@@ -188,7 +205,7 @@ fn load_scenario(arg: &str) -> anyhow::Result<Scenario> {
 }
 
 /// A policy given inline as a JSON object, or a file holding one.
-fn load_policy(number: usize, arg: &str) -> anyhow::Result<Policy> {
+pub(super) fn load_policy(number: usize, arg: &str) -> anyhow::Result<Policy> {
     let text = if arg.trim_start().starts_with('{') {
         arg.to_owned()
     } else {

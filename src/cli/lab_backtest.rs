@@ -4,12 +4,12 @@
 //! the history and the pure backtest replays it (`docs/lab-backtest.md`, "From a terminal").
 
 use std::io::IsTerminal;
-use std::path::Path;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{anyhow, bail};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::lab::load_policy;
 use super::round::{actor, api, portfolio_currency};
 use crate::db::DatabaseUrl;
 use crate::domain::Currency;
@@ -85,18 +85,6 @@ pub fn run(url: &DatabaseUrl, acting_as: &str, args: BacktestArgs) -> anyhow::Re
     Ok(())
 }
 
-/// A policy given inline as a JSON object, or a file holding one. Partial objects fill the
-/// engine's defaults; an unknown knob is refused by name.
-fn load_policy(number: usize, arg: &str) -> anyhow::Result<Policy> {
-    let text = if arg.trim_start().starts_with('{') {
-        arg.to_owned()
-    } else {
-        std::fs::read_to_string(Path::new(arg))
-            .with_context(|| format!("--policy {arg}: not a JSON object, and no file to read"))?
-    };
-    serde_json::from_str(&text).map_err(|e| anyhow!("policy {number} ({arg}) is not valid: {e}"))
-}
-
 /// `A..B`: the committed rounds whose id is in A..=B.
 fn parse_rounds(text: &str) -> anyhow::Result<RoundRange> {
     let Some((a, b)) = text.split_once("..") else {
@@ -130,7 +118,8 @@ fn progress_bar() -> ProgressBar {
 
 #[cfg(test)]
 mod tests {
-    use super::{load_policy, parse_rounds};
+    use super::parse_rounds;
+    use crate::cli::lab::load_policy;
 
     #[test]
     fn backtest_arguments_read_as_people_write_them() {

@@ -1,6 +1,7 @@
 //! The command line: `serve`, `migrate`, `round`, `market`, `engine run`, `lab`. `main.rs` only calls [`run`].
 
 mod lab;
+mod lab_adopt;
 mod lab_backtest;
 mod market;
 mod race;

@@ -267,8 +267,15 @@ impl<'a> Session<'a> {
     }
 }
 
+/// A service's refusal for a terminal: the field at fault, when there is one, then why.
 pub(super) fn api(e: AppError) -> anyhow::Error {
-    anyhow::anyhow!("{}", e.detail().message)
+    let detail = e.detail();
+    match &detail.field {
+        Some(field) if !detail.message.contains(field.as_str()) => {
+            anyhow::anyhow!("{field}: {}", detail.message)
+        }
+        _ => anyhow::anyhow!("{}", detail.message),
+    }
 }
 
 pub(super) fn date(t: DateTime<Utc>) -> String {

@@ -68,6 +68,7 @@ pub mod ledger;
 pub mod market;
 pub mod names;
 pub mod overview;
+pub mod policy_adoptions;
 pub mod portfolio;
 pub mod races;
 pub mod reports;

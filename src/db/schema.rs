@@ -324,6 +324,17 @@ diesel::table! {
 mod race_tables;
 pub use race_tables::{race_racers, races};
 
+diesel::table! {
+    policy_adoptions (id) {
+        id -> BigInt,
+        policy -> Text,
+        reason -> Text,
+        lab_run -> Nullable<Text>,
+        adopted_by -> BigInt,
+        adopted_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> teams (team_id));
 diesel::joinable!(tokens -> users (user_id));
 diesel::joinable!(bets -> arenas (arena_id));
@@ -367,6 +378,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     races,
     race_racers,
+    policy_adoptions,
 );
 
 diesel::joinable!(round_results -> teams (team_id));

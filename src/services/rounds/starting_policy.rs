@@ -6,6 +6,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::db::DbConnection;
+use crate::db::policy_adoptions::PolicyAdoption;
 use crate::db::rounds::{Round, RoundListing};
 use crate::engine::Policy;
 use crate::error::AppError;
@@ -50,9 +51,14 @@ pub fn starting_policy(
         }
         None => None,
     };
-    // Nothing adopts a default yet: the policy lab that will is not built, so no
-    // portfolio has one. Its latest adoption is the second argument once it exists.
-    Ok(choose(last.as_ref().map(|(r, p)| (r, p)), None))
+    let adopted = match PolicyAdoption::latest(conn)? {
+        Some(a) => Some(AdoptedPolicy {
+            policy: serde_json::from_str(&a.policy).map_err(|e| AppError::internal(&e))?,
+            adopted_at: a.adopted_at.and_utc(),
+        }),
+        None => None,
+    };
+    Ok(choose(last.as_ref().map(|(r, p)| (r, p)), adopted.as_ref()))
 }
 
 /// The rule, without I/O: an adoption later than the last commit wins; else the last committed

@@ -47,6 +47,7 @@ pub fn fingerprint(conn: &mut DbConnection) -> BTreeMap<String, String> {
     count!(idempotency_keys);
     count!(races);
     count!(race_racers);
+    count!(policy_adoptions);
     races_and_people(conn, &mut print);
     let bets: Vec<(i64, String)> = bets::table
         .select((bets::id, bets::status))

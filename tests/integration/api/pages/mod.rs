@@ -7,6 +7,7 @@ use serde_json::json;
 
 mod forms;
 mod funding;
+mod lab_adopt;
 mod market;
 mod market_forms;
 mod race_glance;

@@ -158,7 +158,7 @@ struct PolicySchema {
     #[schema(minimum = 0)]
     min_grant: i64,
     /// k: judge each bet on the reports of the round's last k evidence windows (1, the
-    /// default, is the v1 rule: its own window alone). 1..=20. Answers leave it out when it is 1.
+    /// default, is the v1 rule: its own window alone). 1..=20.
     #[schema(minimum = 1, maximum = 20)]
     evidence_windows: u32,
 }
@@ -184,20 +184,14 @@ impl Default for PolicySchema {
 mirrored!(Policy, PolicySchema, "Policy");
 
 /// A round's policy as an answer shows it: [`Policy`]'s schema with every field required,
-/// since the server always sends them all (but `evidence_windows`, sent when it is not 1). Requests keep `Policy`, whose fields are optional.
+/// since the server always sends them all. Requests keep `Policy`, whose fields are optional.
 pub struct PolicyView;
 
 impl PartialSchema for PolicyView {
     fn schema() -> RefOr<Schema> {
         let mut schema = PolicySchema::schema();
         if let RefOr::T(Schema::Object(object)) = &mut schema {
-            // Every field but `evidence_windows`, which a v1 policy is written without.
-            object.required = object
-                .properties
-                .keys()
-                .filter(|k| k.as_str() != "evidence_windows")
-                .cloned()
-                .collect();
+            object.required = object.properties.keys().cloned().collect();
             object.description = Some("The knobs the round is decided with".to_owned());
         }
         schema
@@ -321,12 +315,7 @@ mod tests {
 
     #[test]
     fn mirrors_match_what_serde_writes() {
-        // `evidence_windows` is written only when it is not 1.
-        let windows = Policy {
-            evidence_windows: 2,
-            ..Policy::default()
-        };
-        assert_mirrors::<Policy>(serde_json::to_value(windows).unwrap());
+        assert_mirrors::<Policy>(serde_json::to_value(Policy::default()).unwrap());
         let result = BetResult {
             bet_id: 1,
             n: 5,

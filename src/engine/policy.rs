@@ -27,17 +27,12 @@ pub struct Policy {
     pub min_grant: i64,
     /// k: each bet is judged on the reports of the round's last k evidence windows, not the
     /// last one alone (`docs/engine.md`, "Evidence over several windows"). 1..=20; 1, the
-    /// default, is v1, and a v1 policy is written without the field, exactly as before it.
-    #[serde(skip_serializing_if = "is_one_window")]
+    /// default, is v1, and a policy stored before the field existed reads as 1.
     pub evidence_windows: u32,
 }
 
 /// The most evidence windows a round may judge on: five years of quarterly rounds.
 pub const MAX_EVIDENCE_WINDOWS: u32 = 20;
-
-fn is_one_window(k: &u32) -> bool {
-    *k == 1
-}
 
 impl Default for Policy {
     fn default() -> Self {

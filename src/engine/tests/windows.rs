@@ -93,9 +93,9 @@ fn earlier_starts_out_of_order_with_the_window_are_refused() {
 }
 
 #[test]
-fn a_v1_policy_is_written_without_the_field_and_out_of_range_k_is_refused() {
-    let json = serde_json::to_string(&Policy::default()).unwrap();
-    assert!(!json.contains("evidence_windows"), "{json}");
+fn a_policy_stored_before_the_field_reads_as_v1_and_out_of_range_k_is_refused() {
+    let old: Policy = serde_json::from_str(r#"{"confidence": 0.8}"#).unwrap();
+    assert_eq!(old.evidence_windows, 1);
     let two: Policy = serde_json::from_str(r#"{"evidence_windows": 2}"#).unwrap();
     assert!(
         serde_json::to_string(&two)

@@ -140,7 +140,8 @@ pub enum Command {
     /// The funding-round engine on its own.
     #[command(subcommand)]
     Engine(EngineCommand),
-    /// The policy lab: policies tried on synthetic portfolios with a known truth (no database).
+    /// The policy lab: policies tried on synthetic portfolios with a known truth, and on the
+    /// portfolio's own history (backtest); a policy adopted as the default for new drafts.
     #[command(subcommand)]
     Lab(lab::LabCommand),
 }
